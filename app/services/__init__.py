@@ -1,0 +1,1 @@
+"""Use cases per area: plain Python on SQLAlchemy sessions, no Qt."""

@@ -1,0 +1,115 @@
+"""Append-only change history written on every flush (who, when, field before/after).
+
+The history table itself is protected by triggers in the schema (no UPDATE or
+DELETE); this module only ever inserts.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import NO_VALUE
+
+from app.store.models import Base, ChangeLogEntry, utcnow
+
+# Long texts are kept whole in history, but a bound stops a runaway field from
+# bloating the table.
+MAX_VALUE_CHARS = 20_000
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def render(value: Any) -> str | None:
+    """How a field value is written into the history."""
+    if value is None or value is NO_VALUE:
+        return None
+    if isinstance(value, dict | list):
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    elif isinstance(value, bool):
+        text = "1" if value else "0"
+    else:
+        text = str(_plain(value))
+    return text[:MAX_VALUE_CHARS]
+
+
+def _snapshot(obj: Base) -> str:
+    mapper = inspect(obj).mapper
+    data = {c.key: _plain(getattr(obj, c.key)) for c in mapper.column_attrs}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)[:MAX_VALUE_CHARS]
+
+
+def _row_id(obj: Base) -> str:
+    identity = inspect(obj).identity
+    if identity:
+        return "/".join(str(v) for v in identity)
+    return "?"
+
+
+SKIP_FIELDS = frozenset({"created_at", "updated_at"})
+
+
+def _after_flush(session: Session, _ctx: Any) -> None:
+    if session.info.get("skip_audit"):
+        return
+    actor = session.info.get("actor", "unknown")
+    now = utcnow()
+    rows: list[dict[str, Any]] = []
+
+    def add(obj: Base, action: str, field: str | None, old: Any, new: Any) -> None:
+        rows.append(
+            {
+                "at": now,
+                "actor": actor,
+                "table_name": obj.__tablename__,
+                "row_id": _row_id(obj),
+                "action": action,
+                "field": field,
+                "old_value": old,
+                "new_value": new,
+            }
+        )
+
+    for obj in session.new:
+        if isinstance(obj, Base) and obj.__audited__:
+            add(obj, "insert", None, None, _snapshot(obj))
+    for obj in session.dirty:
+        if not (isinstance(obj, Base) and obj.__audited__) or not session.is_modified(obj):
+            continue
+        state = inspect(obj)
+        for attr in state.mapper.column_attrs:
+            if attr.key in SKIP_FIELDS:
+                continue
+            hist = state.attrs[attr.key].history
+            if not hist.has_changes():
+                continue
+            old = render(hist.deleted[0]) if hist.deleted else None
+            new = render(hist.added[0]) if hist.added else None
+            if old != new:
+                add(obj, "update", attr.key, old, new)
+    for obj in session.deleted:
+        if isinstance(obj, Base) and obj.__audited__:
+            add(obj, "delete", None, _snapshot(obj), None)
+    if rows:
+        session.connection().execute(insert(ChangeLogEntry), rows)
+
+
+def install(factory: sessionmaker[Session]) -> None:
+    event.listen(factory, "after_flush", _after_flush)
+
+
+def history_of(session: Session, table_name: str, row_id: int | str) -> list[ChangeLogEntry]:
+    """The change history of one record, newest first."""
+    stmt = (
+        select(ChangeLogEntry)
+        .where(ChangeLogEntry.table_name == table_name, ChangeLogEntry.row_id == str(row_id))
+        .order_by(ChangeLogEntry.id.desc())
+    )
+    return list(session.execute(stmt).scalars())

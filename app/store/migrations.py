@@ -1,0 +1,107 @@
+"""Bring a database to the current schema, safely.
+
+- A database written by a newer Hitori (a revision we do not know) is refused
+  and left untouched.
+- Before an existing database is upgraded, the file is copied aside with the
+  SQLite backup API.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from app.paths import migrations_dir
+
+log = logging.getLogger("hitori.store.migrations")
+
+
+class NewerDatabaseError(RuntimeError):
+    """The database was written by a newer version of Hitori."""
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def check_revision(revision: str | None) -> None:
+    if revision is not None and revision not in known_revisions():
+        raise NewerDatabaseError(
+            f"このデータベースは新しい版のHitoriで作成されています（スキーマ {revision}）。"
+            "Hitoriを更新してから開いてください。ファイルは変更していません。"
+        )
+
+
+def needs_upgrade(engine: Engine) -> bool:
+    rev = current_revision(engine)
+    check_revision(rev)
+    return rev != head_revision()
+
+
+def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> Path | None:
+    """Upgrade to head. Returns the path of the pre-upgrade copy, if one was made."""
+    rev = current_revision(engine)
+    check_revision(rev)
+    if rev == head_revision():
+        return None
+    copy: Path | None = None
+    if rev is not None and backup_dir is not None and engine.url.database:
+        from app.store.backup import backup_to  # local import: backup imports this module
+
+        copy = backup_to(Path(engine.url.database), backup_dir, reason=f"pre-upgrade-{rev}")
+        log.info("copied database aside before upgrade: %s", copy)
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    log.info("database upgraded from %s to %s", rev, head_revision())
+    return copy
+
+
+def _revision_cli(message: str) -> None:  # pragma: no cover - developer tool
+    """Autogenerate a revision against a scratch database at head."""
+    import tempfile
+
+    from app.store.engine import make_engine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{tmp}/scratch.sqlite3")
+        upgrade(engine)
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.revision(cfg, message=message, autogenerate=True)
+        engine.dispose()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    if len(sys.argv) == 3 and sys.argv[1] == "revision":
+        _revision_cli(sys.argv[2])
+    else:
+        print('usage: python -m app.store.migrations revision "message"', file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,54 @@
+"""Declarative base and the columns every record shares."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from sqlalchemy import DateTime, MetaData
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+    # Records whose changes go to the change history. Link tables and the
+    # history itself opt out.
+    __audited__: ClassVar[bool] = True
+    # Japanese name of the record type, used in history and search results.
+    __label__: ClassVar[str] = ""
+
+
+class Record(Base):
+    """An ordinary record: integer id and creation/update stamps."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class Searchable:
+    """Mixin for records that appear in the global search.
+
+    ``search_kind`` groups results by area; ``search_document`` gives the text
+    to index as (title, subtitle, body).
+    """
+
+    search_kind: ClassVar[str]
+
+    def search_document(self) -> tuple[str, str, str]:  # pragma: no cover - abstract
+        raise NotImplementedError

@@ -1,0 +1,250 @@
+"""The asset ledger: assets, vendors and contacts, business systems, contracts, licences."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.store.models.base import Base, Record, Searchable
+from app.store.models.reference import AssetType, Department, Location
+
+
+def _link(name: str, left: str, right: str) -> Table:
+    return Table(
+        name,
+        Base.metadata,
+        Column(f"{left}_id", ForeignKey(f"{left}s.id", ondelete="CASCADE"), primary_key=True),
+        Column(f"{right}_id", ForeignKey(f"{right}s.id", ondelete="CASCADE"), primary_key=True),
+    )
+
+
+asset_systems = _link("asset_systems", "asset", "business_system")
+contract_assets = _link("contract_assets", "contract", "asset")
+contract_systems = _link("contract_systems", "contract", "business_system")
+
+
+class Vendor(Searchable, Record):
+    __tablename__ = "vendors"
+    __label__ = "ベンダー"
+    search_kind = "vendor"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kana: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    url: Mapped[str] = mapped_column(String(300), default="")
+    support_hours: Mapped[str] = mapped_column(String(200), default="")
+    emergency_contact: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="vendor", cascade="all, delete-orphan"
+    )
+
+    def search_document(self) -> tuple[str, str, str]:
+        return (
+            self.name,
+            self.phone,
+            f"{self.kana} {self.address} {self.support_hours} {self.notes}",
+        )
+
+
+class Contact(Searchable, Record):
+    __tablename__ = "contacts"
+    __label__ = "連絡先"
+    search_kind = "contact"
+
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    kana: Mapped[str] = mapped_column(String(100), default="")
+    role: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    vendor: Mapped[Vendor | None] = relationship(back_populates="contacts")
+
+    def search_document(self) -> tuple[str, str, str]:
+        return self.name, self.role, f"{self.kana} {self.phone} {self.email} {self.notes}"
+
+
+class BusinessSystem(Searchable, Record):
+    """A 業務システム, optionally one of the 20 標準化対象業務."""
+
+    __tablename__ = "business_systems"
+    __label__ = "業務システム"
+    search_kind = "system"
+    __table_args__ = (
+        CheckConstraint("tokutei_reason IS NULL OR tokutei_reason BETWEEN 1 AND 4", "reason"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="SET NULL"))
+    standard_business_id: Mapped[str | None] = mapped_column(ForeignKey("standard_businesses.id"))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL")
+    )
+    segment: Mapped[str | None] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # 特定移行支援システム: flag, reason (1-4), its own deadline.
+    tokutei_iko: Mapped[bool] = mapped_column(Boolean, default=False)
+    tokutei_reason: Mapped[int | None] = mapped_column(Integer)
+    tokutei_deadline: Mapped[date | None] = mapped_column(Date)
+    migration_planned_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    vendor: Mapped[Vendor | None] = relationship()
+
+    def search_document(self) -> tuple[str, str, str]:
+        return self.name, "", f"{self.description} {self.notes}"
+
+
+class Asset(Searchable, Record):
+    __tablename__ = "assets"
+    __label__ = "資産"
+    search_kind = "asset"
+    __table_args__ = (
+        CheckConstraint("confidentiality IS NULL OR confidentiality BETWEEN 1 AND 3", "conf"),
+        CheckConstraint("integrity IS NULL OR integrity BETWEEN 1 AND 3", "integ"),
+        CheckConstraint("availability IS NULL OR availability BETWEEN 1 AND 3", "avail"),
+        Index("ix_assets_serial", "serial_number"),
+        Index("ix_assets_mac", "mac_address"),
+        Index("ix_assets_hostname", "hostname"),
+        Index("ix_assets_maintenance_end", "maintenance_end"),
+        Index("ix_assets_eol", "eol_date"),
+    )
+
+    asset_tag: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    asset_type_id: Mapped[int | None] = mapped_column(
+        ForeignKey("asset_types.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20), default="in_use", index=True)
+    segment: Mapped[str | None] = mapped_column(String(20), index=True)
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"), index=True
+    )
+    location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("locations.id", ondelete="SET NULL"), index=True
+    )
+    user_name: Mapped[str] = mapped_column(String(100), default="")
+    hostname: Mapped[str] = mapped_column(String(100), default="")
+    ip_address: Mapped[str] = mapped_column(String(60), default="")
+    mac_address: Mapped[str] = mapped_column(String(40), default="")
+    serial_number: Mapped[str] = mapped_column(String(100), default="")
+    manufacturer: Mapped[str] = mapped_column(String(100), default="")
+    model: Mapped[str] = mapped_column(String(100), default="")
+    os_name: Mapped[str] = mapped_column(String(100), default="")
+    purchase_date: Mapped[date | None] = mapped_column(Date)
+    lease_end: Mapped[date | None] = mapped_column(Date)
+    maintenance_end: Mapped[date | None] = mapped_column(Date)
+    eol_date: Mapped[date | None] = mapped_column(Date)
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_audited_on: Mapped[date | None] = mapped_column(Date)
+    confidentiality: Mapped[int | None] = mapped_column(Integer)
+    integrity: Mapped[int | None] = mapped_column(Integer)
+    availability: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    custom_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    asset_type: Mapped[AssetType | None] = relationship()
+    department: Mapped[Department | None] = relationship()
+    location: Mapped[Location | None] = relationship()
+    systems: Mapped[list[BusinessSystem]] = relationship(secondary=asset_systems)
+
+    def search_document(self) -> tuple[str, str, str]:
+        custom = " ".join(str(v) for v in (self.custom_fields or {}).values())
+        body = " ".join(
+            (
+                self.hostname,
+                self.ip_address,
+                self.mac_address,
+                self.serial_number,
+                self.manufacturer,
+                self.model,
+                self.os_name,
+                self.user_name,
+                self.notes,
+                custom,
+            )
+        )
+        return self.name, self.asset_tag, body
+
+
+class Contract(Searchable, Record):
+    __tablename__ = "contracts"
+    __label__ = "契約"
+    search_kind = "contract"
+
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="maintenance")
+    contract_number: Mapped[str] = mapped_column(String(60), default="")
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="SET NULL"))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date, index=True)
+    amount_yen: Mapped[int | None] = mapped_column(BigInteger)
+    auto_renew: Mapped[bool] = mapped_column(Boolean, default=False)
+    notice_days: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    vendor: Mapped[Vendor | None] = relationship()
+    assets: Mapped[list[Asset]] = relationship(secondary=contract_assets)
+    systems: Mapped[list[BusinessSystem]] = relationship(secondary=contract_systems)
+
+    def search_document(self) -> tuple[str, str, str]:
+        return self.title, self.contract_number, self.notes
+
+
+class License(Searchable, Record):
+    """A software licence. The licence key itself lives in the keyring (credential_ref)."""
+
+    __tablename__ = "licenses"
+    __label__ = "ライセンス"
+    search_kind = "license"
+
+    product: Mapped[str] = mapped_column(String(200))
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="SET NULL"))
+    seats: Mapped[int] = mapped_column(Integer, default=1)
+    expiry_date: Mapped[date | None] = mapped_column(Date, index=True)
+    key_credential_id: Mapped[int | None] = mapped_column(
+        ForeignKey("credential_refs.id", ondelete="SET NULL")
+    )
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id", ondelete="SET NULL"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    assignments: Mapped[list[LicenseAssignment]] = relationship(
+        back_populates="license", cascade="all, delete-orphan"
+    )
+
+    def search_document(self) -> tuple[str, str, str]:
+        return self.product, "", self.notes
+
+
+class LicenseAssignment(Record):
+    __tablename__ = "license_assignments"
+    __label__ = "ライセンス割当"
+    __table_args__ = (CheckConstraint("asset_id IS NOT NULL OR user_name <> ''", "target"),)
+
+    license_id: Mapped[int] = mapped_column(ForeignKey("licenses.id", ondelete="CASCADE"))
+    asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
+    user_name: Mapped[str] = mapped_column(String(100), default="")
+    assigned_on: Mapped[date | None] = mapped_column(Date)
+
+    license: Mapped[License] = relationship(back_populates="assignments")

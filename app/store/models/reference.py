@@ -1,0 +1,61 @@
+"""Reference data: departments, locations, asset types, the 20 標準化対象業務."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.store.models.base import Base, Record, Searchable
+
+
+class Department(Searchable, Record):
+    __tablename__ = "departments"
+    __label__ = "部署"
+    search_kind = "department"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    code: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    def search_document(self) -> tuple[str, str, str]:
+        return self.name, self.code or "", f"{self.phone or ''} {self.notes}"
+
+
+class Location(Searchable, Record):
+    __tablename__ = "locations"
+    __label__ = "設置場所"
+    search_kind = "location"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    building: Mapped[str | None] = mapped_column(String(100))
+    floor: Mapped[str | None] = mapped_column(String(20))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    def search_document(self) -> tuple[str, str, str]:
+        return self.name, self.building or "", self.notes
+
+
+class AssetType(Record):
+    __tablename__ = "asset_types"
+    __label__ = "資産種別"
+
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    # hardware / software / network / service
+    category: Mapped[str] = mapped_column(String(20), default="hardware")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StandardBusiness(Base):
+    """One of the 20 標準化対象業務 (stable string id such as ``jumin``)."""
+
+    __tablename__ = "standard_businesses"
+    __label__ = "標準化対象業務"
+
+    id: Mapped[str] = mapped_column(String(30), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    aliases: Mapped[str] = mapped_column(String(120), default="")
+    lead_ministry: Mapped[str] = mapped_column(String(40), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("standard_businesses.id"))

@@ -1,0 +1,52 @@
+"""Runbooks (手順書) with ordered steps and their links."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.store.models.base import Record, Searchable
+from app.store.models.inventory import _link
+
+runbook_assets = _link("runbook_assets", "runbook", "asset")
+runbook_contacts = _link("runbook_contacts", "runbook", "contact")
+runbook_credentials = _link("runbook_credentials", "runbook", "credential_ref")
+
+
+class Runbook(Searchable, Record):
+    __tablename__ = "runbooks"
+    __label__ = "手順書"
+    search_kind = "runbook"
+
+    title: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    frequency: Mapped[str] = mapped_column(String(60), default="")
+    system_id: Mapped[int | None] = mapped_column(
+        ForeignKey("business_systems.id", ondelete="SET NULL")
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    steps: Mapped[list[RunbookStep]] = relationship(
+        back_populates="runbook", cascade="all, delete-orphan", order_by="RunbookStep.position"
+    )
+
+    def search_document(self) -> tuple[str, str, str]:
+        return self.title, self.frequency, f"{self.purpose} {self.notes}"
+
+
+class RunbookStep(Searchable, Record):
+    __tablename__ = "runbook_steps"
+    __label__ = "手順"
+    search_kind = "runbook_step"
+    __table_args__ = (UniqueConstraint("runbook_id", "position", name="position"),)
+
+    runbook_id: Mapped[int] = mapped_column(ForeignKey("runbooks.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    expected: Mapped[str] = mapped_column(Text, default="")
+
+    runbook: Mapped[Runbook] = relationship(back_populates="steps")
+
+    def search_document(self) -> tuple[str, str, str]:
+        return self.title, "", f"{self.body} {self.expected}"

@@ -1,0 +1,78 @@
+"""Text normalisation and bigram tokens for Japanese full-text search.
+
+Japanese is not space-separated, so every run of letters/digits is indexed as
+overlapping character bigrams (総務課 → 総務 務課, plus a trailing unigram 課).
+A query of one character becomes a prefix match on those tokens, two characters
+an exact token, longer ones a phrase of consecutive bigrams. Text is NFKC
+normalised (full-/half-width), case-folded, and katakana folded to hiragana so
+that サーバ, ｻｰﾊﾞ and さーば find each other.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_KATA_START, _KATA_END = 0x30A1, 0x30F6
+_KATA_TO_HIRA = {c: c - 0x60 for c in range(_KATA_START, _KATA_END + 1)}
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, katakana → hiragana."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_KATA_TO_HIRA)
+
+
+def _is_word_char(ch: str) -> bool:
+    # Matches what SQLite's unicode61 tokenizer treats as token characters.
+    return unicodedata.category(ch)[0] in "LN"
+
+
+def runs(text: str) -> list[str]:
+    """Maximal runs of letters and digits in normalised text."""
+    out: list[str] = []
+    current: list[str] = []
+    for ch in normalize(text):
+        if _is_word_char(ch):
+            current.append(ch)
+        elif current:
+            out.append("".join(current))
+            current = []
+    if current:
+        out.append("".join(current))
+    return out
+
+
+def _bigrams(run: str) -> list[str]:
+    if len(run) == 1:
+        return [run]
+    grams = [run[i : i + 2] for i in range(len(run) - 1)]
+    grams.append(run[-1])
+    return grams
+
+
+def index_tokens(text: str) -> str:
+    """The space-separated tokens stored in the full-text index for ``text``."""
+    return " ".join(g for run in runs(text) for g in _bigrams(run))
+
+
+class EmptyQuery(ValueError):
+    """The query has no letters or digits to search for."""
+
+
+def match_expression(query: str) -> str:
+    """An FTS5 MATCH expression for ``query``; every term must occur (AND).
+
+    Only tokens we build ourselves reach FTS5, each double-quoted, so operators
+    and quotes typed by the user (" * AND NEAR( ）) are plain text here.
+    """
+    terms: list[str] = []
+    for run in runs(query):
+        if len(run) == 1:
+            terms.append(f'"{run}"*')
+        elif len(run) == 2:
+            terms.append(f'"{run}"')
+        else:
+            grams = [run[i : i + 2] for i in range(len(run) - 1)]
+            terms.append('"' + " ".join(grams) + '"')
+    if not terms:
+        raise EmptyQuery("検索語に文字または数字が含まれていません")
+    return " AND ".join(terms)
