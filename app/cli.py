@@ -1,0 +1,262 @@
+"""The ``hitori`` command: the GUI by default, subcommands for headless work.
+
+Exit codes: 0 success; 1 bad input or a refused operation (one line on stderr,
+the database unchanged); 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app import __version__
+from app.paths import DataDir, default_data_dir
+
+log = logging.getLogger("hitori.cli")
+
+
+class CommandError(Exception):
+    """A refused operation; the message is the one line printed on stderr."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="データフォルダ（既定: ユーザーごとのフォルダ、環境変数 HITORI_DATA_DIR）",
+    )
+    parser = argparse.ArgumentParser(
+        prog="hitori", description="ひとり情シス手帳", parents=[common]
+    )
+    parser.add_argument("--version", action="version", version=f"hitori {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="GUIを開いて全画面を表示し、計測値をJSONで出力して終了",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("init", parents=[common], help="データベースを作成・更新する")
+
+    demo = sub.add_parser("demo", parents=[common], help="架空の町のデモデータを入れる")
+    demo.add_argument("--size", choices=["small", "medium", "large"], default="small")
+    demo.add_argument("--seed", type=int, default=1)
+
+    search = sub.add_parser("search", parents=[common], help="全体を検索する")
+    search.add_argument("query")
+    search.add_argument("--json", action="store_true", help="結果をJSONで出力")
+    search.add_argument("--limit", type=int, default=8, help="分類ごとの件数（既定 8）")
+
+    backup = sub.add_parser("backup", parents=[common], help="バックアップを作成する")
+    backup.add_argument("--out", type=Path, help="出力ファイル（既定: データフォルダ/backups/）")
+
+    restore = sub.add_parser("restore", parents=[common], help="バックアップから復元する")
+    restore.add_argument("file", type=Path)
+
+    sub.add_parser("check", parents=[common], help="データベースの整合性を検査する")
+    return parser
+
+
+def resolve_data_dir(args: argparse.Namespace) -> DataDir:
+    return DataDir(getattr(args, "data_dir", None) or default_data_dir())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    data_dir = resolve_data_dir(args)
+    if args.command is None:
+        from app.ui.app_main import run_gui  # Qt is loaded only for the GUI
+
+        return run_gui(data_dir, self_test=args.self_test)
+    if args.self_test:
+        parser.error("--self-test はサブコマンドと一緒に使えません")
+    from app.logs import setup_logging
+
+    setup_logging(data_dir.logs if data_dir.root.is_dir() else None)
+    handler = COMMANDS[args.command]
+    try:
+        return handler(data_dir, args)
+    except CommandError as exc:
+        print(f"hitori: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("hitori: 中断しました", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        message = _user_message(exc)
+        if message is None:
+            raise
+        print(f"hitori: {message}", file=sys.stderr)
+        return 1
+
+
+def _user_message(exc: BaseException) -> str | None:
+    """A one-line message for errors that are the input's or the environment's fault."""
+    from app.services.errors import ValidationError
+    from app.services.search import SearchQueryError
+    from app.store.backup import BackupError
+    from app.store.database import DataDirError
+    from app.store.errors import classify
+    from app.store.instance import AlreadyRunning
+    from app.store.migrations import NewerDatabaseError
+
+    if isinstance(
+        exc,
+        NewerDatabaseError | DataDirError | BackupError | AlreadyRunning | SearchQueryError,
+    ):
+        return str(exc)
+    if isinstance(exc, ValidationError):
+        return str(exc).replace("\n", " / ")
+    problem = classify(exc)
+    return problem.message if problem else None
+
+
+def _open(data_dir: DataDir):  # type: ignore[no-untyped-def]
+    from app.store.database import open_database
+
+    return open_database(data_dir)
+
+
+def cmd_init(data_dir: DataDir, args: argparse.Namespace) -> int:
+    from app.store.migrations import current_revision
+
+    db = _open(data_dir)
+    try:
+        rev = current_revision(db.engine)
+    finally:
+        db.dispose()
+    print(f"データベース: {data_dir.db_path}（スキーマ {rev}）")
+    if db.upgraded_from_copy:
+        print(f"更新前のファイルを保存しました: {db.upgraded_from_copy}")
+    return 0
+
+
+def cmd_demo(data_dir: DataDir, args: argparse.Namespace) -> int:
+    from app.services.demo import DemoError, generate_demo
+
+    def show(done: int, total: int, message: str) -> None:
+        print(f"\r{message} {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    db = _open(data_dir)
+    try:
+        counts = generate_demo(db.sessions, size=args.size, seed=args.seed, progress=show)
+    except DemoError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        db.dispose()
+    print(file=sys.stderr)
+    summary = "、".join(f"{k} {v:,}" for k, v in counts.items())
+    print(f"デモデータを作成しました: {summary}")
+    return 0
+
+
+def cmd_search(data_dir: DataDir, args: argparse.Namespace) -> int:
+    from app.services.search import global_search
+
+    db = _open(data_dir)
+    try:
+        with db.sessions() as session:
+            results = global_search(session, args.query, per_group=max(1, args.limit))
+    finally:
+        db.dispose()
+    if args.json:
+        payload = {
+            "query": results.query,
+            "elapsed_ms": round(results.elapsed_ms, 2),
+            "groups": [
+                {
+                    "kind": g.kind,
+                    "label": g.label,
+                    "more": g.more,
+                    "hits": [
+                        {"id": h.ref_id, "title": h.title, "subtitle": h.subtitle, "score": h.score}
+                        for h in g.hits
+                    ],
+                }
+                for g in results.groups
+            ],
+        }
+        print(json.dumps(payload, ensure_ascii=False))
+        return 0
+    if not results.groups:
+        print(f"「{results.query}」に一致するものはありません")
+        return 0
+    for group in results.groups:
+        print(f"■ {group.label}")
+        for hit in group.hits:
+            sub = f"  [{hit.subtitle}]" if hit.subtitle else ""
+            print(f"  {hit.title}{sub}  (#{hit.ref_id})")
+        if group.more:
+            print("  …")
+    return 0
+
+
+def cmd_backup(data_dir: DataDir, args: argparse.Namespace) -> int:
+    from app.store.backup import backup_to, copy_database
+
+    if not data_dir.db_path.exists():
+        raise CommandError(f"データベースがありません: {data_dir.db_path}（先に hitori init）")
+    if args.out:
+        out = Path(args.out)
+        if out.exists():
+            raise CommandError(f"出力先のファイルが既にあります: {out}")
+        try:
+            copy_database(data_dir.db_path, out)
+        except OSError as exc:
+            raise CommandError(f"バックアップを書き込めません: {out}（{exc}）") from exc
+    else:
+        out = backup_to(data_dir.db_path, data_dir.backups, reason="manual")
+    print(f"バックアップを作成しました: {out}")
+    return 0
+
+
+def cmd_restore(data_dir: DataDir, args: argparse.Namespace) -> int:
+    from app.store.backup import restore
+    from app.store.instance import InstanceLock
+
+    lock = InstanceLock(data_dir.lock_path)
+    if data_dir.root.is_dir() and lock.held_elsewhere():
+        raise CommandError("Hitoriが起動中です。終了してから復元してください。")
+    data_dir.root.mkdir(parents=True, exist_ok=True)
+    aside = restore(Path(args.file), data_dir.db_path, data_dir.backups)
+    db = _open(data_dir)  # upgrades an older backup to the current schema
+    db.dispose()
+    print(f"復元しました: {args.file} → {data_dir.db_path}")
+    if aside:
+        print(f"復元前のデータベースを保存しました: {aside}")
+    return 0
+
+
+def cmd_check(data_dir: DataDir, args: argparse.Namespace) -> int:
+    from app.services.maintenance import check_database
+
+    if not data_dir.db_path.exists():
+        raise CommandError(f"データベースがありません: {data_dir.db_path}")
+    report = check_database(data_dir.db_path)
+    for line in report.lines:
+        print(line)
+    if not report.ok:
+        raise CommandError(
+            "問題が見つかりました（上記を参照）。バックアップからの復元を検討してください。"
+        )
+    return 0
+
+
+COMMANDS: dict[str, Callable[[DataDir, argparse.Namespace], int]] = {
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "search": cmd_search,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "check": cmd_check,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,394 @@
+"""Asset ledger use cases: list rows for the table, filter, validate, create/edit/delete."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import jdate
+from app.services.errors import FieldError, NotFoundError, ValidationError
+from app.store.models import Asset, AssetType, Department, Location
+from app.store.vocab import ASSET_STATUSES, SEGMENTS
+
+# Field name → Japanese label, in the order the editor shows them.
+FIELD_LABELS: dict[str, str] = {
+    "asset_tag": "資産管理番号",
+    "name": "名称",
+    "asset_type_id": "種別",
+    "status": "状態",
+    "segment": "ネットワーク区分",
+    "department_id": "部署",
+    "location_id": "設置場所",
+    "user_name": "利用者",
+    "hostname": "ホスト名",
+    "ip_address": "IPアドレス",
+    "mac_address": "MACアドレス",
+    "serial_number": "シリアル番号",
+    "manufacturer": "メーカー",
+    "model": "型番",
+    "os_name": "OS",
+    "purchase_date": "購入日",
+    "lease_end": "リース終了日",
+    "maintenance_end": "保守終了日",
+    "eol_date": "サポート終了日（EOL）",
+    "last_audited_on": "最終棚卸日",
+    "confidentiality": "機密性",
+    "integrity": "完全性",
+    "availability": "可用性",
+    "notes": "備考",
+}
+DATE_FIELDS = ("purchase_date", "lease_end", "maintenance_end", "eol_date", "last_audited_on")
+CIA_FIELDS = ("confidentiality", "integrity", "availability")
+TEXT_LIMITS: dict[str, int] = {
+    "asset_tag": 60,
+    "name": 200,
+    "user_name": 100,
+    "hostname": 100,
+    "ip_address": 60,
+    "mac_address": 40,
+    "serial_number": 100,
+    "manufacturer": 100,
+    "model": 100,
+    "os_name": 100,
+    "notes": 20_000,
+}
+_MAC_RE = re.compile(r"^[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$")
+_HOST_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_-]{1,63})*$")
+
+
+@dataclass(slots=True)
+class AssetRow:
+    """One line of the asset table: plain values, cheap to hold 50,000 of."""
+
+    id: int
+    asset_tag: str
+    name: str
+    asset_type_id: int | None
+    type_name: str
+    status: str
+    segment: str | None
+    department_id: int | None
+    department_name: str
+    location_id: int | None
+    location_name: str
+    user_name: str
+    hostname: str
+    ip_address: str
+    maintenance_end: date | None
+    lease_end: date | None
+    eol_date: date | None
+
+
+_ROW_COLUMNS = (
+    Asset.id,
+    Asset.asset_tag,
+    Asset.name,
+    Asset.asset_type_id,
+    AssetType.name,
+    Asset.status,
+    Asset.segment,
+    Asset.department_id,
+    Department.name,
+    Asset.location_id,
+    Location.name,
+    Asset.user_name,
+    Asset.hostname,
+    Asset.ip_address,
+    Asset.maintenance_end,
+    Asset.lease_end,
+    Asset.eol_date,
+)
+
+
+def _row_query() -> Any:
+    return (
+        select(*_ROW_COLUMNS)
+        .outerjoin(AssetType, AssetType.id == Asset.asset_type_id)
+        .outerjoin(Department, Department.id == Asset.department_id)
+        .outerjoin(Location, Location.id == Asset.location_id)
+    )
+
+
+def _to_row(r: Any) -> AssetRow:
+    return AssetRow(
+        r[0], r[1], r[2], r[3], r[4] or "", r[5], r[6], r[7], r[8] or "", r[9], r[10] or "",
+        r[11], r[12], r[13], r[14], r[15], r[16],
+    )  # fmt: skip
+
+
+def load_asset_rows(session: Session) -> list[AssetRow]:
+    """Every asset as a table row, ordered by asset tag."""
+    result = session.execute(_row_query().order_by(Asset.asset_tag))
+    return [_to_row(r) for r in result]
+
+
+def load_asset_row(session: Session, asset_id: int) -> AssetRow | None:
+    r = session.execute(_row_query().where(Asset.id == asset_id)).first()
+    return _to_row(r) if r else None
+
+
+# --- filtering -------------------------------------------------------------------------
+
+LIFECYCLE_FILTERS: dict[str, str] = {
+    "eol_reached": "EOL（サポート終了）到達",
+    "eol_within": "EOLがN か月以内",
+    "maintenance_within": "保守終了がNか月以内",
+    "lease_within": "リース終了がNか月以内",
+    "maintenance_expired": "保守切れ",
+}
+
+
+@dataclass
+class AssetFilter:
+    """What the ledger shows. Empty sets mean 'any'."""
+
+    type_ids: set[int] = field(default_factory=set)
+    segments: set[str] = field(default_factory=set)
+    statuses: set[str] = field(default_factory=set)
+    department_ids: set[int] = field(default_factory=set)
+    location_ids: set[int] = field(default_factory=set)
+    lifecycle: str | None = None
+    months: int = 6
+    text: str = ""
+
+    def is_empty(self) -> bool:
+        return not (
+            self.type_ids
+            or self.segments
+            or self.statuses
+            or self.department_ids
+            or self.location_ids
+            or self.lifecycle
+            or self.text.strip()
+        )
+
+
+def filter_rows(rows: list[AssetRow], flt: AssetFilter, *, today: date | None = None) -> list[int]:
+    """Indexes of ``rows`` that pass ``flt`` (in the order given)."""
+    if flt.is_empty():
+        return list(range(len(rows)))
+    today = today or date.today()
+    horizon = jdate.add_months(today, flt.months)
+    needle = jdate_free_text(flt.text)
+    checks: list[Any] = []
+    if flt.type_ids:
+        checks.append(lambda r: r.asset_type_id in flt.type_ids)
+    if flt.segments:
+        checks.append(lambda r: r.segment in flt.segments)
+    if flt.statuses:
+        checks.append(lambda r: r.status in flt.statuses)
+    if flt.department_ids:
+        checks.append(lambda r: r.department_id in flt.department_ids)
+    if flt.location_ids:
+        checks.append(lambda r: r.location_id in flt.location_ids)
+    if flt.lifecycle == "eol_reached":
+        checks.append(lambda r: r.eol_date is not None and r.eol_date <= today)
+    elif flt.lifecycle == "eol_within":
+        checks.append(lambda r: r.eol_date is not None and today <= r.eol_date <= horizon)
+    elif flt.lifecycle == "maintenance_within":
+        checks.append(
+            lambda r: r.maintenance_end is not None and today <= r.maintenance_end <= horizon
+        )
+    elif flt.lifecycle == "lease_within":
+        checks.append(lambda r: r.lease_end is not None and today <= r.lease_end <= horizon)
+    elif flt.lifecycle == "maintenance_expired":
+        checks.append(lambda r: r.maintenance_end is not None and r.maintenance_end < today)
+    if needle:
+        checks.append(lambda r: needle in _row_text(r))
+    return [i for i, r in enumerate(rows) if all(c(r) for c in checks)]
+
+
+def jdate_free_text(text: str) -> str:
+    """Normalise a filter string the way row text is normalised."""
+    from app.store.search_text import normalize
+
+    return normalize(text.strip())
+
+
+def _row_text(r: AssetRow) -> str:
+    from app.store.search_text import normalize
+
+    return normalize(f"{r.asset_tag} {r.name} {r.user_name} {r.hostname} {r.ip_address}")
+
+
+# --- lookups for editors ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Lookups:
+    types: list[Choice]
+    departments: list[Choice]
+    locations: list[Choice]
+
+
+def load_lookups(session: Session) -> Lookups:
+    def choices(stmt: Any) -> list[Choice]:
+        return [Choice(i, n) for i, n in session.execute(stmt)]
+
+    return Lookups(
+        types=choices(select(AssetType.id, AssetType.name).order_by(AssetType.sort_order)),
+        departments=choices(select(Department.id, Department.name).order_by(Department.name)),
+        locations=choices(select(Location.id, Location.name).order_by(Location.name)),
+    )
+
+
+# --- validation and saving -------------------------------------------------------------
+
+
+def _err(name: str, message: str) -> FieldError:
+    return FieldError(name, FIELD_LABELS.get(name, name), message)
+
+
+def clean_asset_input(
+    session: Session, data: dict[str, Any], *, asset_id: int | None = None
+) -> dict[str, Any]:
+    """Validate editor input (strings or values) and return typed column values.
+
+    Raises ValidationError listing every problem; nothing is written.
+    """
+    errors: list[FieldError] = []
+    out: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in FIELD_LABELS:
+            errors.append(FieldError(name, name, "不明な項目です"))
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if name in DATE_FIELDS:
+            try:
+                out[name] = value if isinstance(value, date) else jdate.parse_optional_date(value)
+            except jdate.JDateError as exc:
+                errors.append(_err(name, str(exc)))
+            continue
+        if name in CIA_FIELDS:
+            if value in (None, ""):
+                out[name] = None
+            elif str(value) in ("1", "2", "3"):
+                out[name] = int(value)
+            else:
+                errors.append(_err(name, "1〜3で指定してください"))
+            continue
+        if name in ("asset_type_id", "department_id", "location_id"):
+            out[name] = int(value) if value not in (None, "") else None
+            continue
+        if name == "status":
+            if value not in ASSET_STATUSES:
+                errors.append(_err(name, f"不明な状態です: {value}"))
+            out[name] = value
+            continue
+        if name == "segment":
+            if value in (None, ""):
+                out[name] = None
+            elif value not in SEGMENTS:
+                errors.append(_err(name, f"不明なネットワーク区分です: {value}"))
+            else:
+                out[name] = value
+            continue
+        text = "" if value is None else str(value)
+        limit = TEXT_LIMITS.get(name)
+        if limit is not None and len(text) > limit:
+            errors.append(_err(name, f"{limit}文字以内で入力してください（{len(text)}文字）"))
+        if "\x00" in text:
+            errors.append(_err(name, "制御文字（NUL）は使えません"))
+        out[name] = text
+    errors.extend(_check_fields(session, out, asset_id))
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _check_fields(session: Session, out: dict[str, Any], asset_id: int | None) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if asset_id is None or "asset_tag" in out:
+        tag = out.get("asset_tag", "")
+        if not tag:
+            errors.append(_err("asset_tag", "必須です"))
+        else:
+            clash = session.execute(
+                select(Asset.id).where(Asset.asset_tag == tag, Asset.id != (asset_id or -1))
+            ).first()
+            if clash:
+                errors.append(_err("asset_tag", f"「{tag}」は既に使われています"))
+    if (asset_id is None or "name" in out) and not out.get("name"):
+        errors.append(_err("name", "必須です"))
+    if out.get("ip_address"):
+        try:
+            ipaddress.ip_address(out["ip_address"])
+        except ValueError:
+            errors.append(
+                _err("ip_address", f"IPアドレスの形式ではありません: {out['ip_address']}")
+            )
+    if out.get("mac_address") and not _MAC_RE.match(out["mac_address"]):
+        errors.append(
+            _err("mac_address", "MACアドレスの形式ではありません（例: 00:11:22:33:44:55）")
+        )
+    if out.get("hostname") and not _HOST_RE.match(out["hostname"]):
+        errors.append(_err("hostname", "ホスト名に使えない文字が含まれています"))
+    for key, model in (
+        ("asset_type_id", AssetType),
+        ("department_id", Department),
+        ("location_id", Location),
+    ):
+        if out.get(key) is not None and session.get(model, out[key]) is None:
+            errors.append(_err(key, "選択肢にない値です"))
+    purchase = out.get("purchase_date")
+    for later in ("lease_end", "maintenance_end", "eol_date"):
+        if purchase and out.get(later) and out[later] < purchase:
+            errors.append(_err(later, "購入日より前の日付です"))
+    return errors
+
+
+def create_asset(session: Session, data: dict[str, Any]) -> Asset:
+    values = clean_asset_input(session, data)
+    values.setdefault("status", "in_use")
+    asset = Asset(**values)
+    session.add(asset)
+    session.flush()
+    return asset
+
+
+def update_asset(session: Session, asset_id: int, data: dict[str, Any]) -> Asset:
+    asset = get_asset(session, asset_id)
+    values = clean_asset_input(session, data, asset_id=asset_id)
+    for key, value in values.items():
+        setattr(asset, key, value)
+    session.flush()
+    return asset
+
+
+def delete_asset(session: Session, asset_id: int) -> None:
+    session.delete(get_asset(session, asset_id))
+    session.flush()
+
+
+def get_asset(session: Session, asset_id: int) -> Asset:
+    asset = session.get(Asset, asset_id)
+    if asset is None:
+        raise NotFoundError(f"資産（ID {asset_id}）は見つかりません。削除された可能性があります。")
+    return asset
+
+
+def asset_values(asset: Asset) -> dict[str, Any]:
+    """The editable values of ``asset`` keyed like FIELD_LABELS."""
+    return {name: getattr(asset, name) for name in FIELD_LABELS}
+
+
+def count_by(rows: Iterable[AssetRow], key: str) -> dict[Any, int]:
+    counts: dict[Any, int] = {}
+    for r in rows:
+        k = getattr(r, key)
+        counts[k] = counts.get(k, 0) + 1
+    return counts

@@ -1,0 +1,124 @@
+"""What the dashboard shows: counts and what falls due soon, across the areas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app import jdate
+from app.store.models import (
+    Asset,
+    BusinessSystem,
+    Checklist,
+    Contract,
+    Notice,
+    Runbook,
+    Task,
+    WorkLogEntry,
+)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str  # label of the area
+    title: str
+    due: date
+    ref_kind: str
+    ref_id: int
+    detail: str = ""
+
+
+@dataclass
+class DashboardSummary:
+    today: date
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: dict[str, int] = field(default_factory=dict)
+    due: list[DueItem] = field(default_factory=list)
+
+
+def _count(session: Session, stmt) -> int:  # type: ignore[no-untyped-def]
+    return int(session.execute(stmt).scalar_one())
+
+
+def dashboard_summary(
+    session: Session, today: date, *, months: int = 3, due_days: int = 60, limit: int = 40
+) -> DashboardSummary:
+    horizon = jdate.add_months(today, months)
+    soon = today + timedelta(days=due_days)
+    active = Asset.status != "disposed"
+    s = DashboardSummary(today)
+    s.counts = {
+        "資産": _count(session, select(func.count(Asset.id)).where(active)),
+        "業務システム": _count(session, select(func.count(BusinessSystem.id))),
+        "契約": _count(session, select(func.count(Contract.id))),
+        "作業ログ": _count(session, select(func.count(WorkLogEntry.id))),
+        "未完了タスク": _count(session, select(func.count(Task.id)).where(Task.status != "done")),
+        "通知・法令": _count(session, select(func.count(Notice.id))),
+        "手順書": _count(session, select(func.count(Runbook.id))),
+        "チェックリスト": _count(session, select(func.count(Checklist.id))),
+    }
+    s.warnings = {
+        "EOL到達（稼働中）": _count(
+            session,
+            select(func.count(Asset.id)).where(Asset.status == "in_use", Asset.eol_date <= today),
+        ),
+        f"保守終了 {months}か月以内": _count(
+            session,
+            select(func.count(Asset.id)).where(
+                active, Asset.maintenance_end.between(today, horizon)
+            ),
+        ),
+        f"リース終了 {months}か月以内": _count(
+            session,
+            select(func.count(Asset.id)).where(active, Asset.lease_end.between(today, horizon)),
+        ),
+        f"契約終了 {months}か月以内": _count(
+            session,
+            select(func.count(Contract.id)).where(Contract.end_date.between(today, horizon)),
+        ),
+        "期限切れタスク": _count(
+            session,
+            select(func.count(Task.id)).where(Task.status != "done", Task.due_date < today),
+        ),
+    }
+    s.due = _due_items(session, today, soon, limit)
+    return s
+
+
+def _due_items(session: Session, today: date, soon: date, limit: int) -> list[DueItem]:
+    items: list[DueItem] = []
+    for r in session.execute(
+        select(Task.id, Task.title, Task.due_date)
+        .where(Task.status != "done", Task.due_date.between(today, soon))
+        .order_by(Task.due_date)
+        .limit(limit)
+    ):
+        items.append(DueItem("タスク", r.title, r.due_date, "task", r.id))
+    for r in session.execute(
+        select(Notice.id, Notice.title, Notice.deadline, Notice.issuer)
+        .where(Notice.status.not_in(("done", "na")), Notice.deadline.between(today, soon))
+        .order_by(Notice.deadline)
+        .limit(limit)
+    ):
+        items.append(DueItem("通知の期限", r.title, r.deadline, "notice", r.id, r.issuer))
+    for r in session.execute(
+        select(Contract.id, Contract.title, Contract.end_date)
+        .where(Contract.end_date.between(today, soon))
+        .order_by(Contract.end_date)
+        .limit(limit)
+    ):
+        items.append(DueItem("契約終了", r.title, r.end_date, "contract", r.id))
+    for r in session.execute(
+        select(Asset.id, Asset.asset_tag, Asset.name, Asset.maintenance_end)
+        .where(Asset.status != "disposed", Asset.maintenance_end.between(today, soon))
+        .order_by(Asset.maintenance_end)
+        .limit(limit)
+    ):
+        items.append(
+            DueItem("資産の保守終了", r.name, r.maintenance_end, "asset", r.id, r.asset_tag)
+        )
+    items.sort(key=lambda i: i.due)
+    return items[:limit]

@@ -1,0 +1,64 @@
+"""The change history of a record, described for people (field labels, readable values)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from app.services.assets import FIELD_LABELS as ASSET_LABELS
+from app.store.audit import history_of
+from app.store.vocab import ASSET_STATUSES, SEGMENTS
+
+ACTION_LABELS = {"insert": "作成", "update": "変更", "delete": "削除"}
+FIELD_LABELS: dict[str, dict[str, str]] = {"assets": ASSET_LABELS}
+VALUE_LABELS: dict[str, dict[str, str]] = {"status": ASSET_STATUSES, "segment": SEGMENTS}
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    actor: str
+    action: str
+    field: str
+    before: str
+    after: str
+
+
+def _value(field: str | None, raw: str | None) -> str:
+    if raw is None:
+        return ""
+    if field in VALUE_LABELS:
+        return VALUE_LABELS[field].get(raw, raw)
+    return raw
+
+
+def _snapshot_summary(raw: str | None, labels: dict[str, str]) -> str:
+    if not raw:
+        return ""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return raw
+    keys = [k for k in labels if data.get(k) not in (None, "", {})]
+    return "、".join(f"{labels[k]}={_value(k, str(data[k]))}" for k in keys[:6])
+
+
+def describe_history(session: Session, table_name: str, row_id: int | str) -> list[HistoryLine]:
+    """The history of one record, newest first, ready to show."""
+    labels = FIELD_LABELS.get(table_name, {})
+    lines = []
+    for e in history_of(session, table_name, row_id):
+        if e.action == "update":
+            field = labels.get(e.field or "", e.field or "")
+            before, after = _value(e.field, e.old_value), _value(e.field, e.new_value)
+        elif e.action == "insert":
+            field, before, after = "", "", _snapshot_summary(e.new_value, labels)
+        else:
+            field, before, after = "", _snapshot_summary(e.old_value, labels), ""
+        lines.append(
+            HistoryLine(e.at, e.actor, ACTION_LABELS.get(e.action, e.action), field, before, after)
+        )
+    return lines

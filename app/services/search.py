@@ -1,0 +1,89 @@
+"""The global search over every record type, grouped by area."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from app.store import search_index
+from app.store.search_index import SearchHit
+from app.store.search_text import EmptyQuery
+
+MAX_QUERY_CHARS = 200
+
+# Area of each search kind, in display order when scores tie.
+KIND_LABELS: dict[str, str] = {
+    "asset": "資産",
+    "system": "業務システム",
+    "contract": "契約",
+    "license": "ライセンス",
+    "vendor": "ベンダー",
+    "contact": "連絡先",
+    "department": "部署",
+    "location": "設置場所",
+    "notice": "通知・法令",
+    "task": "タスク",
+    "worklog": "作業ログ",
+    "runbook": "手順書",
+    "runbook_step": "手順書の手順",
+    "checklist": "チェックリスト",
+    "credential": "認証情報の保管場所",
+    "attachment": "添付ファイル",
+}
+
+
+class SearchQueryError(ValueError):
+    """The query cannot be searched; the message says why (Japanese)."""
+
+
+@dataclass
+class SearchGroup:
+    kind: str
+    label: str
+    hits: list[SearchHit] = field(default_factory=list)
+    more: bool = False
+
+
+@dataclass
+class SearchResults:
+    query: str
+    groups: list[SearchGroup]
+    elapsed_ms: float
+
+    @property
+    def total(self) -> int:
+        return sum(len(g.hits) for g in self.groups)
+
+
+def check_query(query: str) -> str:
+    q = query.strip()
+    if not q:
+        raise SearchQueryError("検索語を入力してください")
+    if len(q) > MAX_QUERY_CHARS:
+        raise SearchQueryError(f"検索語が長すぎます（{MAX_QUERY_CHARS}文字まで、{len(q)}文字）")
+    return q
+
+
+def global_search(
+    session: Session, query: str, *, per_group: int = 8, limit: int = 300
+) -> SearchResults:
+    """Ranked hits for ``query``, grouped by area; groups ordered by their best hit."""
+    q = check_query(query)
+    started = time.perf_counter()
+    try:
+        hits = search_index.search(session, q, limit=limit)
+    except EmptyQuery as exc:
+        raise SearchQueryError(str(exc)) from exc
+    groups: dict[str, SearchGroup] = {}
+    for hit in hits:
+        group = groups.get(hit.kind)
+        if group is None:
+            group = groups[hit.kind] = SearchGroup(hit.kind, KIND_LABELS.get(hit.kind, hit.kind))
+        if len(group.hits) < per_group:
+            group.hits.append(hit)
+        else:
+            group.more = True
+    elapsed = (time.perf_counter() - started) * 1000
+    return SearchResults(q, list(groups.values()), elapsed)

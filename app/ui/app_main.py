@@ -1,0 +1,110 @@
+"""Start the GUI: one instance per data dir, open the database, show the window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import timedelta
+
+import psutil
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import APP_NAME, __version__
+from app.logs import log_file, setup_logging
+from app.paths import DataDir
+from app.progress import Progress
+from app.store.backup import DEFAULT_GENERATIONS, auto_backup
+from app.store.database import DataDirError, ensure_data_dir, open_database
+from app.store.errors import classify
+from app.store.instance import AlreadyRunning, InstanceLock
+from app.store.migrations import NewerDatabaseError
+
+log = logging.getLogger("hitori.ui")
+
+
+def _fatal(message: str, self_test: bool) -> int:
+    print(f"hitori: {message}", file=sys.stderr)
+    if not self_test:
+        QMessageBox.critical(None, "Hitori", message)
+    return 1
+
+
+def run_gui(data_dir: DataDir, *, self_test: bool = False) -> int:
+    process_start = psutil.Process().create_time()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    from app.ui.fonts import install_fonts
+
+    install_fonts(app)
+    try:
+        ensure_data_dir(data_dir)
+    except DataDirError as exc:
+        return _fatal(str(exc), self_test)
+    recent = setup_logging(data_dir.logs)
+    lock = InstanceLock(data_dir.lock_path)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        return _fatal(str(exc), self_test)
+    try:
+        return _run_locked(app, data_dir, recent, process_start, self_test)
+    finally:
+        lock.release()
+
+
+def _run_locked(app, data_dir: DataDir, recent, process_start: float, self_test: bool) -> int:  # type: ignore[no-untyped-def]
+    from app.ui.context import AppContext
+    from app.ui.error_dialog import show_error
+    from app.ui.jobs import JobRunner
+    from app.ui.main_window import MainWindow
+
+    try:
+        db = open_database(data_dir)
+    except (NewerDatabaseError, DataDirError) as exc:
+        return _fatal(str(exc), self_test)
+    except Exception as exc:
+        problem = classify(exc)
+        if problem is None:
+            raise
+        return _fatal(f"{problem.message}\n{data_dir.db_path}", self_test)
+    log.info("hitori %s started on %s", __version__, data_dir.root)
+    settings = QSettings(str(data_dir.settings_path), QSettings.Format.IniFormat)
+    jobs = JobRunner()
+    ctx = AppContext(db=db, jobs=jobs, settings=settings)
+    window = MainWindow(ctx, data_dir_text=str(data_dir.root))
+
+    def excepthook(exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+        log.error("uncaught exception", exc_info=(exc_type, exc, tb))
+        if self_test:
+            app.exit(1)
+            return
+        show_error(window, exc, log_path=str(log_file(data_dir.logs)), recent=list(recent.lines))
+
+    sys.excepthook = excepthook
+    runner = None
+    if self_test:
+        from app.ui.self_test import SelfTest
+
+        runner = SelfTest(app, window, process_start)
+    window.show()
+    if not self_test:
+        generations = int(settings.value("backup/generations", DEFAULT_GENERATIONS))
+
+        def daily_backup(progress: Progress):  # type: ignore[no-untyped-def]
+            return auto_backup(
+                data_dir.db_path, data_dir.backups, generations=generations,
+                interval=timedelta(days=1),
+            )  # fmt: skip
+
+        jobs.run(daily_backup, on_error=lambda exc: log.warning("automatic backup failed: %s", exc))
+    try:
+        code = app.exec()
+    finally:
+        jobs.shutdown()
+        sys.excepthook = sys.__excepthook__
+        db.dispose()
+    if runner is not None:
+        return runner.exit_code or code
+    return code

@@ -1,0 +1,27 @@
+"""What every view is handed: the database, the job runner, settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from PySide6.QtCore import QSettings
+from sqlalchemy.orm import Session
+
+from app.store.database import Database
+from app.ui.jobs import JobRunner
+
+
+@dataclass
+class AppContext:
+    db: Database
+    jobs: JobRunner
+    settings: QSettings
+    # Fixed in tests so lifecycle filters are deterministic; None = today.
+    fixed_today: date | None = field(default=None)
+
+    def session(self) -> Session:
+        return self.db.sessions()
+
+    def today(self) -> date:
+        return self.fixed_today or date.today()

@@ -1,0 +1,164 @@
+"""Background jobs: run a function in a thread pool, hand its result or error back
+to the main thread, report progress, and allow cancellation.
+
+Writes go through a pool of one thread so they are serialized; reads may run in
+parallel. Widgets are only touched in the callbacks, which run on the main thread.
+
+    job = ctx.jobs.run(load_rows, on_result=self._show, on_error=self._fail)
+    job.cancel()
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from app.progress import Cancelled, Progress
+
+log = logging.getLogger("hitori.ui.jobs")
+
+
+class _Signals(QObject):
+    result = Signal(object)
+    error = Signal(object)
+    progress = Signal(int, int, str)
+    finished = Signal()
+
+
+class Job(QRunnable):
+    """One call of ``fn(progress, *args, **kwargs)`` in the background."""
+
+    def __init__(
+        self, name: str, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ):
+        super().__init__()
+        self.setAutoDelete(False)
+        self.name = name
+        self.signals = _Signals()
+        self.progress = Progress(self.signals.progress.emit)
+        self._fn = fn
+        self._args = args
+        self._kwargs = kwargs
+        self.done = False
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self.progress.cancel()
+
+    def run(self) -> None:
+        try:
+            result = self._fn(self.progress, *self._args, **self._kwargs)
+        except Cancelled as exc:
+            self.cancelled = True
+            self.signals.error.emit(exc)
+        except BaseException as exc:  # handed to the main thread, never lost
+            exc.__hitori_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
+            log.error("job %s failed:\n%s", self.name, exc.__hitori_traceback__)  # type: ignore[attr-defined]
+            self.signals.error.emit(exc)
+        else:
+            self.signals.result.emit(result)
+        finally:
+            self.done = True
+            self.signals.finished.emit()
+
+
+class _Relay(QObject):
+    """Lives on the main thread; its slots receive the job's queued signals and call
+    the plain Python callbacks there (a lambda connected directly to a signal
+    emitted in a worker thread would run in that worker thread)."""
+
+    def __init__(
+        self,
+        job: Job,
+        on_result: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+        on_progress: Callable[[int, int, str], None] | None,
+        on_finished: Callable[[Job], None],
+    ) -> None:
+        super().__init__()
+        self._job = job
+        self._on_result = on_result
+        self._on_error = on_error
+        self._on_progress = on_progress
+        self._on_finished = on_finished
+        job.signals.result.connect(self._result)
+        job.signals.error.connect(self._error)
+        job.signals.progress.connect(self._progress)
+        job.signals.finished.connect(self._finished)
+
+    @Slot(object)
+    def _result(self, value: Any) -> None:
+        if self._on_result is not None:
+            self._on_result(value)
+
+    @Slot(object)
+    def _error(self, exc: BaseException) -> None:
+        if self._on_error is not None:
+            self._on_error(exc)
+        elif not isinstance(exc, Cancelled):
+            log.error("unhandled error in job %s: %r", self._job.name, exc)
+
+    @Slot(int, int, str)
+    def _progress(self, done: int, total: int, message: str) -> None:
+        if self._on_progress is not None:
+            self._on_progress(done, total, message)
+
+    @Slot()
+    def _finished(self) -> None:
+        self._on_finished(self._job)
+
+
+class JobRunner(QObject):
+    """Owns the thread pools. One per application, created at start-up on the main thread."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._readers = QThreadPool(self)
+        self._readers.setMaxThreadCount(2)
+        self._writer = QThreadPool(self)
+        self._writer.setMaxThreadCount(1)
+        self._live: dict[Job, _Relay] = {}
+        # Finished jobs are kept a little longer: the pool thread may still be
+        # returning from Job.run() when the queued 'finished' arrives here.
+        self._recent: deque[tuple[Job, _Relay]] = deque(maxlen=64)
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[int, int, str], None] | None = None,
+        writer: bool = False,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> Job:
+        """Start ``fn(progress, *args, **kwargs)``; callbacks run on the main thread.
+
+        ``writer=True`` queues the job behind other writes (one at a time).
+        """
+        job = Job(name or getattr(fn, "__name__", "job"), fn, args, kwargs)
+        self._live[job] = _Relay(job, on_result, on_error, on_progress, self._forget)
+        (self._writer if writer else self._readers).start(job)
+        return job
+
+    def _forget(self, job: Job) -> None:
+        relay = self._live.pop(job, None)
+        if relay is not None:
+            self._recent.append((job, relay))
+
+    def active(self) -> int:
+        return len(self._live)
+
+    def shutdown(self, timeout_ms: int = 10_000) -> None:
+        """Cancel what can be cancelled and wait for running jobs (on exit)."""
+        for job in list(self._live):
+            job.cancel()
+        self._readers.waitForDone(timeout_ms)
+        self._writer.waitForDone(timeout_ms)

@@ -1,0 +1,268 @@
+"""The main window: navigation between the areas, the global search, status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+)
+
+from app.progress import Cancelled, Progress
+from app.store.models import (
+    Checklist,
+    ChecklistProgress,
+    Notice,
+    NoticeDeadline,
+    Runbook,
+    RunbookStep,
+    Task,
+    WorkLogEntry,
+)
+from app.ui.assets.ledger_view import AssetLedgerView
+from app.ui.context import AppContext
+from app.ui.search_panel import SearchDialog
+from app.ui.views.dashboard import DashboardView
+from app.ui.views.not_built import NotBuiltView
+
+STYLE = """
+QLabel#viewHeading { font-size: 16pt; font-weight: bold; padding: 4px 0; }
+QLabel#card { background: #eef3f8; border: 1px solid #c9d6e3; border-radius: 6px; padding: 8px; }
+QLabel#warning { background: #f4f4f4; border: 1px solid #d0d0d0; border-radius: 6px; padding: 8px; }
+QLabel#warning[alert="true"] { background: #fff3e0; border: 1px solid #f0a040; }
+QListWidget#nav { font-size: 11pt; }
+QListWidget#nav::item { padding: 8px 10px; }
+"""
+
+
+class MainWindow(QMainWindow):
+    view_ready = Signal(str)
+
+    def __init__(self, ctx: AppContext, *, data_dir_text: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("ひとり情シス手帳 — Hitori"))
+        self.setStyleSheet(STYLE)
+        self.resize(1400, 860)
+
+        self.dashboard = DashboardView(ctx)
+        self.assets = AssetLedgerView(ctx)
+        self.views: list = [
+            self.dashboard,
+            self.assets,
+            NotBuiltView(
+                ctx, "worklog", self.tr("作業ログ"),
+                self.tr("作業の記録、タスクと期限、年度ごとの定例作業を扱う画面です。"),
+                [(self.tr("作業ログ"), WorkLogEntry), (self.tr("タスク"), Task)],
+            ),
+            NotBuiltView(
+                ctx, "notices", self.tr("通知・法令"),
+                self.tr("総務省・デジタル庁などの通知、期限とその変更履歴、解釈メモを扱う画面です。"),
+                [(self.tr("通知"), Notice), (self.tr("期限の記録"), NoticeDeadline)],
+            ),
+            NotBuiltView(
+                ctx, "runbooks", self.tr("手順書・引継ぎ"),
+                self.tr("手順書と、異動時の事務引継書（PDF）を作る画面です。"),
+                [(self.tr("手順書"), Runbook), (self.tr("手順"), RunbookStep)],
+            ),
+            NotBuiltView(
+                ctx, "checklists", self.tr("チェックリスト"),
+                self.tr("標準化（20業務×40手順）とガバメントクラウド移行の進捗を扱う画面です。"),
+                [(self.tr("チェックリスト"), Checklist), (self.tr("進捗"), ChecklistProgress)],
+            ),
+        ]  # fmt: skip
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        for view in self.views:
+            self.nav.addItem(QListWidgetItem(view.title))
+            self.stack.addWidget(view)
+            view.ready.connect(lambda key=view.view_key: self.view_ready.emit(key))
+        self.nav.currentRowChanged.connect(self._switch)
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self.search_dialog = SearchDialog(ctx, self)
+        self.search_dialog.open_record.connect(self.open_record)
+        self.dashboard.open_record.connect(self.open_record)
+        self.dashboard.load_demo_requested.connect(self.load_demo)
+        self._build_toolbar()
+        self._build_menu()
+        status = QLabel(self.tr("データ: {0}").format(data_dir_text))
+        status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addPermanentWidget(status)
+        self._restore_geometry()
+        self.nav.setCurrentRow(0)
+
+    # --- layout pieces ---------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("検索"))
+        bar.setObjectName("searchBar")
+        bar.setMovable(False)
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText(self.tr("全体を検索（Ctrl+K）"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMaximumWidth(420)
+        self.search_box.returnPressed.connect(self.open_search)
+        bar.addWidget(self.search_box)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        focus = QAction(self.tr("検索"), self)
+        focus.setShortcut(QKeySequence("Ctrl+K"))
+        focus.triggered.connect(self.focus_search)
+        self.addAction(focus)
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("ファイル(&F)"))
+        demo = file_menu.addAction(self.tr("デモデータを読み込む…"))
+        demo.triggered.connect(self.load_demo)
+        backup = file_menu.addAction(self.tr("今すぐバックアップ"))
+        backup.triggered.connect(self.backup_now)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction(self.tr("終了(&X)"))
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        view_menu = self.menuBar().addMenu(self.tr("表示(&V)"))
+        for i, view in enumerate(self.views):
+            action = view_menu.addAction(view.title)
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda _=False, row=i: self.nav.setCurrentRow(row))
+
+    # --- navigation -----------------------------------------------------------------
+
+    def _switch(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        self.views[row].activate()
+
+    def show_view(self, key: str) -> None:
+        for row, view in enumerate(self.views):
+            if view.view_key == key:
+                self.nav.setCurrentRow(row)
+                if self.stack.currentIndex() == row:
+                    view.activate()
+                return
+        raise KeyError(key)
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def open_search(self) -> None:
+        self.search_dialog.show()
+        self.search_dialog.raise_()
+        self.search_dialog.search(self.search_box.text())
+
+    def open_record(self, kind: str, ref_id: int) -> None:
+        if kind == "asset":
+            self.show_view("assets")
+            self.assets.show_asset(ref_id)
+        elif kind == "department":
+            self.show_view("assets")
+            self.assets.set_department_filter(ref_id)
+        elif kind == "location":
+            self.show_view("assets")
+            self.assets.set_location_filter(ref_id)
+        else:
+            self.statusBar().showMessage(
+                self.tr("この種類の記録を開く画面はまだありません（検索結果で内容を確認できます）"),
+                6000,
+            )
+
+    # --- commands ---------------------------------------------------------------------
+
+    def load_demo(self) -> None:
+        from app.services.demo import generate_demo
+
+        answer = QMessageBox.question(
+            self,
+            self.tr("デモデータ"),
+            self.tr("架空の町「ひとり町」のデモデータ（資産約200件など）を読み込みますか？"),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        dialog = QProgressDialog(
+            self.tr("デモデータを作成中…"), self.tr("キャンセル"), 0, 100, self
+        )
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(600)
+
+        def work(progress: Progress) -> dict[str, int]:
+            return generate_demo(
+                self.ctx.db.sessions,
+                size="small",
+                progress=progress.report,
+                cancelled=lambda: progress.cancelled,
+            )
+
+        def on_progress(done: int, total: int, message: str) -> None:
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(done)
+            dialog.setLabelText(message)
+
+        job = self.ctx.jobs.run(
+            work,
+            writer=True,
+            on_result=lambda counts: self._demo_done(dialog, counts),
+            on_error=lambda exc: self._demo_failed(dialog, exc),
+            on_progress=on_progress,
+        )
+        dialog.canceled.connect(job.cancel)
+
+    def _demo_done(self, dialog: QProgressDialog, counts: dict[str, int]) -> None:
+        dialog.reset()
+        self.statusBar().showMessage(self.tr("デモデータを読み込みました"), 8000)
+        self.dashboard.reload()
+        self.assets.reload()
+
+    def _demo_failed(self, dialog: QProgressDialog, exc: BaseException) -> None:
+        dialog.reset()
+        if isinstance(exc, Cancelled):
+            self.statusBar().showMessage(
+                self.tr("キャンセルしました（何も変更していません）"), 8000
+            )
+            return
+        QMessageBox.warning(self, self.tr("デモデータ"), str(exc))
+
+    def backup_now(self) -> None:
+        from app.store.backup import backup_to
+
+        data_dir = self.ctx.db.data_dir
+
+        def work(progress: Progress) -> str:
+            return str(backup_to(data_dir.db_path, data_dir.backups, reason="manual"))
+
+        self.ctx.jobs.run(
+            work,
+            on_result=lambda path: self.statusBar().showMessage(
+                self.tr("バックアップを作成しました: {0}").format(path), 10000
+            ),
+            on_error=lambda exc: QMessageBox.warning(self, self.tr("バックアップ"), str(exc)),
+        )
+
+    # --- window state ---------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = self.ctx.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.ctx.settings.setValue("window/geometry", self.saveGeometry())
+        self.ctx.settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,131 @@
+"""Results of the global search (Ctrl+K), grouped by area; activate one to open it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.progress import Progress
+from app.services.search import SearchQueryError, SearchResults, global_search
+from app.ui.context import AppContext
+from app.ui.jobs import Job
+
+HIT_ROLE = Qt.ItemDataRole.UserRole
+
+
+class SearchDialog(QDialog):
+    """Search as you type; Enter or double-click opens the selected record."""
+
+    open_record = Signal(str, int)
+    results_shown = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("検索"))
+        self.resize(720, 520)
+        layout = QVBoxLayout(self)
+        self.query = QLineEdit()
+        self.query.setPlaceholderText(
+            self.tr("資産・通知・手順書・作業ログなど全体を検索（1文字から）")
+        )
+        self.query.setClearButtonEnabled(True)
+        layout.addWidget(self.query)
+        self.status = QLabel()
+        layout.addWidget(self.status)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels([self.tr("件名"), self.tr("補足")])
+        self.tree.setColumnWidth(0, 420)
+        self.tree.itemActivated.connect(self._activated)
+        layout.addWidget(self.tree, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self._start)
+        self.query.textChanged.connect(lambda _text: self._timer.start())
+        self.query.returnPressed.connect(self._enter)
+        self._job: Job | None = None
+        self._generation = 0
+
+    def search(self, text: str) -> None:
+        """Set the query and search at once (used by the toolbar box and tests)."""
+        self.query.setText(text)
+        self._timer.stop()
+        self._start()
+
+    def _start(self) -> None:
+        text = self.query.text()
+        self._generation += 1
+        generation = self._generation
+        if self._job is not None:
+            self._job.cancel()
+        if not text.strip():
+            self.tree.clear()
+            self.status.setText("")
+            return
+        self.status.setText(self.tr("検索中…"))
+        self._job = self.ctx.jobs.run(
+            self._run,
+            text,
+            on_result=lambda r: self._show(generation, r),
+            on_error=lambda e: self._failed(generation, e),
+        )
+
+    def _run(self, progress: Progress, text: str) -> SearchResults:
+        with self.ctx.session() as session:
+            return global_search(session, text)
+
+    def _show(self, generation: int, results: SearchResults) -> None:
+        if generation != self._generation:
+            return  # an older query finished after a newer one started
+        self.tree.clear()
+        for group in results.groups:
+            more = self.tr("（上位{0}件）").format(len(group.hits)) if group.more else ""
+            top = QTreeWidgetItem([f"{group.label}{more}", ""])
+            font = top.font(0)
+            font.setBold(True)
+            top.setFont(0, font)
+            top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            for hit in group.hits:
+                child = QTreeWidgetItem([hit.title, hit.subtitle])
+                child.setData(0, HIT_ROLE, (hit.kind, hit.ref_id))
+                top.addChild(child)
+            self.tree.addTopLevelItem(top)
+        self.tree.expandAll()
+        if results.total:
+            self.status.setText(
+                self.tr("{0} 件（{1:.0f} ms）").format(results.total, results.elapsed_ms)
+            )
+            first = self.tree.topLevelItem(0).child(0)
+            self.tree.setCurrentItem(first)
+        else:
+            self.status.setText(self.tr("「{0}」に一致するものはありません").format(results.query))
+        self.results_shown.emit(results.total)
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.tree.clear()
+        if isinstance(exc, SearchQueryError):
+            self.status.setText(str(exc))
+        else:
+            self.status.setText(self.tr("検索できませんでした: {0}").format(exc))
+        self.results_shown.emit(0)
+
+    def _enter(self) -> None:
+        item = self.tree.currentItem()
+        if item is not None:
+            self._activated(item)
+
+    def _activated(self, item: QTreeWidgetItem) -> None:
+        data = item.data(0, HIT_ROLE)
+        if data:
+            self.open_record.emit(data[0], data[1])

@@ -1,0 +1,130 @@
+"""The dashboard: counts per area, lifecycle warnings and what falls due soon."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import jdate
+from app.progress import Progress
+from app.services.dashboard import DashboardSummary, dashboard_summary
+from app.ui.context import AppContext
+from app.ui.views.base import View
+
+
+class DashboardView(View):
+    view_key = "dashboard"
+    title = "ダッシュボード"
+    open_record = Signal(str, int)
+    load_demo_requested = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        layout = QVBoxLayout(self)
+        heading = QLabel(self.tr("ダッシュボード"))
+        heading.setObjectName("viewHeading")
+        layout.addWidget(heading)
+        self._date = QLabel()
+        layout.addWidget(self._date)
+        self._cards = QGridLayout()
+        layout.addLayout(self._cards)
+        self._warnings = QGridLayout()
+        layout.addLayout(self._warnings)
+        empty_row = QHBoxLayout()
+        self._empty = QLabel(
+            self.tr("まだデータがありません。架空の町のデモデータで操作を試せます。")
+        )
+        self._demo_button = QPushButton(self.tr("デモデータを読み込む…"))
+        self._demo_button.clicked.connect(self.load_demo_requested)
+        empty_row.addWidget(self._empty)
+        empty_row.addWidget(self._demo_button)
+        empty_row.addStretch(1)
+        layout.addLayout(empty_row)
+        layout.addWidget(QLabel(self.tr("60日以内の期限")))
+        self._due = QTableWidget(0, 4)
+        self._due.setHorizontalHeaderLabels(
+            [self.tr("期限"), self.tr("種類"), self.tr("件名"), self.tr("詳細")]
+        )
+        self._due.verticalHeader().setVisible(False)
+        self._due.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self._due.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        header = self._due.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self._due.itemActivated.connect(self._activated)
+        layout.addWidget(self._due, 1)
+        self._set_empty_visible(False)
+
+    def activate(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        today = self.ctx.today()
+        self.ctx.jobs.run(self._load, today, on_result=self._show, on_error=self._failed)
+
+    def _load(self, progress: Progress, today) -> DashboardSummary:  # type: ignore[no-untyped-def]
+        with self.ctx.session() as session:
+            return dashboard_summary(session, today)
+
+    def _set_empty_visible(self, visible: bool) -> None:
+        self._empty.setVisible(visible)
+        self._demo_button.setVisible(visible)
+
+    def _show(self, summary: DashboardSummary) -> None:
+        self._date.setText(
+            self.tr("今日: {0}（{1}）").format(
+                jdate.format_date(summary.today, mode="both"),
+                jdate.fiscal_year_label(jdate.fiscal_year(summary.today)),
+            )
+        )
+        _fill_grid(self._cards, summary.counts, "card")
+        _fill_grid(self._warnings, summary.warnings, "warning")
+        self._set_empty_visible(sum(summary.counts.values()) == 0)
+        self._due.setRowCount(len(summary.due))
+        for row, item in enumerate(summary.due):
+            cells = [
+                jdate.format_date(item.due, mode="both"),
+                item.kind,
+                item.title,
+                item.detail,
+            ]
+            for col, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, (item.ref_kind, item.ref_id))
+                self._due.setItem(row, col, cell)
+        self._due.resizeColumnToContents(0)
+        self._due.resizeColumnToContents(1)
+        self.ready.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._date.setText(self.tr("ダッシュボードを読み込めませんでした: {0}").format(exc))
+        self.ready.emit()
+
+    def _activated(self, item: QTableWidgetItem) -> None:
+        kind, ref_id = item.data(Qt.ItemDataRole.UserRole)
+        self.open_record.emit(kind, ref_id)
+
+
+def _fill_grid(grid: QGridLayout, values: dict[str, int], style: str) -> None:
+    while grid.count():
+        child = grid.takeAt(0)
+        if child.widget():
+            child.widget().deleteLater()
+    for i, (label, value) in enumerate(values.items()):
+        card = QLabel(
+            f"<div style='font-size:11pt'>{label}</div><b style='font-size:18pt'>{value:,}</b>"
+        )
+        card.setObjectName(style)
+        card.setProperty("alert", style == "warning" and value > 0)
+        card.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        card.setMinimumWidth(150)
+        grid.addWidget(card, i // 5, i % 5)
