@@ -9,17 +9,19 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import __version__
+from app.errors import UserError
 from app.paths import DataDir, default_data_dir
 
 log = logging.getLogger("hitori.cli")
 
 
-class CommandError(Exception):
+class CommandError(UserError):
     """A refused operation; the message is the one line printed on stderr."""
 
 
@@ -83,12 +85,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = COMMANDS[args.command]
     try:
         return handler(data_dir, args)
-    except CommandError as exc:
-        print(f"hitori: {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("hitori: 中断しました", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (e.g. `hitori search 課 | head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:
         message = _user_message(exc)
         if message is None:
@@ -99,21 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _user_message(exc: BaseException) -> str | None:
     """A one-line message for errors that are the input's or the environment's fault."""
-    from app.services.errors import ValidationError
-    from app.services.search import SearchQueryError
-    from app.store.backup import BackupError
-    from app.store.database import DataDirError
     from app.store.errors import classify
-    from app.store.instance import AlreadyRunning
-    from app.store.migrations import NewerDatabaseError
 
-    if isinstance(
-        exc,
-        NewerDatabaseError | DataDirError | BackupError | AlreadyRunning | SearchQueryError,
-    ):
-        return str(exc)
-    if isinstance(exc, ValidationError):
-        return str(exc).replace("\n", " / ")
+    if isinstance(exc, UserError):
+        return " / ".join(str(exc).splitlines())
     problem = classify(exc)
     return problem.message if problem else None
 

@@ -20,6 +20,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from app.errors import UserError
+
 __all__ = [
     "JDateError",
     "add_months",
@@ -34,7 +36,7 @@ __all__ = [
 ]
 
 
-class JDateError(ValueError):
+class JDateError(UserError, ValueError):
     """Raised when a date cannot be parsed or expressed; the message is Japanese."""
 
 

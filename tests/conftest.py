@@ -14,7 +14,9 @@ os.environ.setdefault("QT_SCALE_FACTOR", "1")
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
@@ -63,7 +65,7 @@ def session(db) -> Iterator:  # type: ignore[no-untyped-def]
 TODAY = date(2026, 11, 1)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def qapp_args() -> list[str]:
     return ["hitori-tests"]
 

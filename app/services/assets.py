@@ -6,7 +6,7 @@ import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app import jdate
 from app.services.errors import FieldError, NotFoundError, ValidationError
 from app.store.models import Asset, AssetType, Department, Location
+from app.store.search_text import normalize
 from app.store.vocab import ASSET_STATUSES, SEGMENTS
 
 # Field name → Japanese label, in the order the editor shows them.
@@ -170,51 +171,67 @@ class AssetFilter:
         )
 
 
-def filter_rows(rows: list[AssetRow], flt: AssetFilter, *, today: date | None = None) -> list[int]:
-    """Indexes of ``rows`` that pass ``flt`` (in the order given)."""
+def filter_rows(
+    rows: list[AssetRow],
+    flt: AssetFilter,
+    *,
+    today: date | None = None,
+    texts: list[str] | None = None,
+) -> list[int]:
+    """Indexes of ``rows`` that pass ``flt`` (in the order given).
+
+    ``texts`` may carry ``row_search_text`` of every row, computed once, so that
+    keyword filtering at 50,000 rows does not normalise every row on each call.
+    """
     if flt.is_empty():
         return list(range(len(rows)))
     today = today or date.today()
     horizon = jdate.add_months(today, flt.months)
-    needle = jdate_free_text(flt.text)
-    checks: list[Any] = []
-    if flt.type_ids:
-        checks.append(lambda r: r.asset_type_id in flt.type_ids)
-    if flt.segments:
-        checks.append(lambda r: r.segment in flt.segments)
-    if flt.statuses:
-        checks.append(lambda r: r.status in flt.statuses)
-    if flt.department_ids:
-        checks.append(lambda r: r.department_id in flt.department_ids)
-    if flt.location_ids:
-        checks.append(lambda r: r.location_id in flt.location_ids)
-    if flt.lifecycle == "eol_reached":
-        checks.append(lambda r: r.eol_date is not None and r.eol_date <= today)
-    elif flt.lifecycle == "eol_within":
-        checks.append(lambda r: r.eol_date is not None and today <= r.eol_date <= horizon)
-    elif flt.lifecycle == "maintenance_within":
-        checks.append(
-            lambda r: r.maintenance_end is not None and today <= r.maintenance_end <= horizon
-        )
-    elif flt.lifecycle == "lease_within":
-        checks.append(lambda r: r.lease_end is not None and today <= r.lease_end <= horizon)
-    elif flt.lifecycle == "maintenance_expired":
-        checks.append(lambda r: r.maintenance_end is not None and r.maintenance_end < today)
+    positions: Iterable[int] = range(len(rows))
+    # Cheapest, most selective conditions first; each pass narrows the positions.
+    for attr, wanted in (
+        ("segment", flt.segments),
+        ("status", flt.statuses),
+        ("asset_type_id", flt.type_ids),
+        ("department_id", flt.department_ids),
+        ("location_id", flt.location_ids),
+    ):
+        if wanted:
+            positions = [i for i in positions if getattr(rows[i], attr) in wanted]
+    if flt.lifecycle:
+        attr, low, high = _LIFECYCLE_RANGES[flt.lifecycle](today, horizon)
+        positions = [
+            i
+            for i in positions
+            if (d := getattr(rows[i], attr)) is not None
+            and (low is None or d >= low)
+            and (high is None or d <= high)
+        ]
+    needle = normalize_needle(flt.text)
     if needle:
-        checks.append(lambda r: needle in _row_text(r))
-    return [i for i, r in enumerate(rows) if all(c(r) for c in checks)]
+        if texts is None:
+            texts = [row_search_text(r) for r in rows]
+        positions = [i for i in positions if needle in texts[i]]
+    return list(positions)
 
 
-def jdate_free_text(text: str) -> str:
-    """Normalise a filter string the way row text is normalised."""
-    from app.store.search_text import normalize
+# lifecycle filter → (date attribute, lowest, highest) given (today, horizon)
+_LIFECYCLE_RANGES: dict[str, Any] = {
+    "eol_reached": lambda t, h: ("eol_date", None, t),
+    "eol_within": lambda t, h: ("eol_date", t, h),
+    "maintenance_within": lambda t, h: ("maintenance_end", t, h),
+    "lease_within": lambda t, h: ("lease_end", t, h),
+    "maintenance_expired": lambda t, h: ("maintenance_end", None, t - timedelta(days=1)),
+}
 
+
+def normalize_needle(text: str) -> str:
+    """Normalise a keyword the way row text is normalised."""
     return normalize(text.strip())
 
 
-def _row_text(r: AssetRow) -> str:
-    from app.store.search_text import normalize
-
+def row_search_text(r: AssetRow) -> str:
+    """The normalised text the ledger's keyword filter matches against."""
     return normalize(f"{r.asset_tag} {r.name} {r.user_name} {r.hostname} {r.ip_address}")
 
 

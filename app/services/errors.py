@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.errors import UserError
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -15,7 +17,7 @@ class FieldError:
         return f"{self.label}: {self.message}"
 
 
-class ValidationError(ValueError):
+class ValidationError(UserError, ValueError):
     """One or more fields are invalid; nothing was written."""
 
     def __init__(self, errors: list[FieldError]) -> None:
@@ -23,5 +25,5 @@ class ValidationError(ValueError):
         super().__init__("\n".join(str(e) for e in errors))
 
 
-class NotFoundError(LookupError):
+class NotFoundError(UserError, LookupError):
     """The record does not exist (any more)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from app.errors import UserError
 from app.store import search_index
 from app.store.search_index import SearchHit
 from app.store.search_text import EmptyQuery
@@ -34,7 +35,7 @@ KIND_LABELS: dict[str, str] = {
 }
 
 
-class SearchQueryError(ValueError):
+class SearchQueryError(UserError, ValueError):
     """The query cannot be searched; the message says why (Japanese)."""
 
 

@@ -47,10 +47,11 @@ def _snapshot(obj: Base) -> str:
 
 
 def _row_id(obj: Base) -> str:
-    identity = inspect(obj).identity
-    if identity:
-        return "/".join(str(v) for v in identity)
-    return "?"
+    # New objects have no identity key yet inside after_flush, but their primary key
+    # values have been fetched by then.
+    state = inspect(obj)
+    key = state.identity or state.mapper.primary_key_from_instance(obj)
+    return "/".join(str(v) for v in key)
 
 
 SKIP_FIELDS = frozenset({"created_at", "updated_at"})

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from app.errors import UserError
+from app.store.readonly import read_only
+
 log = logging.getLogger("hitori.store.backup")
 
 BACKUP_SUFFIX = ".sqlite3"
@@ -17,7 +20,7 @@ AUTO_PREFIX = "auto-"
 DEFAULT_GENERATIONS = 7
 
 
-class BackupError(RuntimeError):
+class BackupError(UserError, RuntimeError):
     """A backup or restore could not be made; the message is for the user."""
 
 
@@ -30,8 +33,7 @@ def copy_database(src: Path, dest: Path) -> None:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".partial")
     tmp.unlink(missing_ok=True)
-    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-    try:
+    with read_only(src) as source:
         target = sqlite3.connect(tmp)
         try:
             source.backup(target)
@@ -39,8 +41,6 @@ def copy_database(src: Path, dest: Path) -> None:
             target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
-    finally:
-        source.close()
     tmp.replace(dest)
 
 
@@ -113,8 +113,7 @@ def validate_backup(path: Path) -> str | None:
         if fh.read(16) != b"SQLite format 3\x00":
             raise BackupError(f"SQLiteのデータベースファイルではありません: {path.name}")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
+        with read_only(path) as conn:
             result = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if result != "ok":
                 raise BackupError(f"ファイルが壊れています（integrity_check: {result}）")
@@ -122,8 +121,6 @@ def validate_backup(path: Path) -> str | None:
             if "alembic_version" not in tables or "assets" not in tables:
                 raise BackupError(f"Hitoriのデータベースではありません: {path.name}")
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            conn.close()
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"データベースとして読めません（{exc}）: {path.name}") from exc
     revision = row[0] if row else None

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.errors import UserError
 from app.paths import DataDir
 from app.store import migrations
 from app.store.engine import make_engine, make_session_factory
+from app.store.readonly import read_only
 
 log = logging.getLogger("hitori.store")
 
 
-class DataDirError(RuntimeError):
+class DataDirError(UserError, RuntimeError):
     """The data directory cannot be used; the message is for the user."""
 
 
@@ -37,10 +39,10 @@ def ensure_data_dir(data_dir: DataDir) -> None:
         data_dir.root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DataDirError(f"データフォルダを作成できません: {data_dir.root}（{exc}）") from exc
-    probe = data_dir.root / ".write-test"
     try:
-        probe.write_bytes(b"")
-        probe.unlink()
+        # A unique name: several hitori processes may start at once on one folder.
+        with tempfile.NamedTemporaryFile(dir=data_dir.root, prefix=".write-test-"):
+            pass
     except OSError as exc:
         raise DataDirError(
             f"データフォルダに書き込めません: {data_dir.root}（{exc.strerror or exc}）"
@@ -55,8 +57,7 @@ def precheck_file(db_path: Path) -> None:
     """
     if not db_path.exists() or db_path.stat().st_size == 0:
         return
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
+    with read_only(db_path) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         revision = None
         if "alembic_version" in tables:
@@ -67,8 +68,6 @@ def precheck_file(db_path: Path) -> None:
                 f"Hitoriのデータベースではないファイルがあります: {db_path}。"
                 "別の場所に移してから起動してください。ファイルは変更していません。"
             )
-    finally:
-        conn.close()
     migrations.check_revision(revision)
 
 

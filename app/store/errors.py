@@ -19,14 +19,26 @@ class EnvironmentProblem:
     message: str
 
 
+# SQLite primary result codes (the low byte of sqlite_errorcode).
+_CODES: dict[int, str] = {
+    5: "busy",  # SQLITE_BUSY
+    6: "busy",  # SQLITE_LOCKED
+    8: "read_only",  # SQLITE_READONLY
+    10: "disk_full",  # SQLITE_IOERR
+    11: "corrupt",  # SQLITE_CORRUPT
+    13: "disk_full",  # SQLITE_FULL
+    14: "cannot_open",  # SQLITE_CANTOPEN
+    26: "corrupt",  # SQLITE_NOTADB
+}
+
 _PATTERNS: list[tuple[tuple[str, ...], str, str]] = [
     (
-        ("database is locked", "database table is locked", "busy"),
+        ("database is locked", "database table is locked"),
         "busy",
         "データベースが他の処理で使用中です。しばらく待ってからもう一度お試しください。",
     ),
     (
-        ("readonly", "read-only", "attempt to write a readonly database"),
+        ("attempt to write a readonly database",),
         "read_only",
         "データベースに書き込めません（読み取り専用です）。フォルダやファイルの権限を確認してください。",
     ),
@@ -36,16 +48,19 @@ _PATTERNS: list[tuple[tuple[str, ...], str, str]] = [
         "ディスクの空き容量が不足しているか、書き込みに失敗しました。空き容量を確認してください。",
     ),
     (
-        ("malformed", "file is not a database", "file is encrypted", "not a database"),
+        ("database disk image is malformed", "file is not a database"),
         "corrupt",
         "データベースファイルが壊れています。バックアップから復元してください（hitori restore）。",
     ),
     (
-        ("unable to open database", "cannot open"),
+        ("unable to open database",),
         "cannot_open",
         "データベースファイルを開けません。保存先のフォルダを確認してください。",
     ),
 ]
+
+
+_MESSAGES: dict[str, str] = {code: message for _, code, message in _PATTERNS}
 
 
 def classify(exc: BaseException) -> EnvironmentProblem | None:
@@ -61,8 +76,12 @@ def classify(exc: BaseException) -> EnvironmentProblem | None:
         isinstance(exc, OperationalError)
     ):
         return None
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        name = _CODES.get(code & 0xFF)
+        return EnvironmentProblem(name, _MESSAGES[name]) if name else None
     text = str(original).lower()
-    for needles, code, message in _PATTERNS:
+    for needles, code_name, message in _PATTERNS:
         if any(n in text for n in needles):
-            return EnvironmentProblem(code, message)
+            return EnvironmentProblem(code_name, message)
     return None

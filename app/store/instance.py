@@ -6,8 +6,10 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from app.errors import UserError
 
-class AlreadyRunning(RuntimeError):
+
+class AlreadyRunning(UserError, RuntimeError):
     """Another Hitori holds this data directory."""
 
 

@@ -11,46 +11,67 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
+from app.errors import UserError
 from app.paths import migrations_dir
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger("hitori.store.migrations")
 
+# The newest revision in db/versions. Checked against the script directory by
+# tests/unit/test_migrations.py; lets a start-up on an up-to-date database skip
+# importing Alembic altogether.
+HEAD_REVISION = "0001"
 
-class NewerDatabaseError(RuntimeError):
+
+class NewerDatabaseError(UserError, RuntimeError):
     """The database was written by a newer version of Hitori."""
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return {rev.revision for rev in script.walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        exists = conn.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")
+            if engine.dialect.name == "sqlite"
+            else text("SELECT 1 FROM information_schema.tables WHERE table_name='alembic_version'")
+        ).first()
+        if not exists:
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def check_revision(revision: str | None) -> None:
-    if revision is not None and revision not in known_revisions():
+    if revision is None or revision == HEAD_REVISION:
+        return
+    if revision not in known_revisions():
         raise NewerDatabaseError(
             f"このデータベースは新しい版のHitoriで作成されています（スキーマ {revision}）。"
             "Hitoriを更新してから開いてください。ファイルは変更していません。"
@@ -60,15 +81,17 @@ def check_revision(revision: str | None) -> None:
 def needs_upgrade(engine: Engine) -> bool:
     rev = current_revision(engine)
     check_revision(rev)
-    return rev != head_revision()
+    return rev != HEAD_REVISION
 
 
 def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> Path | None:
     """Upgrade to head. Returns the path of the pre-upgrade copy, if one was made."""
     rev = current_revision(engine)
     check_revision(rev)
-    if rev == head_revision():
+    if rev == HEAD_REVISION:
         return None
+    from alembic import command
+
     copy: Path | None = None
     if rev is not None and backup_dir is not None and engine.url.database:
         from app.store.backup import backup_to  # local import: backup imports this module
@@ -86,6 +109,8 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> Path | None:
 def _revision_cli(message: str) -> None:  # pragma: no cover - developer tool
     """Autogenerate a revision against a scratch database at head."""
     import tempfile
+
+    from alembic import command
 
     from app.store.engine import make_engine
 

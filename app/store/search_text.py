@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from app.errors import UserError
+
 _KATA_START, _KATA_END = 0x30A1, 0x30F6
 _KATA_TO_HIRA = {c: c - 0x60 for c in range(_KATA_START, _KATA_END + 1)}
 
@@ -54,7 +56,7 @@ def index_tokens(text: str) -> str:
     return " ".join(g for run in runs(text) for g in _bigrams(run))
 
 
-class EmptyQuery(ValueError):
+class EmptyQuery(UserError, ValueError):
     """The query has no letters or digits to search for."""
 
 

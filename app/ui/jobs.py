@@ -18,7 +18,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from app.errors import UserError
 from app.progress import Cancelled, Progress
+from app.store.errors import classify
 
 log = logging.getLogger("hitori.ui.jobs")
 
@@ -57,9 +59,13 @@ class Job(QRunnable):
         except Cancelled as exc:
             self.cancelled = True
             self.signals.error.emit(exc)
+        except UserError as exc:  # expected: bad input or a refused operation
+            log.info("job %s: %s", self.name, exc)
+            self.signals.error.emit(exc)
         except BaseException as exc:  # handed to the main thread, never lost
             exc.__hitori_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
-            log.error("job %s failed:\n%s", self.name, exc.__hitori_traceback__)  # type: ignore[attr-defined]
+            level = logging.WARNING if classify(exc) else logging.ERROR
+            log.log(level, "job %s failed:\n%s", self.name, exc.__hitori_traceback__)  # type: ignore[attr-defined]
             self.signals.error.emit(exc)
         else:
             self.signals.result.emit(result)

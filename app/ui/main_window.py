@@ -153,9 +153,10 @@ class MainWindow(QMainWindow):
     def show_view(self, key: str) -> None:
         for row, view in enumerate(self.views):
             if view.view_key == key:
-                self.nav.setCurrentRow(row)
-                if self.stack.currentIndex() == row:
-                    view.activate()
+                if self.nav.currentRow() == row:
+                    view.activate()  # already shown: refresh
+                else:
+                    self.nav.setCurrentRow(row)  # _switch activates it
                 return
         raise KeyError(key)
 

@@ -19,9 +19,15 @@ def filled(db):  # type: ignore[no-untyped-def]
                 Department(name="総務課"),
                 Department(name="税務課"),
                 Location(name="本庁舎2階 サーバ室"),
-                Vendor(name="株式会社ひとり電算", kana="ひとりでんさん", support_hours="平日 8:30〜17:15"),
+                Vendor(
+                    name="株式会社ひとり電算",
+                    kana="ひとりでんさん",
+                    support_hours="平日 8:30〜17:15",
+                ),
                 Asset(asset_tag="HT-PC-0001", name="総務課 事務用PC", hostname="SOMU-PC-0001"),
-                Asset(asset_tag="HT-SV-0002", name="ファイルサーバ", notes="保守契約は令和9年3月まで"),
+                Asset(
+                    asset_tag="HT-SV-0002", name="ファイルサーバ", notes="保守契約は令和9年3月まで"
+                ),
                 Asset(asset_tag="HT-NW-0003", name="ｺｱｽｲｯﾁ", manufacturer="YAMAHA"),
                 Notice(issuer="総務省", title="標準化に関する通知について", summary="期限の変更"),
                 WorkLogEntry(
@@ -92,7 +98,8 @@ def test_groups_are_ordered_by_best_hit_and_labelled(filled) -> None:  # type: i
 
 
 @pytest.mark.parametrize(
-    "query", ['"', "*", "AND", "NEAR(", "）", '" * AND NEAR( ）', "OR", "NOT 総務", "総務*", "col:x", "%_"]
+    "query",
+    ['"', "*", "AND", "NEAR(", "）", '" * AND NEAR( ）', "OR", "NOT 総務", "総務*", "col:x", "%_"],
 )
 def test_operators_and_symbols_are_plain_text(filled, query: str) -> None:  # type: ignore[no-untyped-def]
     with filled.sessions() as s:

@@ -1,0 +1,319 @@
+"""The 詳細 tab: show, create, edit and delete one asset.
+
+Reads and writes run as background jobs (writes on the single writer); a
+ValidationError is shown next to the fields and nothing is written.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.progress import Progress
+from app.services.assets import (
+    Lookups,
+    asset_values,
+    create_asset,
+    delete_asset,
+    get_asset,
+    load_lookups,
+    update_asset,
+)
+from app.services.errors import NotFoundError, ValidationError
+from app.ui.assets.asset_form import AssetForm
+from app.ui.context import AppContext
+
+log = logging.getLogger("hitori.ui.assets")
+
+_ERROR_STYLE = "color: #b00020;"
+_OK_STYLE = "color: #1b5e20;"
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    values: dict[str, Any] | None
+    lookups: Lookups
+    missing: bool = False
+
+
+def _load(_p: Progress, sessions: sessionmaker[Session], asset_id: int | None) -> _Loaded:
+    with sessions() as session:
+        lookups = load_lookups(session)
+        if asset_id is None:
+            return _Loaded(None, lookups)
+        try:
+            return _Loaded(asset_values(get_asset(session, asset_id)), lookups)
+        except NotFoundError:
+            return _Loaded(None, lookups, missing=True)
+
+
+def _save(
+    _p: Progress, sessions: sessionmaker[Session], asset_id: int | None, data: dict[str, Any]
+) -> int | ValidationError | NotFoundError:
+    """Create or update; invalid input is an expected outcome, returned rather than raised."""
+    try:
+        with sessions.begin() as session:
+            if asset_id is None:
+                return create_asset(session, data).id
+            update_asset(session, asset_id, data)
+            return asset_id
+    except (ValidationError, NotFoundError) as exc:
+        return exc
+
+
+def _delete(_p: Progress, sessions: sessionmaker[Session], asset_id: int) -> NotFoundError | None:
+    try:
+        with sessions.begin() as session:
+            delete_asset(session, asset_id)
+    except NotFoundError as exc:
+        return exc
+    return None
+
+
+class AssetEditor(QWidget):
+    """Edits one asset; ``load(None)`` opens an empty form for a new one."""
+
+    saved = Signal(int)
+    deleted = Signal(int)
+    loaded = Signal(object)  # the asset id (None for a new asset) once the form is filled
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._asset_id: int | None = None
+        self._mode = "empty"  # empty / loading / new / edit / missing
+        self._values: dict[str, Any] | None = None
+        self._baseline: dict[str, Any] = {}
+        self._generation = 0
+        self._busy = False
+        self.heading = QLabel(self)
+        font = self.heading.font()
+        font.setBold(True)
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.heading.setFont(font)
+        self.heading.setWordWrap(True)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        self.form = AssetForm(self)
+        self.save_button = QPushButton(self.tr("保存"), self)
+        self.save_button.setToolTip(self.tr("保存 (Ctrl+S)"))
+        self.save_button.setDefault(True)
+        self.revert_button = QPushButton(self.tr("元に戻す"), self)
+        self.revert_button.setToolTip(self.tr("保存していない変更を取り消します"))
+        self.delete_button = QPushButton(self.tr("削除"), self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.revert_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.message)
+        layout.addWidget(self.form, 1)
+        layout.addLayout(buttons)
+        save_action = QAction(self.tr("保存"), self)
+        save_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
+        save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_action.triggered.connect(self.save)
+        self.addAction(save_action)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.revert)
+        self.delete_button.clicked.connect(self.delete)
+        self.form.edited.connect(self._update_buttons)
+        self.clear()
+
+    # --- public ------------------------------------------------------------------------
+
+    @property
+    def current_asset_id(self) -> int | None:
+        """The asset shown (or being loaded); None for a new or empty form."""
+        return self._asset_id
+
+    def mode(self) -> str:
+        return self._mode
+
+    def is_dirty(self) -> bool:
+        """True when the form holds input that has not been saved."""
+        return self._mode in ("new", "edit") and self.form.values() != self._baseline
+
+    def set_lookups(self, lookups: Lookups) -> None:
+        self.form.set_lookups(lookups)
+
+    def clear(self) -> None:
+        """Nothing selected: an empty, disabled form."""
+        self._generation += 1
+        self._asset_id, self._values, self._mode = None, None, "empty"
+        self.form.set_values(None)
+        self._baseline = self.form.values()
+        self.heading.setText(self.tr("資産を選択するか、「新規登録」を押してください。"))
+        self._say("")
+        self._update_buttons()
+
+    def load(self, asset_id: int | None) -> None:
+        """Fill the form from the database (None: a new-asset form)."""
+        self._generation += 1
+        generation = self._generation
+        self._asset_id, self._mode = asset_id, "loading"
+        self.heading.setText(self.tr("読み込み中…"))
+        self._say("")
+        self._update_buttons()
+        self._ctx.jobs.run(
+            _load,
+            self._ctx.db.sessions,
+            asset_id,
+            on_result=lambda loaded: self._filled(generation, asset_id, loaded),
+            on_error=lambda exc: self._failed(generation, self.tr("読み込めませんでした"), exc),
+            name="load-asset",
+        )
+
+    def revert(self) -> None:
+        """Back to the values last loaded from the database."""
+        if self._mode in ("new", "edit"):
+            self.form.set_values(self._values)
+            self._say("")
+            self._update_buttons()
+
+    def save(self) -> None:
+        if self._busy or self._mode not in ("new", "edit"):
+            return
+        generation = self._generation
+        self._set_busy(True)
+        self._ctx.jobs.run(
+            _save,
+            self._ctx.db.sessions,
+            self._asset_id,
+            self.form.values(),
+            writer=True,
+            on_result=lambda outcome: self._saved(generation, outcome),
+            on_error=lambda exc: self._failed(generation, self.tr("保存できませんでした"), exc),
+            name="save-asset",
+        )
+
+    def delete(self) -> None:
+        if self._busy or self._mode != "edit" or self._asset_id is None:
+            return
+        values = self._values or {}
+        answer = QMessageBox.question(
+            self,
+            self.tr("資産の削除"),
+            self.tr("「{0}　{1}」を削除しますか？\n削除すると元に戻せません。").format(
+                values.get("asset_tag", ""), values.get("name", "")
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        asset_id, generation = self._asset_id, self._generation
+        self._set_busy(True)
+        self._ctx.jobs.run(
+            _delete,
+            self._ctx.db.sessions,
+            asset_id,
+            writer=True,
+            on_result=lambda outcome: self._deleted(generation, asset_id, outcome),
+            on_error=lambda exc: self._failed(generation, self.tr("削除できませんでした"), exc),
+            name="delete-asset",
+        )
+
+    # --- job results (main thread) -----------------------------------------------------
+
+    def _filled(self, generation: int, asset_id: int | None, loaded: _Loaded) -> None:
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return  # another asset was selected meanwhile
+        self.form.set_lookups(loaded.lookups)
+        self._values = loaded.values
+        self.form.set_values(loaded.values)
+        self._baseline = self.form.values()
+        if loaded.missing:
+            self._mode = "missing"
+            self.heading.setText(self.tr("資産（ID {0}）は見つかりません。").format(asset_id))
+            self._say(self.tr("削除された可能性があります。再読み込みしてください。"), error=True)
+        elif asset_id is None:
+            self._mode = "new"
+            self.heading.setText(self.tr("新規登録"))
+        else:
+            self._mode = "edit"
+            values = loaded.values or {}
+            self.heading.setText(f"{values.get('asset_tag', '')}　{values.get('name', '')}")
+        self._update_buttons()
+        self.loaded.emit(asset_id)
+
+    def _saved(self, generation: int, outcome: int | ValidationError | NotFoundError) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._set_busy(False)
+        current = generation == self._generation
+        if isinstance(outcome, ValidationError):
+            if current:
+                first = self.form.show_errors(outcome.errors)
+                labels = "、".join(dict.fromkeys(e.label for e in outcome.errors))
+                self._say(
+                    self.tr("入力内容を確認してください（{0}件）: {1}。保存していません。").format(
+                        len(outcome.errors), labels
+                    ),
+                    error=True,
+                )
+                if first is None:
+                    self.save_button.setFocus()
+            return
+        if isinstance(outcome, NotFoundError):
+            if current:
+                self._say(str(outcome), error=True)
+            return
+        if current:
+            self.load(outcome)
+            self._say(self.tr("保存しました。"))
+        self.saved.emit(outcome)
+
+    def _deleted(self, generation: int, asset_id: int, outcome: NotFoundError | None) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._set_busy(False)
+        if outcome is not None:
+            self._say(str(outcome), error=True)
+            return
+        if generation == self._generation:
+            self.clear()
+            self._say(self.tr("削除しました。"))
+        self.deleted.emit(asset_id)
+
+    def _failed(self, generation: int, what: str, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._set_busy(False)
+        log.error("asset editor: %s: %r", what, exc)
+        if generation == self._generation:
+            if self._mode == "loading":
+                self._mode = "missing"
+                self.heading.setText(what)
+            self._say(f"{what}: {exc}", error=True)
+            self._update_buttons()
+
+    # --- internals ---------------------------------------------------------------------
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(_ERROR_STYLE if error else _OK_STYLE)
+        self.message.setVisible(bool(text))
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        editable = self._mode in ("new", "edit")
+        self.form.setEnabled(editable and not self._busy)
+        self.save_button.setEnabled(editable and not self._busy)
+        self.revert_button.setEnabled(editable and not self._busy and self.is_dirty())
+        self.delete_button.setEnabled(self._mode == "edit" and not self._busy)

@@ -1,0 +1,79 @@
+"""The asset table widget: column set-up, sorting, and selecting a row by asset id."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from app.ui.assets.table_model import AssetTableModel
+
+# 資産管理番号 名称 種別 状態 区分 部署 設置場所 利用者 ホスト名 IP 保守終了日 (EOL stretches)
+COLUMN_WIDTHS = (115, 190, 110, 64, 150, 100, 100, 90, 100, 100, 90)
+
+
+class AssetTableView(QTableView):
+    """Emits ``asset_chosen(id)`` when the user moves to another row (not when code does)."""
+
+    asset_chosen = Signal(int)
+
+    def __init__(self, model: AssetTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._silent = False
+        self.setModel(model)
+        self.setAlternatingRowColors(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        # Uniform row heights: a fixed section size means no per-row measuring.
+        vertical = self.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.resizeSection(column, width)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
+        self.selectionModel().currentRowChanged.connect(self._current_changed)
+
+    def asset_model(self) -> AssetTableModel:
+        model = self.model()
+        assert isinstance(model, AssetTableModel)
+        return model
+
+    def select_asset(self, asset_id: int) -> bool:
+        """Select and show the row of ``asset_id`` without emitting ``asset_chosen``."""
+        row = self.asset_model().row_for_id(asset_id)
+        if row is None:
+            return False
+        index = self.asset_model().index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self._silent = True
+        try:
+            self.selectionModel().setCurrentIndex(index, flags)
+        finally:
+            self._silent = False
+        self.scrollTo(index)
+        return True
+
+    def clear_selection_silently(self) -> None:
+        self._silent = True
+        try:
+            self.selectionModel().clear()
+        finally:
+            self._silent = False
+
+    def selected_asset_id(self) -> int | None:
+        index = self.selectionModel().currentIndex()
+        return index.data(AssetTableModel.IdRole) if index.isValid() else None
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not self._silent and current.isValid():
+            self.asset_chosen.emit(current.data(AssetTableModel.IdRole))

@@ -1,0 +1,1 @@
+"""Reusable widgets: Japanese date entry, change-history panel."""

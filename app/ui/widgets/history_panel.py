@@ -1,0 +1,140 @@
+"""The 変更履歴 tab: who changed what on one record, and when, newest first."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import jdate
+from app.progress import Progress
+from app.services.history import HistoryLine, describe_history
+from app.ui.context import AppContext
+
+log = logging.getLogger("hitori.ui.history")
+
+
+def _load_history(
+    _progress: Progress, sessions: sessionmaker[Session], table_name: str, row_id: int
+) -> list[HistoryLine]:
+    with sessions() as session:
+        return describe_history(session, table_name, row_id)
+
+
+def format_local_time(at: datetime) -> str:
+    """A stored UTC time as local time with the 和暦 date: 2026-11-01 09:30（R8.11.1）."""
+    local = at.replace(tzinfo=UTC).astimezone() if at.tzinfo is None else at.astimezone()
+    return f"{local:%Y-%m-%d %H:%M}（{jdate.to_wareki(local.date(), style='short')}）"
+
+
+class HistoryPanel(QWidget):
+    """Shows the change history of the record last passed to :meth:`show_record`."""
+
+    loaded = Signal()  # a history has been shown
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._record: tuple[str, int] | None = None
+        self._generation = 0
+        self.status_label = QLabel(self)
+        self.status_label.setWordWrap(True)
+        headers = [
+            self.tr("日時"),
+            self.tr("担当者"),
+            self.tr("操作"),
+            self.tr("項目"),
+            self.tr("変更前"),
+            self.tr("変更後"),
+        ]
+        self.table = QTableWidget(0, len(headers), self)
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        # 日時・担当者・操作・項目 fit their text; 変更前 and 変更後 share the rest.
+        for column in range(4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (4, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.table, 1)
+        self.show_record("", None)
+
+    def show_record(self, table_name: str, row_id: int | None) -> None:
+        """Load the history of ``table_name`` row ``row_id`` (None: show nothing)."""
+        self._generation += 1
+        generation = self._generation
+        if row_id is None:
+            self._record = None
+            self.table.setRowCount(0)
+            self.status_label.setText(self.tr("レコードを選択すると変更履歴を表示します。"))
+            return
+        self._record = (table_name, row_id)
+        self.status_label.setText(self.tr("読み込み中…"))
+        self._ctx.jobs.run(
+            _load_history,
+            self._ctx.db.sessions,
+            table_name,
+            row_id,
+            on_result=lambda lines: self._show(generation, lines),
+            on_error=lambda exc: self._fail(generation, exc),
+            name="history",
+        )
+
+    def refresh(self) -> None:
+        """Load the current record's history again (after a save)."""
+        if self._record is not None:
+            self.show_record(*self._record)
+
+    def record(self) -> tuple[str, int] | None:
+        return self._record
+
+    def _show(self, generation: int, lines: list[HistoryLine]) -> None:
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return  # the user has moved on to another record
+        self.table.setRowCount(len(lines))
+        for row, line in enumerate(lines):
+            values = (
+                format_local_time(line.at),
+                line.actor,
+                line.action,
+                line.field,
+                line.before,
+                line.after,
+            )
+            for column, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if column >= 4 and text:
+                    item.setToolTip(text)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                self.table.setItem(row, column, item)
+        if lines:
+            self.status_label.setText(self.tr("{0} 件の変更（新しい順）").format(len(lines)))
+        else:
+            self.status_label.setText(self.tr("変更履歴はありません。"))
+        self.loaded.emit()
+
+    def _fail(self, generation: int, exc: BaseException) -> None:
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return
+        log.error("could not load history of %s: %r", self._record, exc)
+        self.table.setRowCount(0)
+        self.status_label.setText(self.tr("変更履歴を読み込めませんでした: {0}").format(exc))

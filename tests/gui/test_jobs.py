@@ -1,0 +1,104 @@
+"""The background-job API: results and errors arrive on the main thread; cancel; progress."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import QThread
+
+from app.progress import Cancelled, Progress
+from app.ui.jobs import JobRunner
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def runner(qapp):  # type: ignore[no-untyped-def]
+    jobs = JobRunner()
+    yield jobs
+    jobs.shutdown()
+
+
+def test_result_arrives_on_main_thread(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+    seen: dict[str, object] = {}
+
+    def work(progress: Progress, x: int) -> int:
+        seen["worker"] = threading.get_ident()
+        return x * 2
+
+    def done(value: int) -> None:
+        seen["value"] = value
+        seen["callback_is_main"] = QThread.currentThread() is qtbot_main_thread()
+
+    job = runner.run(work, 21, on_result=done)
+    qtbot.waitUntil(lambda: "value" in seen)
+    assert seen["value"] == 42
+    assert seen["worker"] != threading.get_ident()
+    assert seen["callback_is_main"] is True
+    assert job.done
+
+
+def qtbot_main_thread():  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.instance().thread()
+
+
+def test_error_is_delivered_with_traceback(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+    errors: list[BaseException] = []
+
+    def work(progress: Progress) -> None:
+        raise ValueError("壊れた入力")
+
+    runner.run(work, on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors))
+    assert isinstance(errors[0], ValueError)
+    assert "壊れた入力" in errors[0].__hitori_traceback__  # type: ignore[attr-defined]
+
+
+def test_progress_and_cancel(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+    started = threading.Event()
+    release = threading.Event()
+    reports: list[tuple[int, int, str]] = []
+    errors: list[BaseException] = []
+
+    def work(progress: Progress) -> str:
+        progress.report(1, 10, "一件目")
+        started.set()
+        release.wait(10)
+        progress.check()
+        return "finished"
+
+    job = runner.run(work, on_progress=lambda *a: reports.append(a), on_error=errors.append)
+    assert started.wait(10)
+    job.cancel()
+    release.set()
+    qtbot.waitUntil(lambda: bool(errors))
+    assert isinstance(errors[0], Cancelled)
+    assert job.cancelled
+    qtbot.waitUntil(lambda: bool(reports))
+    assert reports[0] == (1, 10, "一件目")
+
+
+def test_writes_are_serialized(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+    active = 0
+    peak = 0
+    lock = threading.Lock()
+    finished: list[int] = []
+
+    def write(progress: Progress, n: int) -> int:
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        threading.Event().wait(0.02)
+        with lock:
+            active -= 1
+        return n
+
+    for n in range(5):
+        runner.run(write, n, writer=True, on_result=finished.append)
+    qtbot.waitUntil(lambda: len(finished) == 5)
+    assert peak == 1
+    assert finished == [0, 1, 2, 3, 4]

@@ -1,0 +1,101 @@
+"""The main window: every view opens, Ctrl+K search finds and opens records."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
+
+from app.services.assets import create_asset
+from app.store.models import Department, Location, Notice
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot, ctx, db):  # type: ignore[no-untyped-def]
+    from app.ui.main_window import MainWindow
+
+    with db.sessions.begin() as s:
+        s.add_all([Department(name="総務課"), Location(name="本庁舎2階")])
+        s.flush()
+        create_asset(s, {"asset_tag": "HT-PC-0001", "name": "総務課 事務用PC"})
+        create_asset(s, {"asset_tag": "HT-SV-0002", "name": "ファイルサーバ", "notes": "保守"})
+        s.add(Notice(issuer="総務省", title="標準化に関する通知"))
+    win = MainWindow(ctx, data_dir_text=str(ctx.db.data_dir.root))
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.dashboard.ready, timeout=10_000):
+        win.show()
+    return win
+
+
+def test_every_view_opens_and_becomes_ready(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles == [
+        "ダッシュボード",
+        "資産台帳",
+        "作業ログ",
+        "通知・法令",
+        "手順書・引継ぎ",
+        "チェックリスト",
+    ]
+    for view in window.views[1:]:
+        with qtbot.waitSignal(window.view_ready, timeout=10_000) as blocker:
+            window.show_view(view.view_key)
+        assert blocker.args == [view.view_key]
+        assert window.stack.currentWidget() is view
+
+
+def test_areas_not_built_say_so_and_show_real_counts(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.view_ready, timeout=10_000):
+        window.show_view("notices")
+    page = window.stack.currentWidget()
+    texts = " ".join(label.text() for label in page.findChildren(QLabel))
+    assert "まだ作られていません" in texts
+    assert "通知: 1 件" in page._counts.text()
+
+
+def test_dashboard_counts_and_status_bar(window) -> None:  # type: ignore[no-untyped-def]
+    cards = [w.text() for w in window.dashboard.findChildren(QLabel)]
+    assert any("資産" in t and ">2<" in t for t in cards)
+    status = " ".join(w.text() for w in window.statusBar().findChildren(QLabel))
+    assert str(window.ctx.db.data_dir.root) in status
+
+
+def test_ctrl_k_focuses_search(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    window.activateWindow()
+    window.nav.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is window.search_box
+
+
+def test_search_then_open_asset(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    window.search_box.setText("総務")
+    with qtbot.waitSignal(window.search_dialog.results_shown, timeout=10_000) as blocker:
+        window.open_search()
+    assert blocker.args[0] >= 3
+    tree = window.search_dialog.tree
+    groups = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    assert {"資産", "部署", "通知・法令"} <= {g.split("（")[0] for g in groups}
+    asset_group = next(
+        tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+        if tree.topLevelItem(i).text(0).startswith("資産")
+    )  # fmt: skip
+    hit = asset_group.child(0)
+    assert hit.text(0) == "総務課 事務用PC"
+    with qtbot.waitSignal(window.assets.ready, timeout=10_000):
+        window.search_dialog._activated(hit)
+    assert window.stack.currentWidget() is window.assets
+    qtbot.waitUntil(lambda: window.assets.editor.current_asset_id is not None, timeout=10_000)
+    assert window.assets.editor.current_asset_id == hit.data(0, Qt.ItemDataRole.UserRole)[1]
+
+
+def test_search_reports_bad_queries(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    window.open_search()
+    for query, word in (("（）", "文字または数字"), ("x" * 300, "長すぎ")):
+        with qtbot.waitSignal(window.search_dialog.results_shown, timeout=10_000):
+            window.search_dialog.search(query)
+        assert word in window.search_dialog.status.text()
+    with qtbot.waitSignal(window.search_dialog.results_shown, timeout=10_000):
+        window.search_dialog.search('" * AND NEAR( ）')
+    assert "一致するものはありません" in window.search_dialog.status.text()
