@@ -219,3 +219,40 @@ def test_head_revision_constant_matches_the_scripts() -> None:
     from app.store.migrations import HEAD_REVISION, head_revision
 
     assert head_revision() == HEAD_REVISION
+
+
+def test_upgrade_from_an_older_revision_copies_the_file_aside(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from alembic import command
+
+    from app.paths import DataDir
+    from app.store.database import open_database
+    from app.store.engine import make_engine
+    from app.store.migrations import HEAD_REVISION, alembic_config, current_revision
+
+    data_dir = DataDir(tmp_path / "old")
+    data_dir.root.mkdir()
+    engine = make_engine(data_dir.db_url)
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO departments (name, notes, created_at, updated_at)"
+                             " VALUES ('総務課', '', '2026-01-01', '2026-01-01')")  # fmt: skip
+    engine.dispose()
+    db = open_database(data_dir)
+    try:
+        assert current_revision(db.engine) == HEAD_REVISION
+        copy = db.upgraded_from_copy
+        assert copy is not None and copy.parent == data_dir.backups
+        assert "pre-upgrade-0001" in copy.name
+    finally:
+        db.dispose()
+    import sqlite3
+
+    conn = sqlite3.connect(copy)
+    try:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert conn.execute("SELECT name FROM departments").fetchall() == [("総務課",)]
+    finally:
+        conn.close()

@@ -20,6 +20,12 @@ from app.store.models.inventory import (
     contract_assets,
     contract_systems,
 )
+from app.store.models.ledger_extras import (
+    CustomFieldDef,
+    ImportProfile,
+    StocktakeScan,
+    StocktakeSession,
+)
 from app.store.models.misc import Attachment, CredentialRef, KnownHostKey, Setting, SshHost
 from app.store.models.notices import Notice, NoticeDeadline, notice_assets, notice_systems
 from app.store.models.reference import AssetType, Department, Location, StandardBusiness
@@ -47,7 +53,9 @@ __all__ = [
     "Contact",
     "Contract",
     "CredentialRef",
+    "CustomFieldDef",
     "Department",
+    "ImportProfile",
     "KnownHostKey",
     "License",
     "LicenseAssignment",
@@ -62,6 +70,8 @@ __all__ = [
     "Setting",
     "SshHost",
     "StandardBusiness",
+    "StocktakeScan",
+    "StocktakeSession",
     "Task",
     "Vendor",
     "WorkLogEntry",

@@ -1,0 +1,90 @@
+"""Ledger extras: custom fields per asset type, saved import mappings, stock-takes (棚卸)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.store.models.base import Record, utcnow
+
+
+class CustomFieldDef(Record):
+    """A field the user added to assets (of one type, or of every type when type is NULL).
+
+    Values live in ``Asset.custom_fields`` under ``key``.
+    """
+
+    __tablename__ = "custom_field_defs"
+    __label__ = "独自項目"
+    __table_args__ = (UniqueConstraint("asset_type_id", "key", name="key"),)
+
+    asset_type_id: Mapped[int | None] = mapped_column(
+        ForeignKey("asset_types.id", ondelete="CASCADE")
+    )
+    key: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(String(100))
+    # text / number / date / choice
+    kind: Mapped[str] = mapped_column(String(10), default="text")
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ImportProfile(Record):
+    """A saved column mapping for a ledger file layout (e.g. 'Systemwalker 台帳')."""
+
+    __tablename__ = "import_profiles"
+    __label__ = "取込設定"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    # source column header → asset field name (or "custom:<key>", or "" to ignore)
+    mapping: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class StocktakeSession(Record):
+    """One 棚卸 (stock-take): asset tags scanned or typed, compared with the ledger."""
+
+    __tablename__ = "stocktake_sessions"
+    __label__ = "棚卸"
+
+    name: Mapped[str] = mapped_column(String(200))
+    started_on: Mapped[date] = mapped_column(Date)
+    finished_on: Mapped[date | None] = mapped_column(Date)
+    # Limit the expected assets to one location (None = the whole ledger).
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
+    include_disposed: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    scans: Mapped[list[StocktakeScan]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="StocktakeScan.id"
+    )
+
+
+class StocktakeScan(Record):
+    __tablename__ = "stocktake_scans"
+    __label__ = "棚卸の読取"
+    __audited__ = False
+    __table_args__ = (UniqueConstraint("session_id", "scanned_tag", name="tag"),)
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("stocktake_sessions.id", ondelete="CASCADE"))
+    scanned_tag: Mapped[str] = mapped_column(String(60))
+    asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id", ondelete="SET NULL"))
+    seen_location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("locations.id", ondelete="SET NULL")
+    )
+    scanned_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    session: Mapped[StocktakeSession] = relationship(back_populates="scans")
