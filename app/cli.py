@@ -7,6 +7,7 @@ the database unchanged); 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
@@ -19,6 +20,11 @@ from app.errors import UserError
 from app.paths import DataDir, default_data_dir
 
 log = logging.getLogger("hitori.cli")
+
+
+# Modules that add subcommands: each has ``register(subparsers, common_parser)`` and
+# sets ``handler=fn(data_dir, args) -> int`` on its parsers.
+COMMAND_MODULES: list[str] = []
 
 
 class CommandError(UserError):
@@ -62,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
 
     sub.add_parser("check", parents=[common], help="データベースの整合性を検査する")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
     return parser
 
 
@@ -82,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.logs import setup_logging
 
     setup_logging(data_dir.logs if data_dir.root.is_dir() else None)
-    handler = COMMANDS[args.command]
+    handler = getattr(args, "handler", None) or COMMANDS[args.command]
     try:
         return handler(data_dir, args)
     except KeyboardInterrupt:

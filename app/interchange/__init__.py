@@ -1,0 +1,1 @@
+"""Files in and out: CSV/XLSX ledgers, feeds, calendars, template packs."""

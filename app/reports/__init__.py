@@ -1,0 +1,1 @@
+"""Printable documents made with reportlab (labels, handover, progress)."""
