@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import sqlite3
 from typing import Any
 
@@ -42,6 +43,10 @@ def _is_read_only(dbapi_conn: sqlite3.Connection) -> bool:
         return False
 
 
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _begin_deferred(conn: Any) -> None:
     # pysqlite's own transaction handling is off (isolation_level=None on connect);
     # emit BEGIN ourselves so SAVEPOINTs and rollbacks behave.
@@ -54,6 +59,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(
             url,
             echo=echo,
+            # JSON columns keep Japanese readable in the file (no \\u escapes).
+            json_serializer=_json_dumps,
             connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         )
 

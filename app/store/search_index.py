@@ -7,11 +7,11 @@ records it touched; ``rebuild`` indexes everything (after a bulk load);
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, event, insert, select, text
+from sqlalchemy import Connection, delete, event, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.models import Base, Searchable, SearchDoc
@@ -24,7 +24,7 @@ BODY_WEIGHT = 1.0
 
 CREATE_FTS_SQL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    "title, body, tokenize='unicode61 remove_diacritics 0', prefix='1,3')"
+    "title, body, tokenize='unicode61 remove_diacritics 0', prefix='1')"
 )
 
 __all__ = ["CREATE_FTS_SQL", "EmptyQuery", "SearchHit", "install", "rebuild", "search"]
@@ -114,51 +114,51 @@ def install(factory: sessionmaker[Session]) -> None:
     event.listen(factory, "after_flush", _after_flush)
 
 
-def _iter_objects(session: Session, cls: type[Searchable], batch: int) -> Iterator[Any]:
-    yield from session.execute(select(cls).execution_options(yield_per=batch)).scalars()
-
-
-def rebuild(session: Session, *, batch: int = 2000) -> int:
+def rebuild(
+    session: Session,
+    *,
+    batch: int = 5000,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> int:
     """Drop and rebuild the whole index from the records. Returns the number indexed."""
     conn = session.connection()
     conn.execute(delete(SearchDoc))
     conn.exec_driver_sql(f"DELETE FROM {FTS_TABLE}")
+    classes = searchable_classes()
+    totals = {
+        cls: int(session.execute(select(func.count()).select_from(cls)).scalar_one())
+        for cls in classes
+    }
+    grand_total = sum(totals.values())
     next_id = 1
-    total = 0
-    for cls in searchable_classes():
-        docs: list[dict[str, Any]] = []
-        fts: list[tuple[int, str, str]] = []
-        for obj in _iter_objects(session, cls, batch):
-            title, subtitle, title_tokens, body_tokens = _doc_row(obj)
-            docs.append(
-                {
-                    "id": next_id,
-                    "kind": cls.search_kind,
-                    "ref_id": obj.id,
-                    "title": title[:500],
-                    "subtitle": subtitle[:500],
-                }
+    for cls in classes:
+        stmt = select(cls).execution_options(yield_per=batch)
+        for chunk in session.execute(stmt).scalars().partitions():
+            docs: list[dict[str, Any]] = []
+            fts: list[tuple[int, str, str]] = []
+            for obj in chunk:
+                title, subtitle, title_tokens, body_tokens = _doc_row(obj)
+                docs.append(
+                    {
+                        "id": next_id,
+                        "kind": cls.search_kind,
+                        "ref_id": obj.id,  # type: ignore[attr-defined]
+                        "title": title[:500],
+                        "subtitle": subtitle[:500],
+                    }
+                )
+                fts.append((next_id, title_tokens, body_tokens))
+                next_id += 1
+            conn.execute(insert(SearchDoc), docs)
+            conn.exec_driver_sql(
+                f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (?, ?, ?)", fts
             )
-            fts.append((next_id, title_tokens, body_tokens))
-            next_id += 1
-            if len(docs) >= batch:
-                _flush_bulk(conn, docs, fts)
-                total += len(docs)
-                docs, fts = [], []
-            session.expunge(obj)
-        _flush_bulk(conn, docs, fts)
-        total += len(docs)
+            for obj in chunk:  # keep memory flat: the objects are not needed again
+                session.expunge(obj)
+            if progress is not None:
+                progress(next_id - 1, grand_total, "検索索引を作成中")
     conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
-    return total
-
-
-def _flush_bulk(
-    conn: Connection, docs: list[dict[str, Any]], fts: list[tuple[int, str, str]]
-) -> None:
-    if not docs:
-        return
-    conn.execute(insert(SearchDoc), docs)
-    conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (?, ?, ?)", fts)
+    return next_id - 1
 
 
 SEARCH_SQL = text(

@@ -10,6 +10,7 @@ that サーバ, ｻｰﾊﾞ and さーば find each other.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from app.errors import UserError
@@ -23,37 +24,26 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().translate(_KATA_TO_HIRA)
 
 
-def _is_word_char(ch: str) -> bool:
-    # Matches what SQLite's unicode61 tokenizer treats as token characters.
-    return unicodedata.category(ch)[0] in "LN"
+# Letters and digits (Unicode categories L* and N*): what SQLite's unicode61
+# tokenizer treats as token characters. In Python's re, [^\W_] is exactly that.
+_RUN = re.compile(r"[^\W_]+")
 
 
 def runs(text: str) -> list[str]:
     """Maximal runs of letters and digits in normalised text."""
-    out: list[str] = []
-    current: list[str] = []
-    for ch in normalize(text):
-        if _is_word_char(ch):
-            current.append(ch)
-        elif current:
-            out.append("".join(current))
-            current = []
-    if current:
-        out.append("".join(current))
-    return out
-
-
-def _bigrams(run: str) -> list[str]:
-    if len(run) == 1:
-        return [run]
-    grams = [run[i : i + 2] for i in range(len(run) - 1)]
-    grams.append(run[-1])
-    return grams
+    return _RUN.findall(normalize(text))
 
 
 def index_tokens(text: str) -> str:
     """The space-separated tokens stored in the full-text index for ``text``."""
-    return " ".join(g for run in runs(text) for g in _bigrams(run))
+    parts: list[str] = []
+    for run in runs(text):
+        if len(run) == 1:
+            parts.append(run)
+        else:
+            parts.extend([run[i : i + 2] for i in range(len(run) - 1)])
+            parts.append(run[-1])
+    return " ".join(parts)
 
 
 class EmptyQuery(UserError, ValueError):

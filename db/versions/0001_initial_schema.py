@@ -532,7 +532,7 @@ def upgrade() -> None:
     # Global search: bigram tokens in FTS5, rowid = search_docs.id (app/store/search_index.py).
     op.execute(
         "CREATE VIRTUAL TABLE search_fts USING fts5("
-        "title, body, tokenize='unicode61 remove_diacritics 0', prefix='1,3')"
+        "title, body, tokenize='unicode61 remove_diacritics 0', prefix='1')"
     )
     # The change history is append-only.
     op.execute(

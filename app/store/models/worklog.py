@@ -29,9 +29,11 @@ class WorkLogEntry(Searchable, Record):
         ForeignKey("assets.id", ondelete="SET NULL"), index=True
     )
     system_id: Mapped[int | None] = mapped_column(
-        ForeignKey("business_systems.id", ondelete="SET NULL")
+        ForeignKey("business_systems.id", ondelete="SET NULL"), index=True
     )
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
+    task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tasks.id", ondelete="SET NULL"), index=True
+    )
 
     def search_document(self) -> tuple[str, str, str]:
         return self.title, self.category, self.body

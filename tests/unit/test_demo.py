@@ -1,0 +1,389 @@
+"""Unit tests for app.services.demo (demo data for the fictional 架空県 ひとり町)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from app.paths import DataDir
+from app.services.demo import DEFAULT_TODAY, SIZES, DemoCancelled, DemoError, generate_demo
+from app.store import search_index, vocab
+from app.store.database import Database, open_database
+from app.store.models import (
+    Asset,
+    AssetType,
+    Attachment,
+    BusinessSystem,
+    ChangeLogEntry,
+    Checklist,
+    ChecklistProgress,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    CredentialRef,
+    License,
+    LicenseAssignment,
+    Notice,
+    Runbook,
+    RunbookStep,
+    SearchDoc,
+    StandardBusiness,
+    WorkLogEntry,
+)
+
+TODAY = DEFAULT_TODAY
+SECRET_LIKE = re.compile(r"(?i)(password|passwd|pwd|secret|パスワード|暗証番号)\s*[:：=]\s*\S")
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, dict[str, int]]]:
+    db = open_database(DataDir(tmp_path_factory.mktemp("demo-small")), actor="tester")
+    counts = generate_demo(db.sessions, size="small", seed=1)
+    yield db, counts
+    db.dispose()
+
+
+@pytest.fixture
+def s(small: tuple[Database, dict[str, int]]) -> Iterator[Session]:
+    with small[0].sessions() as session:
+        yield session
+
+
+def _count(session: Session, model: type) -> int:
+    return int(session.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def _tags_and_names(path: Path, seed: int) -> list[tuple[str, str, str]]:
+    db = open_database(DataDir(path), actor="tester")
+    try:
+        generate_demo(db.sessions, size="small", seed=seed)
+        with db.sessions() as session:
+            rows = session.execute(
+                select(Asset.asset_tag, Asset.name, Asset.user_name).order_by(Asset.id)
+            )
+            return [tuple(r) for r in rows]
+    finally:
+        db.dispose()
+
+
+# -- counts and relationships --------------------------------------------------------
+
+
+def test_small_counts_match_the_size(small: tuple[Database, dict[str, int]], s: Session) -> None:
+    _db, counts = small
+    spec = SIZES["small"]
+    assert counts["assets"] == spec.assets == _count(s, Asset)
+    assert counts["worklog_entries"] == spec.worklog == _count(s, WorkLogEntry)
+    assert counts["notices"] == spec.notices == _count(s, Notice)
+    assert counts["runbooks"] == spec.runbooks == _count(s, Runbook)
+    assert counts["attachments"] == spec.attachments == _count(s, Attachment)
+    assert counts["tasks"] == spec.tasks
+    assert counts["search_docs"] == _count(s, SearchDoc) > 1_000
+    for table, n in counts.items():  # every reported count is what the table holds
+        assert s.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one() >= n
+
+
+def test_assets_have_valid_types_segments_and_statuses(s: Session) -> None:
+    type_ids = set(s.execute(select(AssetType.id)).scalars())
+    rows = s.execute(
+        select(
+            Asset.asset_tag, Asset.asset_type_id, Asset.segment, Asset.status,
+            Asset.confidentiality, Asset.department_id, Asset.location_id,
+        )
+    ).all()  # fmt: skip
+    assert all(r.asset_type_id in type_ids for r in rows)
+    assert {r.segment for r in rows} == set(vocab.SEGMENTS)
+    assert {r.status for r in rows} <= set(vocab.ASSET_STATUSES)
+    assert Counter(r.status for r in rows).most_common(1)[0][0] == "in_use"
+    assert all(re.fullmatch(r"HT-[A-Z]{2}-\d{4,6}", r.asset_tag) for r in rows)
+    assert all(r.department_id and r.location_id for r in rows)
+    assert all(r.confidentiality == 3 for r in rows if r.segment == "mynumber")
+    kinds = Counter(
+        s.execute(select(AssetType.code).join(Asset, Asset.asset_type_id == AssetType.id))
+        .scalars()
+        .all()
+    )
+    pcs = kinds["desktop"] + kinds["laptop"] + kinds["thin_client"]
+    assert pcs > len(rows) / 2
+    assert kinds["server"] and kinds["printer"] and kinds["network"]
+
+
+def test_orm_reads_the_bulk_rows_back(s: Session) -> None:
+    asset = s.execute(
+        select(Asset).where(Asset.last_seen_at.is_not(None)).order_by(Asset.id).limit(1)
+    ).scalar_one()
+    assert isinstance(asset.purchase_date, date)
+    assert isinstance(asset.last_seen_at, datetime)
+    assert isinstance(asset.created_at, datetime)
+    assert asset.custom_fields["管理シール"] in ("済", "未")
+    assert asset.asset_type is not None and asset.department is not None
+    raw = s.execute(
+        text("SELECT a.created_at, a.purchase_date, t.created_at FROM assets a "
+             "JOIN asset_types t ON t.id = a.asset_type_id LIMIT 1")
+    ).one()  # fmt: skip
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}"
+    assert re.fullmatch(stamp, raw[0]) and re.fullmatch(stamp, raw[2])  # same text as the ORM
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", raw[1])
+    system = s.execute(select(BusinessSystem).where(BusinessSystem.tokutei_iko)).scalars().first()
+    assert system is not None and system.tokutei_iko is True
+
+
+def test_dates_spread_over_past_and_future(s: Session) -> None:
+    maint = [d for d in s.execute(select(Asset.maintenance_end)).scalars() if d]
+    eol = [d for d in s.execute(select(Asset.eol_date)).scalars() if d]
+    assert any(d < TODAY for d in maint)
+    assert any(TODAY <= d < TODAY + timedelta(days=365) for d in maint)
+    assert any(d >= TODAY + timedelta(days=365) for d in maint)
+    assert any(d < TODAY for d in eol) and any(d > TODAY for d in eol)
+    assert all(d <= TODAY for d in s.execute(select(Asset.purchase_date)).scalars())
+    days = s.execute(select(func.min(WorkLogEntry.occurred_on), func.max(WorkLogEntry.occurred_on)))
+    first, last = days.one()
+    assert last <= TODAY and (last - first).days > 4 * 365
+
+
+def test_systems_cover_the_20_standard_businesses(s: Session) -> None:
+    sb_ids = set(s.execute(select(StandardBusiness.id)).scalars())
+    systems = s.execute(select(BusinessSystem)).scalars().all()
+    assert {x.standard_business_id for x in systems if x.standard_business_id} == sb_ids
+    assert all(x.vendor_id and x.department_id and x.segment for x in systems)
+    tokutei = [x for x in systems if x.tokutei_iko]
+    assert tokutei
+    assert all(x.tokutei_reason in vocab.TOKUTEI_REASONS for x in tokutei)
+    assert all(x.tokutei_deadline == date(2031, 3, 31) for x in tokutei)
+
+
+def test_notices_are_unique_with_deadline_history(s: Session) -> None:
+    dupes = s.execute(
+        select(Notice.issuer, Notice.issued_on, Notice.title)
+        .group_by(Notice.issuer, Notice.issued_on, Notice.title)
+        .having(func.count() > 1)
+    ).all()
+    assert dupes == []
+    notices = s.execute(select(Notice)).scalars().all()
+    assert {n.kind for n in notices} <= set(vocab.NOTICE_KINDS)
+    assert {n.status for n in notices} <= set(vocab.NOTICE_STATUSES)
+    assert any(n.doc_number.endswith("号") for n in notices)
+    assert all(n.doc_number == "" for n in notices if n.kind == "jimurenraku")
+    moved = [n for n in notices if len(n.deadline_history) > 1]
+    assert moved
+    assert all(n.deadline == n.deadline_history[-1].deadline for n in moved)
+    first = s.get(Notice, min(n.id for n in notices))
+    assert first is not None
+    assert [h.deadline for h in first.deadline_history] == [date(2026, 10, 31), date(2026, 11, 28)]
+
+
+def test_checklists_have_40_steps_per_business(s: Session) -> None:
+    std = s.execute(
+        select(ChecklistTemplate.id).where(ChecklistTemplate.code == "standardization-40")
+    ).scalar_one()
+    lists = s.execute(select(Checklist).where(Checklist.template_id == std)).scalars().all()
+    assert len(lists) == 20 and len({c.standard_business_id for c in lists}) == 20
+    rows = s.execute(
+        select(ChecklistProgress.checklist_id, ChecklistProgress.status,
+               ChecklistTemplateItem.position)
+        .join(ChecklistTemplateItem, ChecklistTemplateItem.id == ChecklistProgress.item_id)
+        .where(ChecklistProgress.checklist_id.in_([c.id for c in lists]))
+    ).all()  # fmt: skip
+    assert Counter(r.checklist_id for r in rows) == {c.id: 40 for c in lists}
+    assert {r.status for r in rows} <= set(vocab.CHECK_STATUSES)
+    early = [r.status for r in rows if r.position < 5]
+    assert early.count("done") >= 0.8 * len(early)
+    gov = s.execute(
+        select(Checklist)
+        .join(ChecklistTemplate, ChecklistTemplate.id == Checklist.template_id)
+        .where(ChecklistTemplate.kind == "gov_cloud")
+    ).scalar_one()
+    steps = s.execute(select(ChecklistProgress).where(ChecklistProgress.checklist_id == gov.id))
+    assert len(steps.all()) >= 10
+
+
+def test_runbook_steps_are_numbered(s: Session) -> None:
+    for runbook in s.execute(select(Runbook)).scalars():
+        positions = [step.position for step in runbook.steps]
+        assert positions == list(range(1, len(positions) + 1))
+        assert 3 <= len(positions) <= 12
+
+
+def test_licences_some_over_assigned(s: Session) -> None:
+    used = dict(
+        s.execute(
+            select(LicenseAssignment.license_id, func.count()).group_by(
+                LicenseAssignment.license_id
+            )
+        ).all()
+    )
+    seats = dict(s.execute(select(License.id, License.seats)).all())
+    assert any(used.get(i, 0) > n for i, n in seats.items())
+    assert any(used.get(i, 0) <= n for i, n in seats.items())
+
+
+def test_attachments_point_at_existing_records(s: Session) -> None:
+    owners = {"asset": Asset, "notice": Notice, "runbook": Runbook}
+    for att in s.execute(select(Attachment)).scalars():
+        assert s.get(owners[att.owner_kind], att.owner_id) is not None
+        assert re.fullmatch(r"[0-9a-f]{64}", att.sha256)
+        assert re.fullmatch(r"[0-9a-f]{32}", att.stored_name)
+
+
+def test_no_secret_looking_values(s: Session) -> None:
+    refs = s.execute(select(CredentialRef)).scalars().all()
+    assert refs and all(r.service == "hitori" for r in refs)
+    texts = [f"{r.label} {r.username} {r.where_kept} {r.notes}" for r in refs]
+    texts += [f"{x.title} {x.body} {x.expected}" for x in s.execute(select(RunbookStep)).scalars()]
+    texts += list(s.execute(select(WorkLogEntry.body)).scalars())
+    texts += list(s.execute(select(Asset.notes)).scalars())
+    assert not [t for t in texts if SECRET_LIKE.search(t)]
+    columns = {c for r in refs for c in vars(r) if not c.startswith("_")}
+    assert not columns & {"password", "secret", "value"}
+
+
+def test_one_summary_row_in_the_change_log(
+    small: tuple[Database, dict[str, int]], s: Session
+) -> None:
+    rows = s.execute(select(ChangeLogEntry).where(ChangeLogEntry.table_name == "demo")).scalars()
+    (row,) = rows.all()
+    assert row.action == "insert" and row.actor == "tester"
+    assert row.row_id == "small:1"
+    assert json.loads(row.new_value or "{}")["assets"] == small[1]["assets"]
+    per_record = s.execute(
+        select(func.count()).where(ChangeLogEntry.table_name.in_(["assets", "worklog_entries"]))
+    ).scalar_one()
+    assert per_record == 0
+
+
+def test_search_index_finds_generated_records(s: Session) -> None:
+    assert search_index.search(s, "課")
+    hits = search_index.search(s, "保守")
+    assert hits and {"contract"} & {h.kind for h in hits}
+    tag = s.execute(select(Asset.asset_tag).order_by(Asset.id).limit(1)).scalar_one()
+    assert any(h.kind == "asset" for h in search_index.search(s, tag))
+    assert search_index.search(s, "ひとり電算")
+
+
+# -- determinism, refusal, cancel ----------------------------------------------------------
+
+
+def test_same_seed_same_data_other_seed_other_data(
+    small: tuple[Database, dict[str, int]], s: Session, tmp_path: Path
+) -> None:
+    first = [
+        tuple(r)
+        for r in s.execute(select(Asset.asset_tag, Asset.name, Asset.user_name).order_by(Asset.id))
+    ]
+    assert _tags_and_names(tmp_path / "again", 1) == first
+    other = _tags_and_names(tmp_path / "other", 2)
+    assert len(other) == len(first)
+    assert [r[1:] for r in other] != [r[1:] for r in first]
+
+
+def test_refuses_a_ledger_that_has_assets(tmp_path: Path) -> None:
+    db = open_database(DataDir(tmp_path), actor="tester")
+    try:
+        with db.sessions.begin() as session:
+            session.add(Asset(asset_tag="MY-0001", name="既存の資産"))
+        with pytest.raises(DemoError, match="空の台帳"):
+            generate_demo(db.sessions, size="small")
+        with db.sessions() as session:
+            assert _count(session, Asset) == 1
+            assert _count(session, Notice) == 0 and _count(session, WorkLogEntry) == 0
+            assert session.execute(text("SELECT count(*) FROM departments")).scalar_one() == 0
+    finally:
+        db.dispose()
+
+
+def test_unknown_size_is_refused(tmp_path: Path) -> None:
+    db = open_database(DataDir(tmp_path), actor="tester")
+    try:
+        with pytest.raises(DemoError, match="規模"):
+            generate_demo(db.sessions, size="huge")
+    finally:
+        db.dispose()
+
+
+def test_cancel_rolls_everything_back(tmp_path: Path) -> None:
+    db = open_database(DataDir(tmp_path), actor="tester")
+    seen: list[str] = []
+    try:
+        with pytest.raises(DemoCancelled):
+            generate_demo(
+                db.sessions,
+                progress=lambda _d, _t, msg: seen.append(msg),
+                cancelled=lambda: "資産を作成しています" in seen,  # after the first asset batch
+            )
+        assert "資産を作成しています" in seen
+        with db.sessions() as session:
+            for model in (Asset, BusinessSystem, Notice, SearchDoc, Checklist):
+                assert _count(session, model) == 0
+            demo_rows = select(func.count()).where(ChangeLogEntry.table_name == "demo")
+            assert session.execute(demo_rows).scalar_one() == 0
+        assert generate_demo(db.sessions)["assets"] == SIZES["small"].assets  # still usable
+    finally:
+        db.dispose()
+
+
+def test_progress_is_monotonic_and_completes(tmp_path: Path) -> None:
+    db = open_database(DataDir(tmp_path), actor="tester")
+    calls: list[tuple[int, int, str]] = []
+    try:
+        generate_demo(db.sessions, progress=lambda d, t, m: calls.append((d, t, m)), seed=3)
+    finally:
+        db.dispose()
+    done = [c[0] for c in calls]
+    assert done == sorted(done)
+    assert len({c[1] for c in calls}) == 1
+    assert calls[-1][0] == calls[-1][1]
+    assert all(c[2] for c in calls)
+
+
+def test_existing_departments_are_reused(tmp_path: Path) -> None:
+    db = open_database(DataDir(tmp_path), actor="tester")
+    try:
+        with db.sessions.begin() as session:
+            session.execute(
+                text("INSERT INTO departments (name, notes, created_at, updated_at) "
+                     "VALUES ('総務課', '既存', '2026-01-01', '2026-01-01')")
+            )  # fmt: skip
+        counts = generate_demo(db.sessions)
+        with db.sessions() as session:
+            notes = session.execute(text("SELECT notes FROM departments WHERE name='総務課'"))
+            assert notes.scalar_one() == "既存"
+        assert counts["departments"] == 13
+    finally:
+        db.dispose()
+
+
+def test_another_today_moves_the_dates(tmp_path: Path) -> None:
+    db = open_database(DataDir(tmp_path), actor="tester")
+    today = date(2025, 6, 30)
+    try:
+        generate_demo(db.sessions, seed=5, today=today)
+        with db.sessions() as session:
+            last = session.execute(select(func.max(WorkLogEntry.occurred_on))).scalar_one()
+            first = session.execute(select(func.min(WorkLogEntry.occurred_on))).scalar_one()
+            assert last <= today and first >= date(2021, 4, 1)
+            assert session.execute(select(func.max(Asset.purchase_date))).scalar_one() <= today
+    finally:
+        db.dispose()
+
+
+@pytest.mark.slow
+def test_medium_demo(tmp_path: Path) -> None:
+    db = open_database(DataDir(tmp_path), actor="tester")
+    try:
+        counts = generate_demo(db.sessions, size="medium", seed=7)
+        spec = SIZES["medium"]
+        assert counts["assets"] == spec.assets
+        assert counts["worklog_entries"] == spec.worklog
+        assert counts["notices"] == spec.notices
+        with db.sessions() as session:
+            assert _count(session, Asset) == spec.assets
+            assert len(search_index.search(session, "保守", limit=50)) == 50
+    finally:
+        db.dispose()
