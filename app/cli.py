@@ -142,8 +142,12 @@ def cmd_init(data_dir: DataDir, args: argparse.Namespace) -> int:
 def cmd_demo(data_dir: DataDir, args: argparse.Namespace) -> int:
     from app.services.demo import DemoError, generate_demo
 
+    interactive = sys.stderr.isatty()
+
     def show(done: int, total: int, message: str) -> None:
-        print(f"\r{message} {done}/{total}", end="", file=sys.stderr, flush=True)
+        if interactive:
+            percent = 100 * done // max(total, 1)
+            print(f"\r{message}… {percent:3d}%\033[K", end="", file=sys.stderr, flush=True)
 
     db = _open(data_dir)
     try:
@@ -152,7 +156,8 @@ def cmd_demo(data_dir: DataDir, args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from exc
     finally:
         db.dispose()
-    print(file=sys.stderr)
+    if interactive:
+        print(file=sys.stderr)
     summary = "、".join(f"{k} {v:,}" for k, v in counts.items())
     print(f"デモデータを作成しました: {summary}")
     return 0

@@ -67,24 +67,18 @@ def check_query(query: str) -> str:
     return q
 
 
-def global_search(
-    session: Session, query: str, *, per_group: int = 8, limit: int = 300
-) -> SearchResults:
+def global_search(session: Session, query: str, *, per_group: int = 8) -> SearchResults:
     """Ranked hits for ``query``, grouped by area; groups ordered by their best hit."""
     q = check_query(query)
     started = time.perf_counter()
     try:
-        hits = search_index.search(session, q, limit=limit)
+        per_kind = search_index.search(session, q, per_kind=per_group + 1)
     except EmptyQuery as exc:
         raise SearchQueryError(str(exc)) from exc
-    groups: dict[str, SearchGroup] = {}
-    for hit in hits:
-        group = groups.get(hit.kind)
-        if group is None:
-            group = groups[hit.kind] = SearchGroup(hit.kind, KIND_LABELS.get(hit.kind, hit.kind))
-        if len(group.hits) < per_group:
-            group.hits.append(hit)
-        else:
-            group.more = True
+    groups = [
+        SearchGroup(kind, KIND_LABELS.get(kind, kind), hits[:per_group], len(hits) > per_group)
+        for kind, hits in per_kind.items()
+    ]
+    groups.sort(key=lambda g: g.hits[0].score)
     elapsed = (time.perf_counter() - started) * 1000
-    return SearchResults(q, list(groups.values()), elapsed)
+    return SearchResults(q, groups, elapsed)

@@ -1,0 +1,103 @@
+"""Regenerate docs/screenshots/*.png from the real windows on small demo data.
+
+    QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from app.paths import DataDir  # noqa: E402
+from app.services.demo import generate_demo  # noqa: E402
+from app.store.database import open_database  # noqa: E402
+from app.ui.context import AppContext  # noqa: E402
+from app.ui.fonts import install_fonts  # noqa: E402
+from app.ui.jobs import JobRunner  # noqa: E402
+from app.ui.main_window import MainWindow  # noqa: E402
+
+OUT = REPO / "docs" / "screenshots"
+TODAY = date(2026, 11, 1)
+
+
+def wait_for(signal, timeout_ms: int = 30_000) -> None:  # type: ignore[no-untyped-def]
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    signal.disconnect(loop.quit)
+
+
+def settle(ms: int = 300) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    install_fonts(app)
+    tmp = Path(tempfile.mkdtemp(prefix="hitori-shots-"))
+    data_dir = DataDir(tmp)
+    db = open_database(data_dir, actor="yamada")
+    generate_demo(db.sessions, size="small", seed=1, today=TODAY)
+    ctx = AppContext(
+        db=db,
+        jobs=JobRunner(),
+        settings=QSettings(str(data_dir.settings_path), QSettings.Format.IniFormat),
+        fixed_today=TODAY,
+    )
+    window = MainWindow(ctx, data_dir_text=str(data_dir.root))
+    window.resize(1440, 860)
+    window.show()
+    wait_for(window.dashboard.ready)
+    settle()
+    OUT.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(OUT / "dashboard.png"))
+
+    window.show_view("assets")
+    wait_for(window.assets.ready)
+    ledger = window.assets
+    ledger.show_asset(5)
+    settle(800)
+    window.grab().save(str(OUT / "assets.png"))
+
+    with db.sessions.begin() as s:
+        from app.services.assets import update_asset
+
+        update_asset(s, 5, {"status": "retiring", "notes": "令和9年3月 更新予定"})
+    ledger.editor.load(5)
+    ledger.tabs.setCurrentWidget(ledger.history)
+    settle(800)
+    window.grab().save(str(OUT / "history.png"))
+
+    window.search_box.setText("保守")
+    window.open_search()
+    wait_for(window.search_dialog.results_shown)
+    settle()
+    window.search_dialog.grab().save(str(OUT / "search.png"))
+    window.search_dialog.close()
+
+    for key in getattr(window, "extra_screenshot_views", []):
+        window.show_view(key)
+        settle(1200)
+        window.grab().save(str(OUT / f"{key}.png"))
+
+    ctx.jobs.shutdown()
+    db.dispose()
+    print("\n".join(sorted(p.name for p in OUT.glob("*.png"))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
