@@ -71,6 +71,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stocktake_scans')),
     sa.UniqueConstraint('session_id', 'scanned_tag', name='tag')
     )
+    # Lifecycle warnings filter on these dates (app/services/lifecycle.py).
+    op.create_index('ix_assets_lease_end', 'assets', ['lease_end'], unique=False)
+    op.create_index('ix_assets_last_seen_at', 'assets', ['last_seen_at'], unique=False)
+    op.create_index('ix_assets_last_audited_on', 'assets', ['last_audited_on'], unique=False)
     with op.batch_alter_table('worklog_entries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_worklog_entries_system_id'), ['system_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_worklog_entries_task_id'), ['task_id'], unique=False)
@@ -79,6 +83,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_assets_last_audited_on', table_name='assets')
+    op.drop_index('ix_assets_last_seen_at', table_name='assets')
+    op.drop_index('ix_assets_lease_end', table_name='assets')
     with op.batch_alter_table('worklog_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_worklog_entries_task_id'))
         batch_op.drop_index(batch_op.f('ix_worklog_entries_system_id'))

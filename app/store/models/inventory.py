@@ -129,6 +129,9 @@ class Asset(Searchable, Record):
         Index("ix_assets_hostname", "hostname"),
         Index("ix_assets_maintenance_end", "maintenance_end"),
         Index("ix_assets_eol", "eol_date"),
+        Index("ix_assets_lease_end", "lease_end"),
+        Index("ix_assets_last_seen_at", "last_seen_at"),
+        Index("ix_assets_last_audited_on", "last_audited_on"),
     )
 
     asset_tag: Mapped[str] = mapped_column(String(60), unique=True)
