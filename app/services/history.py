@@ -13,7 +13,7 @@ from app.store.audit import history_of
 from app.store.vocab import ASSET_STATUSES, SEGMENTS
 
 ACTION_LABELS = {"insert": "作成", "update": "変更", "delete": "削除"}
-FIELD_LABELS: dict[str, dict[str, str]] = {"assets": ASSET_LABELS}
+FIELD_LABELS: dict[str, dict[str, str]] = {"assets": {**ASSET_LABELS, "custom_fields": "独自項目"}}
 VALUE_LABELS: dict[str, dict[str, str]] = {"status": ASSET_STATUSES, "segment": SEGMENTS}
 
 
@@ -46,11 +46,32 @@ def _snapshot_summary(raw: str | None, labels: dict[str, str]) -> str:
     return "、".join(f"{labels[k]}={_value(k, str(data[k]))}" for k in keys[:6])
 
 
+def _dict_changes(old: str | None, new: str | None) -> list[tuple[str, str, str]]:
+    """Per-key changes between two JSON objects (custom fields), keys in order."""
+    try:
+        before = json.loads(old) if old else {}
+        after = json.loads(new) if new else {}
+    except ValueError:
+        return [("", old or "", new or "")]
+    keys = list(dict.fromkeys([*before, *after]))
+    return [
+        (k, str(before.get(k, "")), str(after.get(k, "")))
+        for k in keys
+        if before.get(k) != after.get(k)
+    ]
+
+
 def describe_history(session: Session, table_name: str, row_id: int | str) -> list[HistoryLine]:
     """The history of one record, newest first, ready to show."""
     labels = FIELD_LABELS.get(table_name, {})
-    lines = []
+    lines: list[HistoryLine] = []
     for e in history_of(session, table_name, row_id):
+        if e.action == "update" and e.field == "custom_fields":
+            for key, before, after in _dict_changes(e.old_value, e.new_value):
+                lines.append(
+                    HistoryLine(e.at, e.actor, "変更", f"独自項目「{key}」", before, after)
+                )
+            continue
         if e.action == "update":
             field = labels.get(e.field or "", e.field or "")
             before, after = _value(e.field, e.old_value), _value(e.field, e.new_value)

@@ -173,3 +173,25 @@ def test_actor_comes_from_the_session_factory(db) -> None:  # type: ignore[no-un
     assert latest is not None and latest.actor == "山田"
     assert latest.table_name == "assets"
     assert a.id is not None
+
+
+def test_custom_field_changes_are_described_per_key(db) -> None:  # type: ignore[no-untyped-def]
+    from app.services.assets import create_asset
+    from app.services.history import describe_history
+    from app.store.models import Asset
+
+    with db.sessions.begin() as s:
+        asset_id = create_asset(s, {"asset_tag": "HT-CF-1", "name": "端末"}).id
+    with db.sessions.begin() as s:
+        s.get(Asset, asset_id).custom_fields = {"管理シール": "済", "リース契約No": "L-1"}
+    with db.sessions.begin() as s:
+        s.get(Asset, asset_id).custom_fields = {"管理シール": "未", "リース契約No": "L-1"}
+    with db.sessions() as s:
+        lines = describe_history(s, "assets", asset_id)
+    changed = [(ln.field, ln.before, ln.after) for ln in lines if ln.action == "変更"]
+    # Newest save first; keys of one save in the stored (sorted) order.
+    assert changed == [
+        ("独自項目「管理シール」", "済", "未"),
+        ("独自項目「リース契約No」", "", "L-1"),
+        ("独自項目「管理シール」", "", "済"),
+    ]

@@ -1,7 +1,9 @@
 """The field widgets of one asset, in FIELD_LABELS order, with an error label under each.
 
-Knows nothing about the database: it is filled from and read into plain dicts keyed
-like FIELD_LABELS, and shows the FieldErrors a ValidationError carries.
+Below them, the 独自項目 of the selected 種別 (CustomFieldsSection), rebuilt when the
+種別 changes. Knows nothing about the database: it is filled from and read into plain
+dicts (built-in fields keyed like FIELD_LABELS, custom fields by key) and shows the
+FieldErrors a ValidationError carries ("custom:<key>" for custom fields).
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.assets import CIA_FIELDS, DATE_FIELDS, FIELD_LABELS, Lookups
+from app.services.assets import CIA_FIELDS, DATE_FIELDS, FIELD_LABELS, Choice, Lookups
+from app.services.custom_fields import CustomFieldSpec, specs_for_type
 from app.services.errors import FieldError
 from app.store.vocab import ASSET_STATUSES, CIA_LEVELS, SEGMENTS
+from app.ui.assets.custom_section import CustomFieldsSection
 from app.ui.widgets.date_edit import JDateEdit
 
 REQUIRED_FIELDS = ("asset_tag", "name")
@@ -41,6 +45,7 @@ class AssetForm(QScrollArea):
     """Every editable field of an asset. ``edited`` fires on any user change."""
 
     edited = Signal()
+    manage_custom_fields = Signal(object)  # the selected 種別 id (None: none selected)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +54,7 @@ class AssetForm(QScrollArea):
         self.error_labels: dict[str, QLabel] = {}
         self._messages: dict[str, str] = {}
         self._lookups: Lookups | None = None
+        self._custom_specs: list[CustomFieldSpec] = []
         body = QWidget(self)
         self.form = QFormLayout(body)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -71,6 +77,14 @@ class AssetForm(QScrollArea):
             if name in REQUIRED_FIELDS:
                 text += " *"
             self.form.addRow(text, box)
+        self.custom = CustomFieldsSection(self.form, body)  # the last rows of the form
+        self.custom.edited.connect(self.edited)
+        self.custom.manage_requested.connect(
+            lambda: self.manage_custom_fields.emit(self._get("asset_type_id"))
+        )
+        type_combo = self.inputs["asset_type_id"]
+        assert isinstance(type_combo, QComboBox)
+        type_combo.currentIndexChanged.connect(self._show_custom_fields)
         self.setWidget(body)
 
     # --- values ------------------------------------------------------------------------
@@ -92,22 +106,43 @@ class AssetForm(QScrollArea):
             combo.blockSignals(False)
             self._set(name, current)
 
-    def set_values(self, values: dict[str, Any] | None) -> None:
-        """Show ``values`` (None: an empty form for a new asset) and clear errors."""
+    def type_choices(self) -> list[Choice]:
+        """The 種別 choices last passed to set_lookups."""
+        return list(self._lookups.types) if self._lookups else []
+
+    def set_custom_specs(self, specs: list[CustomFieldSpec]) -> None:
+        """Every custom field definition; the section shows those of the selected 種別."""
+        self._custom_specs = list(specs)
+        self._show_custom_fields()
+
+    def set_values(
+        self, values: dict[str, Any] | None, custom: dict[str, Any] | None = None
+    ) -> None:
+        """Show ``values`` and the ``custom`` values (None: an empty form for a new
+        asset) and clear errors."""
         values = values or {}
         for name in FIELD_LABELS:
             self._set(name, values.get(name, DEFAULTS.get(name)))
+        self._show_custom_fields()
+        self.custom.set_values(custom)
         self.clear_errors()
 
     def values(self) -> dict[str, Any]:
         """What the user entered, ready for create_asset / update_asset."""
         return {name: self._get(name) for name in FIELD_LABELS}
 
+    def custom_values(self) -> dict[str, str]:
+        """The typed text of the custom fields shown, keyed by field key."""
+        return self.custom.values()
+
     # --- errors ------------------------------------------------------------------------
 
     def show_errors(self, errors: Iterable[FieldError]) -> str | None:
-        """Show each message under its field; focus the first; return its field name."""
+        """Show each message under its field; focus the first; return its field name
+        ("custom:<key>" for a custom field)."""
+        errors = list(errors)
         self.clear_errors()
+        first_custom = self.custom.show_errors(errors)
         for error in errors:
             if error.field in self.inputs:
                 old = self._messages.get(error.field)
@@ -121,14 +156,23 @@ class AssetForm(QScrollArea):
         if first is not None:
             self.inputs[first].setFocus()
             self.ensureWidgetVisible(self.inputs[first])
+        elif first_custom is not None:
+            widget = self.custom.inputs[first_custom]
+            widget.setFocus()
+            self.ensureWidgetVisible(widget)
+            return f"custom:{first_custom}"
         return first
 
     def field_error(self, name: str) -> str:
-        """The message shown for ``name`` after a failed save, else ''."""
+        """The message shown for ``name`` ("custom:<key>" for a custom field) after a
+        failed save, else ''."""
+        if name.startswith("custom:"):
+            return self.custom.field_error(name.removeprefix("custom:"))
         return self._messages.get(name, "")
 
     def clear_errors(self) -> None:
         self._messages.clear()
+        self.custom.clear_errors()
         for label in self.error_labels.values():
             label.clear()
             label.setVisible(False)
@@ -164,6 +208,9 @@ class AssetForm(QScrollArea):
         line = QLineEdit(self)
         line.textEdited.connect(lambda _text: self._user_edit(name))
         return line
+
+    def _show_custom_fields(self) -> None:
+        self.custom.set_specs(specs_for_type(self._custom_specs, self._get("asset_type_id")))
 
     def _user_edit(self, name: str) -> None:
         label = self.error_labels[name]

@@ -1,7 +1,8 @@
-"""The 詳細 tab: show, create, edit and delete one asset.
+"""The 詳細 tab: show, create, edit and delete one asset, with its 独自項目.
 
-Reads and writes run as background jobs (writes on the single writer); a
-ValidationError is shown next to the fields and nothing is written.
+Reads and writes run as background jobs (writes on the single writer); built-in
+and custom fields are saved in one transaction, all or nothing. A ValidationError
+is shown next to the fields and nothing is written.
 """
 
 from __future__ import annotations
@@ -17,17 +18,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVB
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.progress import Progress
-from app.services.assets import (
-    Lookups,
-    asset_values,
-    create_asset,
-    delete_asset,
-    get_asset,
-    load_lookups,
-    update_asset,
-)
+from app.services.assets import Lookups, asset_values, delete_asset, get_asset, load_lookups
+from app.services.custom_fields import CustomFieldSpec, load_field_specs, save_asset
 from app.services.errors import NotFoundError, ValidationError
 from app.ui.assets.asset_form import AssetForm
+from app.ui.assets.custom_fields_dialog import CustomFieldsDialog
 from app.ui.context import AppContext
 
 log = logging.getLogger("hitori.ui.assets")
@@ -40,30 +35,39 @@ _OK_STYLE = "color: #1b5e20;"
 class _Loaded:
     values: dict[str, Any] | None
     lookups: Lookups
+    specs: list[CustomFieldSpec]
+    custom: dict[str, Any] | None = None
     missing: bool = False
 
 
 def _load(_p: Progress, sessions: sessionmaker[Session], asset_id: int | None) -> _Loaded:
     with sessions() as session:
-        lookups = load_lookups(session)
+        lookups, specs = load_lookups(session), load_field_specs(session)
         if asset_id is None:
-            return _Loaded(None, lookups)
+            return _Loaded(None, lookups, specs)
         try:
-            return _Loaded(asset_values(get_asset(session, asset_id)), lookups)
+            asset = get_asset(session, asset_id)
         except NotFoundError:
-            return _Loaded(None, lookups, missing=True)
+            return _Loaded(None, lookups, specs, missing=True)
+        return _Loaded(asset_values(asset), lookups, specs, dict(asset.custom_fields or {}))
+
+
+def _load_specs(_p: Progress, sessions: sessionmaker[Session]) -> list[CustomFieldSpec]:
+    with sessions() as session:
+        return load_field_specs(session)
 
 
 def _save(
-    _p: Progress, sessions: sessionmaker[Session], asset_id: int | None, data: dict[str, Any]
+    _p: Progress,
+    sessions: sessionmaker[Session],
+    asset_id: int | None,
+    data: dict[str, Any],
+    custom: dict[str, str],
 ) -> int | ValidationError | NotFoundError:
     """Create or update; invalid input is an expected outcome, returned rather than raised."""
     try:
         with sessions.begin() as session:
-            if asset_id is None:
-                return create_asset(session, data).id
-            update_asset(session, asset_id, data)
-            return asset_id
+            return save_asset(session, asset_id, data, custom).id
     except (ValidationError, NotFoundError) as exc:
         return exc
 
@@ -90,7 +94,8 @@ class AssetEditor(QWidget):
         self._asset_id: int | None = None
         self._mode = "empty"  # empty / loading / new / edit / missing
         self._values: dict[str, Any] | None = None
-        self._baseline: dict[str, Any] = {}
+        self._custom: dict[str, Any] | None = None
+        self._baseline: tuple[dict[str, Any], dict[str, str]] = ({}, {})
         self._generation = 0
         self._busy = False
         self.heading = QLabel(self)
@@ -130,6 +135,8 @@ class AssetEditor(QWidget):
         self.revert_button.clicked.connect(self.revert)
         self.delete_button.clicked.connect(self.delete)
         self.form.edited.connect(self._update_buttons)
+        self.form.manage_custom_fields.connect(self.manage_custom_fields)
+        self.fields_dialog: CustomFieldsDialog | None = None
         self.clear()
 
     # --- public ------------------------------------------------------------------------
@@ -144,7 +151,7 @@ class AssetEditor(QWidget):
 
     def is_dirty(self) -> bool:
         """True when the form holds input that has not been saved."""
-        return self._mode in ("new", "edit") and self.form.values() != self._baseline
+        return self._mode in ("new", "edit") and self._form_state() != self._baseline
 
     def set_lookups(self, lookups: Lookups) -> None:
         self.form.set_lookups(lookups)
@@ -152,9 +159,9 @@ class AssetEditor(QWidget):
     def clear(self) -> None:
         """Nothing selected: an empty, disabled form."""
         self._generation += 1
-        self._asset_id, self._values, self._mode = None, None, "empty"
+        self._asset_id, self._values, self._custom, self._mode = None, None, None, "empty"
         self.form.set_values(None)
-        self._baseline = self.form.values()
+        self._baseline = self._form_state()
         self.heading.setText(self.tr("資産を選択するか、「新規登録」を押してください。"))
         self._say("")
         self._update_buttons()
@@ -179,7 +186,7 @@ class AssetEditor(QWidget):
     def revert(self) -> None:
         """Back to the values last loaded from the database."""
         if self._mode in ("new", "edit"):
-            self.form.set_values(self._values)
+            self.form.set_values(self._values, self._custom)
             self._say("")
             self._update_buttons()
 
@@ -193,6 +200,7 @@ class AssetEditor(QWidget):
             self._ctx.db.sessions,
             self._asset_id,
             self.form.values(),
+            self.form.custom_values(),
             writer=True,
             on_result=lambda outcome: self._saved(generation, outcome),
             on_error=lambda exc: self._failed(generation, self.tr("保存できませんでした"), exc),
@@ -232,9 +240,10 @@ class AssetEditor(QWidget):
         if not shiboken6.isValid(self) or generation != self._generation:
             return  # another asset was selected meanwhile
         self.form.set_lookups(loaded.lookups)
-        self._values = loaded.values
-        self.form.set_values(loaded.values)
-        self._baseline = self.form.values()
+        self.form.set_custom_specs(loaded.specs)
+        self._values, self._custom = loaded.values, loaded.custom
+        self.form.set_values(loaded.values, loaded.custom)
+        self._baseline = self._form_state()
         if loaded.missing:
             self._mode = "missing"
             self.heading.setText(self.tr("資産（ID {0}）は見つかりません。").format(asset_id))
@@ -300,7 +309,38 @@ class AssetEditor(QWidget):
             self._say(f"{what}: {exc}", error=True)
             self._update_buttons()
 
+    # --- custom field definitions ------------------------------------------------------
+
+    def manage_custom_fields(self, asset_type_id: int | None = None) -> None:
+        """Open the 独自項目 dialog for a 種別; the form follows its changes."""
+        if self.fields_dialog is None:
+            types = self.form.type_choices()
+            self.fields_dialog = CustomFieldsDialog(self._ctx, types, parent=self)
+            self.fields_dialog.changed.connect(self._reload_specs)
+        self.fields_dialog.show_type(asset_type_id)
+        self.fields_dialog.open()
+
+    def _reload_specs(self) -> None:
+        self._ctx.jobs.run(
+            _load_specs,
+            self._ctx.db.sessions,
+            on_result=self._specs_loaded,
+            name="load-custom-fields",
+        )
+
+    def _specs_loaded(self, specs: list[CustomFieldSpec]) -> None:
+        if not shiboken6.isValid(self):
+            return
+        was_dirty = self.is_dirty()
+        self.form.set_custom_specs(specs)
+        if not was_dirty:  # new fields are not unsaved input
+            self._baseline = self._form_state()
+        self._update_buttons()
+
     # --- internals ---------------------------------------------------------------------
+
+    def _form_state(self) -> tuple[dict[str, Any], dict[str, str]]:
+        return self.form.values(), self.form.custom_values()
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)

@@ -1,0 +1,438 @@
+"""独自項目: fields the user adds to assets, per asset type or for every type.
+
+A definition (CustomFieldDef) gives a key, a label, a kind (text / number / date /
+choice) and, for choice fields, the choices. Values live in ``Asset.custom_fields``
+under the key: text as typed, numbers as int/float, dates as ISO strings.
+
+Values are never silently dropped: deleting or retyping a definition leaves the
+values already entered in the assets (they stay searchable and come back when a
+field with the same key is defined again); a stored value that no longer fits its
+definition is kept as it is until the user changes it. Keys never change once
+defined ("rename" changes the label), so values cannot be orphaned by a rename.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session
+
+from app import jdate
+from app.services.assets import FIELD_LABELS, clean_asset_input, get_asset
+from app.services.errors import FieldError, NotFoundError, ValidationError
+from app.store.models import Asset, AssetType, CustomFieldDef
+
+KINDS: dict[str, str] = {"text": "文字列", "number": "数値", "date": "日付", "choice": "選択肢"}
+DEF_LABELS = {"key": "キー", "label": "表示名", "kind": "種類", "choices": "選択肢"}
+MAX_KEY_CHARS = 60
+MAX_LABEL_CHARS = 100
+MAX_CHOICES = 200
+MAX_CHOICE_CHARS = 100
+MAX_TEXT_CHARS = 2000
+# Letters (any script), digits, "_" and "-": safe in "custom:<key>" and CSV headers.
+_KEY_RE = re.compile(r"^[\w-]+$")
+_NUMBER_RE = re.compile(r"^[+-]?\d{1,30}(\.\d{1,15})?$")
+# Names the ledger itself uses for asset columns (compared case-insensitively).
+_RESERVED = frozenset(k.casefold() for k in FIELD_LABELS) | frozenset(
+    ("id", "custom_fields", "created_at", "updated_at", "last_seen_at")
+)
+_BUILTIN_LABELS = frozenset(FIELD_LABELS.values())
+
+
+class FieldDefLike(Protocol):
+    """What value validation needs of a definition (a CustomFieldDef or a spec)."""
+
+    key: str
+    label: str
+    kind: str
+
+    @property
+    def choices(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CustomFieldSpec:
+    """A definition as plain values, safe to hand from a worker thread to the UI."""
+
+    id: int
+    asset_type_id: int | None
+    key: str
+    label: str
+    kind: str
+    choices: tuple[str, ...]
+    position: int
+
+
+def field_key(name: str) -> str:
+    """The key a value is validated under in a ValidationError: ``custom:<key>``."""
+    return f"custom:{name}"
+
+
+# --- definitions -----------------------------------------------------------------------
+
+
+def _def_error(name: str, message: str) -> FieldError:
+    return FieldError(name, DEF_LABELS[name], message)
+
+
+def _clean_choices(kind: str, choices: Iterable[str], errors: list[FieldError]) -> list[str]:
+    if kind != "choice":
+        return []
+    out: list[str] = []
+    for raw in choices:
+        text = unicodedata.normalize("NFKC", str(raw)).strip()
+        if not text:
+            continue
+        if len(text) > MAX_CHOICE_CHARS:
+            errors.append(
+                _def_error("choices", f"選択肢は{MAX_CHOICE_CHARS}文字以内です: {text[:20]}…")
+            )
+        elif any(unicodedata.category(ch) == "Cc" for ch in text):
+            errors.append(_def_error("choices", "選択肢に制御文字は使えません"))
+        elif text in out:
+            errors.append(_def_error("choices", f"選択肢「{text}」が重複しています"))
+        else:
+            out.append(text)
+    if not out and not any(e.field == "choices" for e in errors):
+        errors.append(_def_error("choices", "選択肢を1つ以上入力してください（1行に1つ）"))
+    if len(out) > MAX_CHOICES:
+        errors.append(_def_error("choices", f"選択肢は{MAX_CHOICES}個までです"))
+    return out
+
+
+def _clean_label(
+    session: Session, label: str, asset_type_id: int | None, def_id: int | None
+) -> tuple[str, list[FieldError]]:
+    text = (label or "").strip()
+    if not text:
+        return text, [_def_error("label", "必須です")]
+    if len(text) > MAX_LABEL_CHARS:
+        return text, [_def_error("label", f"{MAX_LABEL_CHARS}文字以内で入力してください")]
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        return text, [_def_error("label", "制御文字は使えません")]
+    if text in _BUILTIN_LABELS:
+        return text, [_def_error("label", f"「{text}」は台帳の項目名と同じです")]
+    same = session.scalar(
+        select(CustomFieldDef.id).where(
+            CustomFieldDef.label == text,
+            CustomFieldDef.asset_type_id.is_(asset_type_id)
+            if asset_type_id is None
+            else CustomFieldDef.asset_type_id == asset_type_id,
+            CustomFieldDef.id != (def_id or -1),
+        )
+    )
+    if same is not None:
+        return text, [_def_error("label", f"表示名「{text}」は既に使われています")]
+    return text, []
+
+
+def _clean_key(
+    session: Session, key: str, asset_type_id: int | None
+) -> tuple[str, list[FieldError]]:
+    text = unicodedata.normalize("NFKC", key or "").strip().replace(" ", "_")
+    if not text:
+        return text, [_def_error("key", "必須です")]
+    if len(text) > MAX_KEY_CHARS:
+        return text, [_def_error("key", f"{MAX_KEY_CHARS}文字以内で入力してください")]
+    if not _KEY_RE.match(text):
+        return text, [_def_error("key", "文字・数字・「_」「-」だけで入力してください")]
+    if text.casefold() in _RESERVED:
+        return text, [_def_error("key", f"「{text}」は台帳の標準項目と同じ名前です")]
+    stmt = select(CustomFieldDef.asset_type_id).where(CustomFieldDef.key == text)
+    if asset_type_id is not None:  # an all-types field with this key clashes too
+        stmt = stmt.where(
+            (CustomFieldDef.asset_type_id == asset_type_id) | CustomFieldDef.asset_type_id.is_(None)
+        )
+    clash = session.execute(stmt.limit(1)).first()
+    if clash is not None:
+        where = "すべての種別" if clash[0] is None else _type_name(session, clash[0])
+        return text, [_def_error("key", f"キー「{text}」は既に使われています（{where}）")]
+    return text, []
+
+
+def _type_name(session: Session, type_id: int) -> str:
+    return session.scalar(select(AssetType.name).where(AssetType.id == type_id)) or str(type_id)
+
+
+def define_field(
+    session: Session,
+    *,
+    asset_type_id: int | None,
+    key: str,
+    label: str,
+    kind: str = "text",
+    choices: Iterable[str] = (),
+) -> CustomFieldDef:
+    """Add a field (asset_type_id None: every type). Raises ValidationError."""
+    errors: list[FieldError] = []
+    if asset_type_id is not None and session.get(AssetType, asset_type_id) is None:
+        raise ValidationError([FieldError("asset_type_id", "種別", "選択肢にない種別です")])
+    clean_key, key_errors = _clean_key(session, key, asset_type_id)
+    clean_label, label_errors = _clean_label(session, label, asset_type_id, None)
+    errors += key_errors + label_errors
+    if kind not in KINDS:
+        errors.append(_def_error("kind", f"不明な種類です: {kind}"))
+    clean = _clean_choices(kind, choices, errors)
+    if errors:
+        raise ValidationError(errors)
+    last = session.scalar(select(CustomFieldDef.position).order_by(CustomFieldDef.position.desc()))
+    definition = CustomFieldDef(
+        asset_type_id=asset_type_id,
+        key=clean_key,
+        label=clean_label,
+        kind=kind,
+        choices=clean,
+        position=(last or 0) + 1,
+    )
+    session.add(definition)
+    session.flush()
+    return definition
+
+
+def get_field(session: Session, def_id: int) -> CustomFieldDef:
+    definition = session.get(CustomFieldDef, def_id)
+    if definition is None:
+        raise NotFoundError(
+            f"独自項目（ID {def_id}）は見つかりません。削除された可能性があります。"
+        )
+    return definition
+
+
+def update_field(
+    session: Session, def_id: int, *, label: str, kind: str, choices: Iterable[str] = ()
+) -> CustomFieldDef:
+    """Change label (rename), kind and choices. The key stays; values already stored
+    in assets are kept as they are, even when they no longer fit."""
+    definition = get_field(session, def_id)
+    clean_label, errors = _clean_label(session, label, definition.asset_type_id, def_id)
+    if kind not in KINDS:
+        errors.append(_def_error("kind", f"不明な種類です: {kind}"))
+    clean = _clean_choices(kind, choices, errors)
+    if errors:
+        raise ValidationError(errors)
+    definition.label, definition.kind = clean_label, kind
+    if list(definition.choices or []) != clean:
+        definition.choices = clean  # a new list, so the change is seen and audited
+    session.flush()
+    return definition
+
+
+def rename_field(session: Session, def_id: int, label: str) -> CustomFieldDef:
+    definition = get_field(session, def_id)
+    return update_field(
+        session, def_id, label=label, kind=definition.kind, choices=definition.choices
+    )
+
+
+def delete_field(session: Session, def_id: int) -> None:
+    """Remove the definition only: values stay in Asset.custom_fields (see module doc)."""
+    session.delete(get_field(session, def_id))
+    session.flush()
+
+
+def move_field(session: Session, def_id: int, offset: int) -> None:
+    """Move a field up (-1) or down (+1) among the fields of its own scope."""
+    definition = get_field(session, def_id)
+    scope = CustomFieldDef.asset_type_id
+    same = list(
+        session.scalars(
+            select(CustomFieldDef)
+            .where(scope.is_(None) if definition.asset_type_id is None
+                   else scope == definition.asset_type_id)
+            .order_by(CustomFieldDef.position, CustomFieldDef.id)
+        )
+    )  # fmt: skip
+    index = same.index(definition)
+    target = index + offset
+    if offset == 0 or not 0 <= target < len(same):
+        return
+    slots = sorted(d.position for d in same)
+    if len(set(slots)) < len(slots):  # repair equal positions before swapping
+        slots = list(range(slots[0], slots[0] + len(slots)))
+    same.insert(target, same.pop(index))
+    for item, slot in zip(same, slots, strict=True):
+        if item.position != slot:
+            item.position = slot
+    session.flush()
+
+
+def fields_for_type(session: Session, asset_type_id: int | None) -> list[CustomFieldDef]:
+    """Fields an asset of this type has: its own and the all-types ones, by position."""
+    scope: ColumnElement[bool] = CustomFieldDef.asset_type_id.is_(None)
+    if asset_type_id is not None:
+        scope = or_(scope, CustomFieldDef.asset_type_id == asset_type_id)
+    return list(
+        session.scalars(
+            select(CustomFieldDef).where(scope).order_by(CustomFieldDef.position, CustomFieldDef.id)
+        )
+    )
+
+
+def to_spec(d: CustomFieldDef) -> CustomFieldSpec:
+    return CustomFieldSpec(
+        d.id, d.asset_type_id, d.key, d.label, d.kind, tuple(d.choices or ()), d.position
+    )
+
+
+def load_field_specs(session: Session) -> list[CustomFieldSpec]:
+    """Every definition, by position (for the editor, which filters per type itself)."""
+    rows = session.scalars(
+        select(CustomFieldDef).order_by(CustomFieldDef.position, CustomFieldDef.id)
+    )
+    return [to_spec(d) for d in rows]
+
+
+def specs_for_type(specs: Iterable[CustomFieldSpec], type_id: int | None) -> list[CustomFieldSpec]:
+    """The same selection as fields_for_type, over specs already loaded."""
+    return [s for s in specs if s.asset_type_id is None or s.asset_type_id == type_id]
+
+
+# --- values ----------------------------------------------------------------------------
+
+
+def display_value(value: Any) -> str:
+    """A stored value as the editor shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _clean_one(d: FieldDefLike, text: str) -> Any:
+    """One typed value; raises ValueError with a Japanese message."""
+    if d.kind == "number":
+        normal = unicodedata.normalize("NFKC", text).replace(",", "").strip()
+        if not _NUMBER_RE.match(normal):
+            raise ValueError(f"数値で入力してください: {text[:30]}")
+        return float(normal) if "." in normal else int(normal)
+    if d.kind == "date":
+        try:
+            parsed = jdate.parse_date(text)
+        except jdate.JDateError as exc:
+            raise ValueError(str(exc)) from exc
+        return parsed.isoformat()
+    if d.kind == "choice":
+        if text not in d.choices:
+            raise ValueError(f"選択肢にない値です: {text[:30]}")
+        return text
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValueError(f"{MAX_TEXT_CHARS}文字以内で入力してください（{len(text)}文字）")
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise ValueError("制御文字は使えません")
+    return text
+
+
+def clean_custom_values(
+    defs: Iterable[FieldDefLike],
+    values: Mapping[str, Any],
+    *,
+    current: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Validate typed values (key → text) against ``defs``; None means "clear".
+
+    A value equal to what is stored (``current``) is kept as stored without
+    checking, so an old value that no longer fits its definition does not block
+    saving other fields. Raises ValidationError with fields "custom:<key>".
+    """
+    by_key = {d.key: d for d in defs}
+    current = current or {}
+    out: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for key, raw in values.items():
+        d = by_key.get(key)
+        if d is None:
+            errors.append(FieldError(field_key(key), key, "定義されていない独自項目です"))
+            continue
+        text = "" if raw is None else str(raw).strip()
+        if key in current and text == display_value(current[key]):
+            out[key] = current[key]
+            continue
+        if not text:
+            out[key] = None
+            continue
+        try:
+            out[key] = _clean_one(d, text)
+        except ValueError as exc:
+            errors.append(FieldError(field_key(key), d.label, str(exc)))
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def merge_values(existing: Mapping[str, Any] | None, cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    """A NEW dict: ``existing`` with ``cleaned`` applied (None removes a key).
+
+    Keys not in ``cleaned`` (e.g. of deleted definitions) are kept.
+    """
+    merged = dict(existing or {})
+    for key, value in cleaned.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
+
+
+def set_custom_values(session: Session, asset_id: int, values: Mapping[str, Any]) -> Asset:
+    """Validate and store custom values of one asset (history and search follow)."""
+    asset = get_asset(session, asset_id)
+    defs = fields_for_type(session, asset.asset_type_id)
+    cleaned = clean_custom_values(defs, values, current=asset.custom_fields)
+    merged = merge_values(asset.custom_fields, cleaned)
+    if merged != (asset.custom_fields or {}):
+        asset.custom_fields = merged  # a new dict: SQLAlchemy sees the change
+    session.flush()
+    return asset
+
+
+def _type_id(data: Mapping[str, Any], asset: Asset | None) -> int | None:
+    if "asset_type_id" not in data:
+        return asset.asset_type_id if asset else None
+    try:
+        value = data["asset_type_id"]
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None  # clean_asset_input reports it
+
+
+def save_asset(
+    session: Session, asset_id: int | None, data: dict[str, Any], custom: Mapping[str, Any]
+) -> Asset:
+    """Create (asset_id None) or update an asset with its custom values, all or nothing.
+
+    Every problem, built-in and custom, is raised in one ValidationError.
+    """
+    asset = get_asset(session, asset_id) if asset_id is not None else None
+    current = dict(asset.custom_fields or {}) if asset else {}
+    errors: list[FieldError] = []
+    cleaned: dict[str, Any] = {}
+    try:
+        cleaned = clean_custom_values(
+            fields_for_type(session, _type_id(data, asset)), custom, current=current
+        )
+    except ValidationError as exc:
+        errors = exc.errors
+    try:
+        values = clean_asset_input(session, data, asset_id=asset_id)
+    except ValidationError as exc:
+        raise ValidationError(exc.errors + errors) from None
+    if errors:
+        raise ValidationError(errors)
+    merged = merge_values(current, cleaned)
+    if asset is None:
+        values.setdefault("status", "in_use")
+        asset = Asset(**values, custom_fields=merged)
+        session.add(asset)
+    else:
+        for key, value in values.items():
+            setattr(asset, key, value)
+        if merged != current:
+            asset.custom_fields = merged
+    session.flush()
+    return asset
