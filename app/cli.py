@@ -24,7 +24,10 @@ log = logging.getLogger("hitori.cli")
 
 # Modules that add subcommands: each has ``register(subparsers, common_parser)`` and
 # sets ``handler=fn(data_dir, args) -> int`` on its parsers.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "app.commands.secrets",
+    "app.commands.export_assets",
+]
 
 
 class CommandError(UserError):

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import jdate
+from app.services.lifecycle import (
+    LifecycleWindows,
+    kind_label,
+    lifecycle_counts,
+    load_windows,
+)
 from app.store.models import (
     Asset,
     BusinessSystem,
     Checklist,
     Contract,
+    License,
     Notice,
     Runbook,
     Task,
@@ -35,7 +42,10 @@ class DueItem:
 class DashboardSummary:
     today: date
     counts: dict[str, int] = field(default_factory=dict)
+    # label (with its window) → count; warning_kinds maps each label to its kind
+    # (None for overdue tasks, which are not a lifecycle warning).
     warnings: dict[str, int] = field(default_factory=dict)
+    warning_kinds: dict[str, str | None] = field(default_factory=dict)
     due: list[DueItem] = field(default_factory=list)
 
 
@@ -44,9 +54,16 @@ def _count(session: Session, stmt) -> int:  # type: ignore[no-untyped-def]
 
 
 def dashboard_summary(
-    session: Session, today: date, *, months: int = 3, due_days: int = 60, limit: int = 40
+    session: Session,
+    today: date,
+    *,
+    windows: LifecycleWindows | None = None,
+    due_days: int = 60,
+    limit: int = 40,
 ) -> DashboardSummary:
-    horizon = jdate.add_months(today, months)
+    """Counts per area, lifecycle warnings per kind (with the configured windows, or
+    ``windows``), and what falls due within ``due_days``."""
+    windows = windows or load_windows(session)
     soon = today + timedelta(days=due_days)
     active = Asset.status != "disposed"
     s = DashboardSummary(today)
@@ -60,36 +77,22 @@ def dashboard_summary(
         "手順書": _count(session, select(func.count(Runbook.id))),
         "チェックリスト": _count(session, select(func.count(Checklist.id))),
     }
-    s.warnings = {
-        "EOL到達（稼働中）": _count(
-            session,
-            select(func.count(Asset.id)).where(Asset.status == "in_use", Asset.eol_date <= today),
-        ),
-        f"保守終了 {months}か月以内": _count(
-            session,
-            select(func.count(Asset.id)).where(
-                active, Asset.maintenance_end.between(today, horizon)
-            ),
-        ),
-        f"リース終了 {months}か月以内": _count(
-            session,
-            select(func.count(Asset.id)).where(active, Asset.lease_end.between(today, horizon)),
-        ),
-        f"契約終了 {months}か月以内": _count(
-            session,
-            select(func.count(Contract.id)).where(Contract.end_date.between(today, horizon)),
-        ),
-        "期限切れタスク": _count(
-            session,
-            select(func.count(Task.id)).where(Task.status != "done", Task.due_date < today),
-        ),
-    }
+    for kind, n in lifecycle_counts(session, today, windows).items():
+        label = kind_label(kind, windows)
+        s.warnings[label] = n
+        s.warning_kinds[label] = kind
+    overdue = "期限切れタスク"
+    s.warnings[overdue] = _count(
+        session, select(func.count(Task.id)).where(Task.status != "done", Task.due_date < today)
+    )
+    s.warning_kinds[overdue] = None
     s.due = _due_items(session, today, soon, limit)
     return s
 
 
 def _due_items(session: Session, today: date, soon: date, limit: int) -> list[DueItem]:
     items: list[DueItem] = []
+    r: Any  # rows of different shapes below
     for r in session.execute(
         select(Task.id, Task.title, Task.due_date)
         .where(Task.status != "done", Task.due_date.between(today, soon))
@@ -111,6 +114,23 @@ def _due_items(session: Session, today: date, soon: date, limit: int) -> list[Du
         .limit(limit)
     ):
         items.append(DueItem("契約終了", r.title, r.end_date, "contract", r.id))
+    # Notice deadlines (end date minus the notice period); contracts are few.
+    for r in session.execute(
+        select(Contract.id, Contract.title, Contract.end_date, Contract.notice_days).where(
+            Contract.notice_days > 0, Contract.end_date >= today
+        )
+    ):
+        notice_by = r.end_date - timedelta(days=r.notice_days)
+        if today <= notice_by <= soon:
+            detail = f"契約終了 {r.end_date.isoformat()}"
+            items.append(DueItem("解約予告期限", r.title, notice_by, "contract", r.id, detail))
+    for r in session.execute(
+        select(License.id, License.product, License.expiry_date)
+        .where(License.expiry_date.between(today, soon))
+        .order_by(License.expiry_date)
+        .limit(limit)
+    ):
+        items.append(DueItem("ライセンス期限", r.product, r.expiry_date, "license", r.id))
     for r in session.execute(
         select(Asset.id, Asset.asset_tag, Asset.name, Asset.maintenance_end)
         .where(Asset.status != "disposed", Asset.maintenance_end.between(today, soon))

@@ -8,13 +8,32 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from app.services import contracts, licenses, systems, vendors
 from app.services.assets import FIELD_LABELS as ASSET_LABELS
 from app.store.audit import history_of
-from app.store.vocab import ASSET_STATUSES, SEGMENTS
+from app.store.vocab import ASSET_STATUSES, CONTRACT_KINDS, SEGMENTS, TOKUTEI_REASONS
 
 ACTION_LABELS = {"insert": "作成", "update": "変更", "delete": "削除"}
-FIELD_LABELS: dict[str, dict[str, str]] = {"assets": {**ASSET_LABELS, "custom_fields": "独自項目"}}
-VALUE_LABELS: dict[str, dict[str, str]] = {"status": ASSET_STATUSES, "segment": SEGMENTS}
+# table → field → label
+FIELD_LABELS: dict[str, dict[str, str]] = {
+    "assets": {**ASSET_LABELS, "custom_fields": "独自項目"},
+    "contracts": contracts.FIELD_LABELS,
+    "vendors": vendors.FIELD_LABELS,
+    "contacts": vendors.CONTACT_LABELS,
+    "licenses": licenses.FIELD_LABELS,
+    "business_systems": systems.FIELD_LABELS,
+}
+_YES_NO = {"1": "はい", "0": "いいえ", "True": "はい", "False": "いいえ"}
+# table → field → stored code → label
+VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "assets": {"status": ASSET_STATUSES, "segment": SEGMENTS},
+    "contracts": {"kind": CONTRACT_KINDS, "auto_renew": _YES_NO},
+    "business_systems": {
+        "segment": SEGMENTS,
+        "tokutei_iko": _YES_NO,
+        "tokutei_reason": {str(k): v for k, v in TOKUTEI_REASONS.items()},
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -27,15 +46,13 @@ class HistoryLine:
     after: str
 
 
-def _value(field: str | None, raw: str | None) -> str:
+def _value(table: str, field: str | None, raw: str | None) -> str:
     if raw is None:
         return ""
-    if field in VALUE_LABELS:
-        return VALUE_LABELS[field].get(raw, raw)
-    return raw
+    return VALUE_LABELS.get(table, {}).get(field or "", {}).get(raw, raw)
 
 
-def _snapshot_summary(raw: str | None, labels: dict[str, str]) -> str:
+def _snapshot_summary(table: str, raw: str | None, labels: dict[str, str]) -> str:
     if not raw:
         return ""
     try:
@@ -43,7 +60,7 @@ def _snapshot_summary(raw: str | None, labels: dict[str, str]) -> str:
     except ValueError:
         return raw
     keys = [k for k in labels if data.get(k) not in (None, "", {})]
-    return "、".join(f"{labels[k]}={_value(k, str(data[k]))}" for k in keys[:6])
+    return "、".join(f"{labels[k]}={_value(table, k, str(data[k]))}" for k in keys[:6])
 
 
 def _dict_changes(old: str | None, new: str | None) -> list[tuple[str, str, str]]:
@@ -74,11 +91,14 @@ def describe_history(session: Session, table_name: str, row_id: int | str) -> li
             continue
         if e.action == "update":
             field = labels.get(e.field or "", e.field or "")
-            before, after = _value(e.field, e.old_value), _value(e.field, e.new_value)
+            before, after = (
+                _value(table_name, e.field, e.old_value),
+                _value(table_name, e.field, e.new_value),
+            )
         elif e.action == "insert":
-            field, before, after = "", "", _snapshot_summary(e.new_value, labels)
+            field, before, after = "", "", _snapshot_summary(table_name, e.new_value, labels)
         else:
-            field, before, after = "", _snapshot_summary(e.old_value, labels), ""
+            field, before, after = "", _snapshot_summary(table_name, e.old_value, labels), ""
         lines.append(
             HistoryLine(e.at, e.actor, ACTION_LABELS.get(e.action, e.action), field, before, after)
         )

@@ -14,6 +14,7 @@ from app import APP_NAME, __version__
 from app.logs import log_file, setup_logging
 from app.paths import DataDir
 from app.progress import Progress
+from app.secrets import SecretStore
 from app.store.backup import DEFAULT_GENERATIONS, auto_backup
 from app.store.database import DataDirError, ensure_data_dir, open_database
 from app.store.errors import classify
@@ -72,8 +73,11 @@ def _run_locked(app, data_dir: DataDir, recent, process_start: float, self_test:
     log.info("hitori %s started on %s", __version__, data_dir.root)
     settings = QSettings(str(data_dir.settings_path), QSettings.Format.IniFormat)
     jobs = JobRunner()
-    ctx = AppContext(db=db, jobs=jobs, settings=settings)
+    secrets = SecretStore.from_keyring()
+    ctx = AppContext(db=db, jobs=jobs, settings=settings, secrets=secrets)
     window = MainWindow(ctx, data_dir_text=str(data_dir.root))
+    if not secrets.is_persistent():
+        window.statusBar().showMessage(secrets.message, 20_000)
 
     def excepthook(exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
         log.error("uncaught exception", exc_info=(exc_type, exc, tb))

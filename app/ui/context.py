@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtCore import QSettings
 from sqlalchemy.orm import Session
 
+from app.secrets import SecretStore
 from app.store.database import Database
 from app.ui.jobs import JobRunner
 
@@ -19,6 +20,8 @@ class AppContext:
     settings: QSettings
     # Fixed in tests so lifecycle filters are deterministic; None = today.
     fixed_today: date | None = field(default=None)
+    # Where passwords and licence keys go; created once at start-up.
+    secrets: SecretStore | None = field(default=None)
 
     def session(self) -> Session:
         return self.db.sessions()

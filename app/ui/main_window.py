@@ -21,6 +21,7 @@ from app.progress import Cancelled, Progress
 from app.store.models import (
     Checklist,
     ChecklistProgress,
+    Contact,
     Notice,
     NoticeDeadline,
     Runbook,
@@ -30,6 +31,7 @@ from app.store.models import (
 )
 from app.ui.assets.ledger_view import AssetLedgerView
 from app.ui.context import AppContext
+from app.ui.inventory.area import RECORD_TABS, InventoryArea
 from app.ui.search_panel import SearchDialog
 from app.ui.views.dashboard import DashboardView
 from app.ui.views.not_built import NotBuiltView
@@ -56,9 +58,10 @@ class MainWindow(QMainWindow):
 
         self.dashboard = DashboardView(ctx)
         self.assets = AssetLedgerView(ctx)
+        self.inventory = InventoryArea(ctx, self.assets)
         self.views: list = [
             self.dashboard,
-            self.assets,
+            self.inventory,
             NotBuiltView(
                 ctx, "worklog", self.tr("作業ログ"),
                 self.tr("作業の記録、タスクと期限、年度ごとの定例作業を扱う画面です。"),
@@ -99,6 +102,8 @@ class MainWindow(QMainWindow):
         self.search_dialog = SearchDialog(ctx, self)
         self.search_dialog.open_record.connect(self.open_record)
         self.dashboard.open_record.connect(self.open_record)
+        self.dashboard.open_warnings.connect(self.show_warnings)
+        self.inventory.open_record.connect(self.open_record)
         self.dashboard.load_demo_requested.connect(self.load_demo)
         self._build_toolbar()
         self._build_menu()
@@ -170,20 +175,36 @@ class MainWindow(QMainWindow):
         self.search_dialog.search(self.search_box.text())
 
     def open_record(self, kind: str, ref_id: int) -> None:
-        if kind == "asset":
+        if kind in RECORD_TABS:
             self.show_view("assets")
-            self.assets.show_asset(ref_id)
+            self.inventory.show_record(kind, ref_id)
+        elif kind == "contact":
+            vendor_id = self._vendor_of_contact(ref_id)
+            if vendor_id is not None:
+                self.show_view("assets")
+                self.inventory.show_record("vendor", vendor_id)
         elif kind == "department":
             self.show_view("assets")
+            self.inventory.show_tab("assets")
             self.assets.set_department_filter(ref_id)
         elif kind == "location":
             self.show_view("assets")
+            self.inventory.show_tab("assets")
             self.assets.set_location_filter(ref_id)
         else:
             self.statusBar().showMessage(
                 self.tr("この種類の記録を開く画面はまだありません（検索結果で内容を確認できます）"),
                 6000,
             )
+
+    def _vendor_of_contact(self, contact_id: int) -> int | None:
+        with self.ctx.session() as session:
+            contact = session.get(Contact, contact_id)
+            return contact.vendor_id if contact is not None else None
+
+    def show_warnings(self, kind: str | None = None) -> None:
+        self.show_view("assets")
+        self.inventory.show_warnings(kind)
 
     # --- commands ---------------------------------------------------------------------
 

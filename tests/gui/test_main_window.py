@@ -85,7 +85,8 @@ def test_search_then_open_asset(qtbot, window) -> None:  # type: ignore[no-untyp
     assert hit.text(0) == "総務課 事務用PC"
     with qtbot.waitSignal(window.assets.ready, timeout=10_000):
         window.search_dialog._activated(hit)
-    assert window.stack.currentWidget() is window.assets
+    assert window.stack.currentWidget() is window.inventory
+    assert window.inventory.tabs.currentWidget() is window.assets
     qtbot.waitUntil(lambda: window.assets.editor.current_asset_id is not None, timeout=10_000)
     assert window.assets.editor.current_asset_id == hit.data(0, Qt.ItemDataRole.UserRole)[1]
 

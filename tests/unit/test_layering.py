@@ -104,6 +104,15 @@ def test_store_imports_neither_services_nor_ui() -> None:
     assert not bad, "app/store must not import upper layers:\n" + "\n".join(bad)
 
 
+@pytest.mark.parametrize("layer", ["collect", "interchange", "reports"])
+def test_lower_layers_import_neither_services_nor_ui(layer: str) -> None:
+    # DESIGN.md: app/collect, app/interchange and app/reports sit below app/services.
+    if not (APP / layer).is_dir():
+        pytest.skip(f"app/{layer} does not exist yet")
+    bad = _violations(layer, ("app.services", "app.ui", "app.cli", "app.commands"))
+    assert not bad, f"app/{layer} must not import upper layers:\n" + "\n".join(bad)
+
+
 def test_services_do_not_import_ui() -> None:
     bad = _violations("services", ("app.ui",))
     assert not bad, "app/services must not import app/ui:\n" + "\n".join(bad)

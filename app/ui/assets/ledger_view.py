@@ -35,6 +35,7 @@ from app.services.assets import (
 )
 from app.ui.assets.editor import AssetEditor
 from app.ui.assets.filter_panel import AssetFilterPanel
+from app.ui.assets.ledger_actions import LedgerActionsButton
 from app.ui.assets.table_model import AssetTableModel, search_texts
 from app.ui.assets.table_view import AssetTableView
 from app.ui.context import AppContext
@@ -80,6 +81,9 @@ class AssetLedgerView(QWidget):
         self.count_label = QLabel(self)
         self.model = AssetTableModel(ctx.today(), parent=self)
         self.table = AssetTableView(self.model, self)
+        self.actions_button = LedgerActionsButton(
+            ctx, self.model.ids_in_view, self.table_selected_id, self.open_import, self
+        )
         self.loading_label = QLabel(self.tr("読み込み中…"), self)
         self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.table_stack = QStackedWidget(self)
@@ -164,12 +168,24 @@ class AssetLedgerView(QWidget):
         self.history.show_record("assets", None)
         self.editor.load(None)
 
+    def table_selected_id(self) -> int | None:
+        return self.table.selected_asset_id()
+
+    def open_import(self) -> None:
+        """The import wizard; the ledger reloads after a successful import."""
+        from app.ui.assets.import_wizard import AssetImportWizard
+
+        wizard = AssetImportWizard(self.ctx, self)
+        wizard.imported.connect(lambda _result: self.reload())
+        wizard.open()
+
     # --- set-up ------------------------------------------------------------------------
 
     def _lay_out(self) -> None:
         bar = QHBoxLayout()
         bar.addWidget(self.new_button)
         bar.addWidget(self.reload_button)
+        bar.addWidget(self.actions_button)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
         layout = QVBoxLayout(self)

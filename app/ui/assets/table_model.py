@@ -184,6 +184,11 @@ class AssetTableModel(QAbstractTableModel):
         """Rows passing the filter (whether or not the view has fetched them yet)."""
         return len(self._order)
 
+    def ids_in_view(self) -> list[int]:
+        """Ids of every row passing the filter, in display order (fetched or not)."""
+        rows = self._rows
+        return [rows[p].id for p in self._order]
+
     def row_at(self, view_row: int) -> AssetRow:
         return self._rows[self._order[view_row]]
 

@@ -1,4 +1,5 @@
-"""The dashboard: counts per area, lifecycle warnings and what falls due soon."""
+"""The dashboard: counts per area, lifecycle warnings (per kind, with the configured
+windows) and what falls due soon."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class DashboardView(View):
     view_key = "dashboard"
     title = "ダッシュボード"
     open_record = Signal(str, int)
+    open_warnings = Signal(object)  # a lifecycle warning kind whose list was asked for
     load_demo_requested = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -38,6 +40,7 @@ class DashboardView(View):
         layout.addWidget(self._date)
         self._cards = QGridLayout()
         layout.addLayout(self._cards)
+        layout.addWidget(QLabel(self.tr("期限・警告（件数をクリックすると一覧）")))
         self._warnings = QGridLayout()
         layout.addLayout(self._warnings)
         empty_row = QHBoxLayout()
@@ -87,7 +90,11 @@ class DashboardView(View):
             )
         )
         _fill_grid(self._cards, summary.counts, "card")
-        _fill_grid(self._warnings, summary.warnings, "warning")
+        cards = _fill_grid(
+            self._warnings, summary.warnings, "warning", summary.warning_kinds, columns=7
+        )
+        for card in cards:
+            card.linkActivated.connect(self.open_warnings.emit)
         self._set_empty_visible(sum(summary.counts.values()) == 0)
         self._due.setRowCount(len(summary.due))
         for row, item in enumerate(summary.due):
@@ -114,17 +121,38 @@ class DashboardView(View):
         self.open_record.emit(kind, ref_id)
 
 
-def _fill_grid(grid: QGridLayout, values: dict[str, int], style: str) -> None:
+def _fill_grid(
+    grid: QGridLayout,
+    values: dict[str, int],
+    style: str,
+    kinds: dict[str, str | None] | None = None,
+    *,
+    columns: int = 5,
+) -> list[QLabel]:
     while grid.count():
         child = grid.takeAt(0)
         if child.widget():
             child.widget().deleteLater()
+    cards = []
     for i, (label, value) in enumerate(values.items()):
-        card = QLabel(
-            f"<div style='font-size:11pt'>{label}</div><b style='font-size:18pt'>{value:,}</b>"
-        )
+        number = f"{value:,}"
+        kind = (kinds or {}).get(label)
+        if kind and value:  # a link to the list of these warnings
+            number = f"<a href='{kind}' style='color:inherit; text-decoration:none'>{number}</a>"
+        if style == "card":
+            text = f"<div style='font-size:11pt'>{label}</div>"
+            text += f"<b style='font-size:18pt'>{number}</b>"
+        else:  # long labels (they carry the window): wrap, number on its own line
+            name, _, window = label.partition("（")
+            window = f"<br><span style='font-size:9pt'>（{window}</span>" if window else ""
+            text = f"<span style='font-size:10pt'>{name}</span>{window}<br>"
+            text += f"<b style='font-size:16pt'>{number}</b>"
+        card = QLabel(text)
+        card.setWordWrap(style != "card")
         card.setObjectName(style)
         card.setProperty("alert", style == "warning" and value > 0)
         card.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        card.setMinimumWidth(150)
-        grid.addWidget(card, i // 5, i % 5)
+        card.setMinimumWidth(150 if style == "card" else 120)
+        grid.addWidget(card, i // columns, i % columns)
+        cards.append(card)
+    return cards

@@ -1,0 +1,284 @@
+"""Export and label printing for the asset ledger: file dialogs, background jobs, progress.
+
+The ledger view calls ``export_view`` with the ids of its filtered view (in display
+order) and ``print_labels`` with the selected ids. The work runs in a background job;
+a progress dialog appears only if it takes longer than ~600 ms, and its cancel button
+cancels the job (no partial file is left). The result is a status-bar message, a
+UserError a message box with its Japanese text.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import UserError
+from app.interchange.asset_export import LAYOUTS, export_assets
+from app.progress import Cancelled, Progress
+from app.reports.asset_labels import SHEETS, make_labels
+from app.store.errors import classify
+from app.ui.context import AppContext
+from app.ui.jobs import Job
+
+log = logging.getLogger("hitori.ui.assets")
+
+PROGRESS_DELAY_MS = 600
+FILTER_XLSX = "Excel ブック (*.xlsx)"
+FILTER_CSV = "CSV UTF-8・BOM付き (*.csv)"
+FILTER_CSV_SJIS = "CSV Shift_JIS・CP932 (*.csv)"
+FILTER_PDF = "PDF (*.pdf)"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("AssetExport", text)
+
+
+def _last_dir(ctx: AppContext) -> Path:
+    saved = ctx.settings.value("export/last_dir")
+    if isinstance(saved, str) and Path(saved).is_dir():
+        return Path(saved)
+    return Path.home()
+
+
+def export_view(
+    parent: QWidget, ctx: AppContext, asset_ids: Sequence[int], layout: str = "ledger"
+) -> Job | None:
+    """Ask for a file (.xlsx / .csv) and export ``asset_ids`` to it in the background.
+
+    Returns the job, or None when the user cancelled the file dialog.
+    """
+    title = _tr("{0}を書き出す").format(_tr(LAYOUTS[layout]))
+    suggested = _last_dir(ctx) / f"{LAYOUTS[layout]}_{ctx.today():%Y%m%d}.xlsx"
+    filters = ";;".join((FILTER_XLSX, FILTER_CSV, FILTER_CSV_SJIS))
+    chosen, chosen_filter = QFileDialog.getSaveFileName(
+        parent, title, str(suggested), filters, FILTER_XLSX
+    )
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if path.suffix.lower() not in (".xlsx", ".csv"):
+        path = path.with_name(path.name + (".xlsx" if chosen_filter == FILTER_XLSX else ".csv"))
+    encoding = "cp932" if chosen_filter == FILTER_CSV_SJIS else "utf-8-sig"
+    ctx.settings.setValue("export/last_dir", str(path.parent))
+    return _run(
+        parent,
+        ctx,
+        title,
+        _export_job,
+        ctx.db.sessions,
+        path,
+        layout,
+        encoding,
+        list(asset_ids),
+        success=lambda rows: _tr("{0}件を書き出しました: {1}").format(f"{rows:,}", path),
+    )
+
+
+def _export_job(
+    progress: Progress,
+    sessions: sessionmaker[Session],
+    path: Path,
+    layout: str,
+    encoding: str,
+    asset_ids: list[int],
+) -> int:
+    with sessions() as session:
+        result = export_assets(
+            session, path, layout=layout, encoding=encoding, asset_ids=asset_ids, progress=progress
+        )
+    return result.rows
+
+
+class LabelOptionsDialog(QDialog):
+    """Choose the label sheet and the first free label on it."""
+
+    def __init__(self, count: int, sheet: str = "A4-12", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("資産ラベルの印刷"))
+        self._count = count
+        self.sheet_box = QComboBox(self)
+        for key, layout in SHEETS.items():
+            self.sheet_box.addItem(layout.title, key)
+        self.start_box = QSpinBox(self)
+        self.start_box.setToolTip(self.tr("使いかけの用紙では、最初に使うラベルの位置（左上 = 1）"))
+        self.pages_label = QLabel(self)
+        note = QLabel(
+            self.tr(
+                "用紙の寸法は目安です。はじめは普通紙に印刷し、"
+                "ラベル用紙と重ねて位置を確かめてください。"
+            ),
+            self,
+        )
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.tr("ラベル用紙"), self.sheet_box)
+        form.addRow(self.tr("開始位置"), self.start_box)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.pages_label)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.sheet_box.currentIndexChanged.connect(self._update)
+        self.start_box.valueChanged.connect(self._update)
+        self.sheet_box.setCurrentIndex(max(0, self.sheet_box.findData(sheet)))
+        self._update()
+
+    def sheet(self) -> str:
+        return str(self.sheet_box.currentData())
+
+    def start_position(self) -> int:
+        return self.start_box.value()
+
+    def _update(self) -> None:
+        per_page = SHEETS[self.sheet()].per_page
+        self.start_box.setRange(1, per_page)
+        pages = -(-(self.start_position() - 1 + self._count) // per_page)
+        self.pages_label.setText(self.tr("{0}件のラベル（{1}ページ）").format(self._count, pages))
+
+
+def print_labels(parent: QWidget, ctx: AppContext, asset_ids: Sequence[int]) -> Job | None:
+    """Ask for the sheet layout and a .pdf file, then make the labels in the background."""
+    title = _tr("資産ラベルの印刷")
+    if not asset_ids:
+        QMessageBox.information(parent, title, _tr("ラベルを作る資産を選んでください。"))
+        return None
+    saved_sheet = ctx.settings.value("labels/sheet")
+    dialog = LabelOptionsDialog(
+        len(asset_ids), saved_sheet if isinstance(saved_sheet, str) else "A4-12", parent
+    )
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted.value:
+            return None
+        sheet, start = dialog.sheet(), dialog.start_position()
+    finally:
+        dialog.deleteLater()
+    suggested = _last_dir(ctx) / f"資産ラベル_{ctx.today():%Y%m%d}.pdf"
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), FILTER_PDF)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if path.suffix.lower() != ".pdf":
+        path = path.with_name(path.name + ".pdf")
+    ctx.settings.setValue("labels/sheet", sheet)
+    ctx.settings.setValue("export/last_dir", str(path.parent))
+    return _run(
+        parent,
+        ctx,
+        title,
+        _labels_job,
+        ctx.db.sessions,
+        list(asset_ids),
+        path,
+        sheet,
+        start,
+        success=lambda n: _tr("ラベル{0}件のPDFを保存しました: {1}").format(f"{n:,}", path),
+    )
+
+
+def _labels_job(
+    progress: Progress,
+    sessions: sessionmaker[Session],
+    asset_ids: list[int],
+    path: Path,
+    sheet: str,
+    start: int,
+) -> int:
+    with sessions() as session:
+        return make_labels(
+            session, asset_ids, path, sheet=sheet, start_position=start, progress=progress
+        )
+
+
+def _run(
+    parent: QWidget,
+    ctx: AppContext,
+    title: str,
+    fn: Callable[..., Any],
+    *args: Any,
+    success: Callable[[Any], str],
+) -> Job:
+    """Run ``fn`` in the background with a delayed, cancellable progress dialog."""
+    dialog = QProgressDialog(_tr("準備中…"), _tr("キャンセル"), 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(PROGRESS_DELAY_MS)
+    dialog.setValue(0)  # starts the timer that shows the dialog if the work is slow
+
+    def on_progress(done: int, total: int, message: str) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, max(total, 1)))
+        if message:
+            dialog.setLabelText(message)
+
+    def finish() -> None:
+        dialog.canceled.disconnect()
+        dialog.reset()
+        dialog.hide()
+        dialog.deleteLater()
+
+    def on_result(value: Any) -> None:
+        finish()
+        _status(parent, success(value))
+
+    def on_error(exc: BaseException) -> None:
+        finish()
+        if isinstance(exc, Cancelled):
+            _status(parent, _tr("キャンセルしました（ファイルは作成していません）"))
+            return
+        if isinstance(exc, UserError):
+            QMessageBox.warning(parent, title, str(exc))
+            return
+        problem = classify(exc)
+        if problem is not None:
+            QMessageBox.warning(parent, title, problem.message)
+            return
+        QMessageBox.critical(
+            parent,
+            title,
+            _tr(
+                "予期しないエラーが発生しました。ログファイルを添えて報告してください。\n{0}"
+            ).format(exc),
+        )
+
+    job = ctx.jobs.run(
+        fn,
+        *args,
+        on_result=on_result,
+        on_error=on_error,
+        on_progress=on_progress,
+        name=getattr(fn, "__name__", "export"),
+    )
+    dialog.canceled.connect(job.cancel)
+    return job
+
+
+def _status(parent: QWidget, text: str) -> None:
+    window = parent.window() if parent is not None else None
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(text, 10_000)
+    else:
+        log.info("%s", text)

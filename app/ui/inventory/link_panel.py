@@ -1,0 +1,266 @@
+"""A list of records linked to the one being edited (covered assets, servers, contracts,
+licence assignments), with add and remove.
+
+Reads and writes go through plain functions run as background jobs (writes on the
+single writer). The panel is disabled until the owner record has been saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import UserError
+from app.progress import Progress
+from app.services.errors import ValidationError
+from app.services.inventory_common import Choice, LinkedItem
+from app.ui.context import AppContext
+
+log = logging.getLogger("hitori.ui.inventory")
+ERROR_STYLE = "color: #b00020;"
+
+ListFn = Callable[[Session, int], Sequence[LinkedItem]]
+AddFn = Callable[[Session, int, Any, str], object]  # (session, owner, value, mode)
+RemoveFn = Callable[[Session, int, int], object]  # (session, owner, item id)
+ChoicesFn = Callable[[Session], Sequence[Choice]]
+
+
+@dataclass(frozen=True)
+class AddMode:
+    """How a link is added: typed text (``choices`` None) or picked from a list."""
+
+    key: str
+    label: str
+    placeholder: str = ""
+    choices: ChoicesFn | None = None
+
+
+def _list(
+    _p: Progress, sessions: sessionmaker[Session], fn: ListFn, owner: int, modes: Sequence[AddMode]
+) -> tuple[list[LinkedItem], dict[str, list[Choice]]]:
+    with sessions() as session:
+        items = list(fn(session, owner))
+        choices = {m.key: list(m.choices(session)) for m in modes if m.choices is not None}
+    return items, choices
+
+
+def _write(
+    _p: Progress, sessions: sessionmaker[Session], fn: Callable[..., object], *args: Any
+) -> UserError | None:
+    try:
+        with sessions.begin() as session:
+            fn(session, *args)
+    except UserError as exc:
+        return exc
+    return None
+
+
+class LinkListPanel(QGroupBox):
+    """``changed`` fires after an add or remove was written."""
+
+    changed = Signal()
+    loaded = Signal()
+    item_activated = Signal(int)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        title: str,
+        *,
+        list_fn: ListFn,
+        add_fn: AddFn,
+        remove_fn: RemoveFn,
+        modes: Sequence[AddMode],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(title, parent)
+        self._ctx = ctx
+        self._list_fn, self._add_fn, self._remove_fn = list_fn, add_fn, remove_fn
+        self._modes = list(modes)
+        self._owner: int | None = None
+        self._generation = 0
+        self._choices: dict[str, list[Choice]] = {}
+        self.list = QListWidget(self)
+        self.list.setAlternatingRowColors(True)
+        self.mode_combo = QComboBox(self)
+        for mode in self._modes:
+            self.mode_combo.addItem(mode.label, mode.key)
+        self.mode_combo.setVisible(len(self._modes) > 1)
+        self.text_input = QLineEdit(self)
+        self.choice_input = QComboBox(self)
+        self.add_button = QPushButton(self.tr("追加"), self)
+        self.remove_button = QPushButton(self.tr("外す"), self)
+        for button in (self.add_button, self.remove_button):
+            button.setMaximumWidth(self.fontMetrics().horizontalAdvance("追加追加") + 16)
+        self.list.setMinimumHeight(self.fontMetrics().height() * 4)
+        self.error_label = QLabel(self)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        self.error_label.setVisible(False)
+        self.hint = QLabel(self.tr("保存すると追加できます。"), self)
+        row = QHBoxLayout()
+        row.addWidget(self.mode_combo)
+        row.addWidget(self.text_input, 1)
+        row.addWidget(self.choice_input, 1)
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.hint)
+        self.mode_combo.currentIndexChanged.connect(self._mode_changed)
+        self.add_button.clicked.connect(self.add_current)
+        self.text_input.returnPressed.connect(self.add_current)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.list.itemDoubleClicked.connect(
+            lambda item: self.item_activated.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
+        self.list.currentRowChanged.connect(lambda _row: self._update_enabled())
+        self._mode_changed()
+        self.set_owner(None)
+
+    def set_owner(self, owner_id: int | None) -> None:
+        """Show the links of ``owner_id`` (None: nothing, disabled)."""
+        self._owner = owner_id
+        self._generation += 1
+        self.list.clear()
+        self._say("")
+        self.hint.setVisible(owner_id is None)
+        self._update_enabled()
+        if owner_id is not None:
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self._owner is None:
+            return
+        generation = self._generation
+        self._ctx.jobs.run(
+            _list,
+            self._ctx.db.sessions,
+            self._list_fn,
+            self._owner,
+            self._modes,
+            on_result=lambda result: self._show(generation, *result),
+            on_error=lambda exc: self._say(self.tr("読み込めませんでした: {0}").format(exc)),
+            name="load-links",
+        )
+
+    def items(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def set_mode(self, key: str) -> None:
+        self.mode_combo.setCurrentIndex(max(0, self.mode_combo.findData(key)))
+
+    def add_current(self) -> None:
+        if self._owner is None:
+            return
+        mode = self._current_mode()
+        value: Any = self.choice_input.currentData() if mode.choices else self.text_input.text()
+        if value in (None, ""):
+            self._say(self.tr("追加するものを入力または選択してください。"))
+            return
+        self._run_write(self._add_fn, self._owner, value, mode.key)
+
+    def remove_selected(self) -> None:
+        item = self.list.currentItem()
+        if self._owner is None or item is None:
+            return
+        self._run_write(self._remove_fn, self._owner, item.data(Qt.ItemDataRole.UserRole))
+
+    # --- internals ---------------------------------------------------------------------
+
+    def _run_write(self, fn: Callable[..., object], *args: Any) -> None:
+        generation = self._generation
+        self.setEnabled(False)
+        self._ctx.jobs.run(
+            _write,
+            self._ctx.db.sessions,
+            fn,
+            *args,
+            writer=True,
+            on_result=lambda outcome: self._written(generation, outcome),
+            on_error=lambda exc: self._written(generation, exc),
+            name="write-link",
+        )
+
+    def _written(self, generation: int, outcome: BaseException | None) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.setEnabled(True)
+        if generation != self._generation:
+            return
+        if outcome is not None:
+            if isinstance(outcome, ValidationError):
+                text = "\n".join(e.message for e in outcome.errors)
+            else:
+                text = str(outcome)
+                if not isinstance(outcome, UserError):
+                    log.error("link panel write failed: %r", outcome)
+            self._say(text)
+            return
+        self._say("")
+        self.text_input.clear()
+        self.refresh()
+        self.changed.emit()
+
+    def _show(
+        self, generation: int, items: list[LinkedItem], choices: dict[str, list[Choice]]
+    ) -> None:
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return
+        self.list.clear()
+        for linked in items:
+            text = f"{linked.label}　{linked.detail}" if linked.detail else linked.label
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, linked.id)
+            self.list.addItem(item)
+        self._choices = choices
+        self._fill_choices()
+        self._update_enabled()
+        self.loaded.emit()
+
+    def _fill_choices(self) -> None:
+        mode = self._current_mode()
+        self.choice_input.clear()
+        for choice in self._choices.get(mode.key, []):
+            self.choice_input.addItem(choice.name, choice.id)
+
+    def _current_mode(self) -> AddMode:
+        return self._modes[max(0, self.mode_combo.currentIndex())]
+
+    def _mode_changed(self) -> None:
+        mode = self._current_mode()
+        self.text_input.setVisible(mode.choices is None)
+        self.choice_input.setVisible(mode.choices is not None)
+        self.text_input.setPlaceholderText(mode.placeholder)
+        self._fill_choices()
+
+    def _update_enabled(self) -> None:
+        has_owner = self._owner is not None
+        for widget in (self.mode_combo, self.text_input, self.choice_input, self.add_button):
+            widget.setEnabled(has_owner)
+        self.remove_button.setEnabled(has_owner and self.list.currentItem() is not None)
+
+    def _say(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))

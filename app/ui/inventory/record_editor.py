@@ -1,0 +1,356 @@
+"""The 詳細 tab of a record list: show, create, edit and delete one record.
+
+How a record is read, written and deleted is said by a RecordAccess: a plain object
+(no Qt) whose methods run in worker threads. A
+ValidationError is shown next to the fields and nothing is written; a refused delete
+(the record is still in use) is shown as a message.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import UserError
+from app.progress import Progress
+from app.services.errors import NotFoundError, ValidationError
+from app.ui.context import AppContext
+from app.ui.inventory.record_form import RecordForm
+
+log = logging.getLogger("hitori.ui.inventory")
+
+ERROR_STYLE = "color: #b00020;"
+OK_STYLE = "color: #1b5e20;"
+
+
+class RecordAccess:
+    """Reads and writes one kind of record; every method runs in a worker thread."""
+
+    def fetch(self, session: Session, record_id: int) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def fetch_choices(self, session: Session) -> dict[str, list[tuple[Any, str]]]:
+        return {}
+
+    def create(self, session: Session, data: dict[str, Any]) -> int:
+        raise NotImplementedError
+
+    def update(self, session: Session, record_id: int, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def remove(self, session: Session, record_id: int) -> None:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    values: dict[str, Any] | None
+    choices: dict[str, list[tuple[Any, str]]]
+    missing: bool = False
+
+
+def _load(
+    _p: Progress, sessions: sessionmaker[Session], access: RecordAccess, record_id: int | None
+) -> _Loaded:
+    with sessions() as session:
+        choices = access.fetch_choices(session)
+        if record_id is None:
+            return _Loaded(None, choices)
+        try:
+            return _Loaded(access.fetch(session, record_id), choices)
+        except NotFoundError:
+            return _Loaded(None, choices, missing=True)
+
+
+def _save(
+    _p: Progress,
+    sessions: sessionmaker[Session],
+    access: RecordAccess,
+    record_id: int | None,
+    data: dict[str, Any],
+) -> int | UserError:
+    """Create or update; invalid input is an expected outcome, returned rather than raised."""
+    try:
+        with sessions.begin() as session:
+            if record_id is None:
+                return access.create(session, data)
+            access.update(session, record_id, data)
+            return record_id
+    except UserError as exc:
+        return exc
+
+
+def _delete(
+    _p: Progress, sessions: sessionmaker[Session], access: RecordAccess, record_id: int
+) -> UserError | None:
+    try:
+        with sessions.begin() as session:
+            access.remove(session, record_id)
+    except UserError as exc:
+        return exc
+    return None
+
+
+class RecordEditor(QWidget):
+    """Edits one record; ``load(None)`` opens an empty form for a new one."""
+
+    saved = Signal(int)
+    deleted = Signal(int)
+    loaded = Signal(object)  # the record id (None for a new one) once the form is filled
+
+    noun = "レコード"  # what the record is called in messages (契約, ベンダー …)
+    new_button_text = "新規登録"  # the button that opens an empty form
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        form: RecordForm,
+        access: RecordAccess,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.form = form
+        self.access = access
+        self._record_id: int | None = None
+        self._mode = "empty"  # empty / loading / new / edit / missing
+        self._values: dict[str, Any] | None = None
+        self._baseline: dict[str, Any] = {}
+        self._generation = 0
+        self._busy = False
+        self.heading = QLabel(self)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setWordWrap(True)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        self.save_button = QPushButton(self.tr("保存"), self)
+        self.save_button.setToolTip(self.tr("保存 (Ctrl+S)"))
+        self.revert_button = QPushButton(self.tr("元に戻す"), self)
+        self.delete_button = QPushButton(self.tr("削除"), self)
+        self.buttons = QHBoxLayout()
+        self.buttons.addWidget(self.save_button)
+        self.buttons.addWidget(self.revert_button)
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.delete_button)
+        self.body = QVBoxLayout()  # subclasses add link panels below the form
+        self.body.addWidget(self.form, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.message)
+        layout.addLayout(self.body, 1)
+        layout.addLayout(self.buttons)
+        save_action = QAction(self.tr("保存"), self)
+        save_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
+        save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_action.triggered.connect(self.save)
+        self.addAction(save_action)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.revert)
+        self.delete_button.clicked.connect(self.delete)
+        self.form.edited.connect(self._update_buttons)
+        self.clear()
+
+    # --- hooks (main thread) -----------------------------------------------------------
+
+    def heading_for(self, values: dict[str, Any]) -> str:
+        return str(values.get("name") or values.get("title") or "")
+
+    def record_changed(self, record_id: int | None) -> None:
+        """Called when another record (or none) is shown: refresh linked lists."""
+
+    # --- public ------------------------------------------------------------------------
+
+    @property
+    def current_id(self) -> int | None:
+        return self._record_id
+
+    def mode(self) -> str:
+        return self._mode
+
+    def is_dirty(self) -> bool:
+        return self._mode in ("new", "edit") and self.form.values() != self._baseline
+
+    def clear(self) -> None:
+        self._generation += 1
+        self._record_id, self._values, self._mode = None, None, "empty"
+        self.form.set_values(None)
+        self._baseline = self.form.values()
+        self.heading.setText(
+            self.tr("{0}を選択するか、「{1}」を押してください。").format(
+                self.noun, self.tr(self.new_button_text)
+            )
+        )
+        self.say("")
+        self._update_buttons()
+        self.record_changed(None)
+
+    def load(self, record_id: int | None) -> None:
+        """Fill the form from the database (None: a form for a new record)."""
+        self._generation += 1
+        generation = self._generation
+        self._record_id, self._mode = record_id, "loading"
+        self.heading.setText(self.tr("読み込み中…"))
+        self.say("")
+        self._update_buttons()
+        self._ctx.jobs.run(
+            _load,
+            self._ctx.db.sessions,
+            self.access,
+            record_id,
+            on_result=lambda loaded: self._filled(generation, record_id, loaded),
+            on_error=lambda exc: self._failed(generation, self.tr("読み込めませんでした"), exc),
+            name=f"load-{type(self).__name__}",
+        )
+
+    def revert(self) -> None:
+        if self._mode in ("new", "edit"):
+            self.form.set_values(self._values)
+            self.say("")
+            self._update_buttons()
+
+    def save(self) -> None:
+        if self._busy or self._mode not in ("new", "edit"):
+            return
+        generation = self._generation
+        self._set_busy(True)
+        self._ctx.jobs.run(
+            _save,
+            self._ctx.db.sessions,
+            self.access,
+            self._record_id,
+            self.form.values(),
+            writer=True,
+            on_result=lambda outcome: self._saved(generation, outcome),
+            on_error=lambda exc: self._failed(generation, self.tr("保存できませんでした"), exc),
+            name=f"save-{type(self).__name__}",
+        )
+
+    def delete(self) -> None:
+        if self._busy or self._mode != "edit" or self._record_id is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("{0}の削除").format(self.noun),
+            self.tr("「{0}」を削除しますか？\n削除すると元に戻せません。").format(
+                self.heading_for(self._values or {})
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        record_id, generation = self._record_id, self._generation
+        self._set_busy(True)
+        self._ctx.jobs.run(
+            _delete,
+            self._ctx.db.sessions,
+            self.access,
+            record_id,
+            writer=True,
+            on_result=lambda outcome: self._deleted(generation, record_id, outcome),
+            on_error=lambda exc: self._failed(generation, self.tr("削除できませんでした"), exc),
+            name=f"delete-{type(self).__name__}",
+        )
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
+        self.message.setVisible(bool(text))
+
+    # --- job results (main thread) -----------------------------------------------------
+
+    def _filled(self, generation: int, record_id: int | None, loaded: _Loaded) -> None:
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return
+        for name, choices in loaded.choices.items():
+            self.form.set_choices(name, choices)
+        self._values = loaded.values
+        self.form.set_values(loaded.values)
+        self._baseline = self.form.values()
+        if loaded.missing:
+            self._mode = "missing"
+            self.heading.setText(self.tr("{0}（ID {1}）は見つかりません。").format(
+                self.noun, record_id))  # fmt: skip
+            self.say(self.tr("削除された可能性があります。再読み込みしてください。"), error=True)
+        elif record_id is None:
+            self._mode = "new"
+            self.heading.setText(self.tr("新規登録（{0}）").format(self.noun))
+        else:
+            self._mode = "edit"
+            self.heading.setText(self.heading_for(loaded.values or {}))
+        self._update_buttons()
+        self.record_changed(record_id if self._mode == "edit" else None)
+        self.loaded.emit(record_id)
+
+    def _saved(self, generation: int, outcome: int | UserError) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._set_busy(False)
+        current = generation == self._generation
+        if isinstance(outcome, ValidationError):
+            if current:
+                first = self.form.show_errors(outcome.errors)
+                labels = "、".join(dict.fromkeys(e.label for e in outcome.errors))
+                self.say(
+                    self.tr("入力内容を確認してください（{0}件）: {1}。保存していません。").format(
+                        len(outcome.errors), labels
+                    ),
+                    error=True,
+                )
+                if first is None:
+                    self.save_button.setFocus()
+            return
+        if isinstance(outcome, UserError):
+            if current:
+                self.say(str(outcome), error=True)
+            return
+        if current:
+            self.load(outcome)
+            self.say(self.tr("保存しました。"))
+        self.saved.emit(outcome)
+
+    def _deleted(self, generation: int, record_id: int, outcome: UserError | None) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._set_busy(False)
+        if outcome is not None:
+            self.say(str(outcome), error=True)
+            return
+        if generation == self._generation:
+            self.clear()
+            self.say(self.tr("削除しました。"))
+        self.deleted.emit(record_id)
+
+    def _failed(self, generation: int, what: str, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._set_busy(False)
+        log.error("%s editor: %s: %r", self.noun, what, exc)
+        if generation == self._generation:
+            if self._mode == "loading":
+                self._mode = "missing"
+                self.heading.setText(what)
+            self.say(f"{what}: {exc}", error=True)
+            self._update_buttons()
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        editable = self._mode in ("new", "edit")
+        self.form.setEnabled(editable and not self._busy)
+        self.save_button.setEnabled(editable and not self._busy)
+        self.revert_button.setEnabled(editable and not self._busy and self.is_dirty())
+        self.delete_button.setEnabled(self._mode == "edit" and not self._busy)

@@ -1,0 +1,235 @@
+"""A record list page: toolbar, table of rows, and the 詳細 / 変更履歴 tabs of the selection.
+
+Subclasses give the columns, the editor, and ``load_rows`` (run in a worker thread).
+Rows are re-read after every save or delete: these lists hold hundreds of rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from app.progress import Progress
+from app.ui.context import AppContext
+from app.ui.inventory.record_editor import RecordEditor
+from app.ui.inventory.rows_model import RowColumn, RowsTableModel, RowsTableView
+from app.ui.views.base import View
+from app.ui.widgets.history_panel import HistoryPanel
+
+log = logging.getLogger("hitori.ui.inventory")
+
+
+class RecordListView(View):
+    """Master-detail page for one kind of record."""
+
+    table_name = ""  # for the change history
+    noun = ""
+    open_record = Signal(str, int)  # another area's record (kind, id) was asked for
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        columns: list[RowColumn],
+        editor: RecordEditor,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(ctx, parent)
+        self._activated = False
+        self._populated = False
+        self._generation = 0
+        self._pending_show: int | None = None
+        self.extra: Any = None  # what load_rows returned besides the rows
+        self.new_button = QPushButton(self.tr("新規登録"), self)
+        self.reload_button = QPushButton(self.tr("再読み込み"), self)
+        self.filter_box = QLineEdit(self)
+        self.filter_box.setPlaceholderText(self.tr("絞り込み"))
+        self.filter_box.setToolTip(self.tr("入力した文字を含む行だけを表示します"))
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.setMaximumWidth(280)
+        self.count_label = QLabel(self.tr("読み込み中…"), self)
+        self.model = RowsTableModel(columns, self, context=type(self).__name__)
+        self.table = RowsTableView(self.model, self)
+        self.editor = editor
+        self.history = HistoryPanel(ctx, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.editor, self.tr("詳細"))
+        self.tabs.addTab(self.history, self.tr("変更履歴"))
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([820, 560])
+        bar = QHBoxLayout()
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.reload_button)
+        bar.addWidget(self.filter_box)
+        bar.addStretch(1)
+        bar.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+        for keys, slot in (
+            (QKeySequence(QKeySequence.StandardKey.New), self.new_record),
+            (QKeySequence(Qt.Key.Key_F5), self.reload),
+        ):
+            action = QAction(self)
+            action.setShortcut(keys)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+        self.new_button.clicked.connect(self.new_record)
+        self.reload_button.clicked.connect(self.reload)
+        self.filter_box.textChanged.connect(self._filter)
+        self.table.record_chosen.connect(self._on_chosen)
+        self.editor.saved.connect(self._on_saved)
+        self.editor.deleted.connect(self._on_deleted)
+
+    # --- for subclasses (worker thread) ------------------------------------------------
+
+    @staticmethod
+    def load_rows(session: Session, today: date) -> tuple[list[Any], Any]:
+        """The rows, and anything else the columns need (kept in ``self.extra``).
+
+        A static method: it runs in a worker thread and must not touch widgets."""
+        raise NotImplementedError
+
+    # --- public ------------------------------------------------------------------------
+
+    def activate(self) -> None:
+        if not self._activated:
+            self.reload()
+        elif self._populated:
+            self.ready.emit()
+
+    def reload(self) -> None:
+        self._activated = True
+        self._generation += 1
+        generation = self._generation
+        self.reload_button.setEnabled(False)
+        self.count_label.setText(self.tr("読み込み中…"))
+        self.ctx.jobs.run(
+            _load_rows,
+            self.ctx.db.sessions,
+            type(self).load_rows,
+            self.ctx.today(),
+            on_result=lambda result: self._populate(generation, *result),
+            on_error=lambda exc: self._failed(generation, exc),
+            name=f"load-{self.view_key}",
+        )
+
+    def show_record(self, record_id: int) -> None:
+        """Select ``record_id`` and open it in the editor (loading rows first if needed)."""
+        if not self._populated:
+            self._pending_show = record_id
+            if not self._activated:
+                self.reload()
+            return
+        if record_id != self.editor.current_id and not self._confirm_discard():
+            return
+        self.filter_box.clear()
+        self.tabs.setCurrentWidget(self.editor)
+        self._open(record_id)
+        self.table.select_id(record_id)
+
+    def new_record(self) -> None:
+        if not self._confirm_discard():
+            return
+        self.table.clear_selection_silently()
+        self.tabs.setCurrentWidget(self.editor)
+        self.history.show_record(self.table_name, None)
+        self.editor.load(None)
+
+    # --- internals ---------------------------------------------------------------------
+
+    def _populate(self, generation: int, rows: list[Any], extra: Any) -> None:
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return
+        self.extra = extra
+        self.model.set_rows(rows)
+        self._populated = True
+        self.reload_button.setEnabled(True)
+        current = self.editor.current_id
+        if current is not None:
+            self.table.select_id(current)
+        self._update_count()
+        pending, self._pending_show = self._pending_show, None
+        if pending is not None:
+            self.show_record(pending)
+        self.ready.emit()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return
+        log.error("could not load %s: %r", self.view_key, exc)
+        self.reload_button.setEnabled(True)
+        self.count_label.setText(self.tr("読み込めませんでした: {0}").format(exc))
+        self.ready.emit()
+
+    def _filter(self, text: str) -> None:
+        self.table.set_filter_text(text)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(
+            self.tr("表示 {0} 件 / 全 {1} 件").format(
+                self.table.shown_count(), self.model.rowCount()
+            )
+        )
+
+    def _on_chosen(self, record_id: int) -> None:
+        if record_id == self.editor.current_id:
+            return
+        if not self._confirm_discard():
+            previous = self.editor.current_id
+            if previous is None or not self.table.select_id(previous):
+                self.table.clear_selection_silently()
+            return
+        self._open(record_id)
+
+    def _open(self, record_id: int) -> None:
+        self.editor.load(record_id)
+        self.history.show_record(self.table_name, record_id)
+
+    def _on_saved(self, record_id: int) -> None:
+        self.history.show_record(self.table_name, record_id)
+        self.reload()
+
+    def _on_deleted(self, _record_id: int) -> None:
+        self.table.clear_selection_silently()
+        self.history.show_record(self.table_name, None)
+        self.reload()
+
+    def _confirm_discard(self) -> bool:
+        if not self.editor.is_dirty():
+            return True
+        answer = QMessageBox.question(
+            self,
+            self.tr("保存していない変更"),
+            self.tr("保存していない変更があります。破棄してよろしいですか？"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+
+def _load_rows(_p: Progress, sessions: Any, load: Any, today: date) -> tuple[list[Any], Any]:
+    with sessions() as session:
+        return load(session, today)

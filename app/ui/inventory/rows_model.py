@@ -1,0 +1,238 @@
+"""A Qt table model over a list of plain row objects, and its sortable, filterable view.
+
+Columns are described once (header, value, how to show and sort it, when to flag a
+row); the model only adapts. Tables here hold hundreds of rows (contracts, vendors,
+licences, systems) or a capped list of warnings, so a QSortFilterProxyModel is fine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from app import jdate
+
+Index = QModelIndex | QPersistentModelIndex
+ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 3
+
+# (background, foreground) per alert level: dark text on a light tint.
+ALERT_COLORS: dict[str, tuple[QColor, QColor]] = {
+    "error": (QColor("#f8d7da"), QColor("#8b0000")),
+    "warn": (QColor("#fff0c2"), QColor("#5c4500")),
+    "muted": (QColor("#f0f0f0"), QColor("#666666")),
+}
+
+
+@dataclass(frozen=True)
+class RowColumn:
+    """header: source text (translated with the model's context).
+    kind: text / date / int / money / bool. alert(row) -> 'error' | 'warn' | 'muted' | None."""
+
+    header: str
+    value: Callable[[Any], Any]
+    kind: str = "text"
+    alert: Callable[[Any], str | None] | None = None
+    tooltip: Callable[[Any], str] | None = None
+
+
+def _display(kind: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if kind == "date" and isinstance(value, date):
+        return jdate.format_date(value, mode="both")
+    if kind == "money" and isinstance(value, int):
+        return f"¥{value:,}"
+    if kind == "int" and isinstance(value, int):
+        return f"{value:,}"
+    if kind == "bool":
+        return "○" if value else ""
+    return str(value)
+
+
+def _sort_key(kind: str, value: Any) -> Any:
+    if kind in ("int", "money", "bool"):
+        return float("inf") if value is None else float(value)
+    if kind == "date":
+        return value.isoformat() if isinstance(value, date) else "~"
+    return "\uffff" if value in (None, "") else str(value).casefold()
+
+
+class RowsTableModel(QAbstractTableModel):
+    """Rows (objects with an ``id``) shown through ``columns``."""
+
+    def __init__(
+        self, columns: Sequence[RowColumn], parent: QObject | None = None, *, context: str = ""
+    ) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self._context = context or "RowsTableModel"
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def row_object(self, row: int) -> Any:
+        return self._rows[row]
+
+    def row_for_id(self, record_id: Any) -> int | None:
+        for n, r in enumerate(self._rows):
+            if r.id == record_id:
+                return n
+        return None
+
+    # --- QAbstractTableModel -----------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.columns)
+        ):
+            return QCoreApplication.translate(self._context, self.columns[section].header)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        column = self.columns[index.column()]
+        role = int(role)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(column.kind, column.value(row))
+        if role == ID_ROLE:
+            return row.id
+        if role == ROW_ROLE:
+            return row
+        if role == SORT_ROLE:
+            return _sort_key(column.kind, column.value(row))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in ("int", "money"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            level = self._alert(row)
+            if level is None:
+                return None
+            background, foreground = ALERT_COLORS[level]
+            return QBrush(background if role == Qt.ItemDataRole.BackgroundRole else foreground)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(row) or None
+        return None
+
+    def alert_of(self, row: int) -> str | None:
+        return self._alert(self._rows[row])
+
+    def _alert(self, row: Any) -> str | None:
+        levels = [c.alert(row) for c in self.columns if c.alert is not None]
+        for level in ("error", "warn", "muted"):
+            if level in levels:
+                return level
+        return None
+
+
+class RowsTableView(QTableView):
+    """Sortable, filterable; emits ``record_chosen(id)`` when the user moves to a row
+    and ``record_activated(id)`` on double-click / Enter."""
+
+    record_chosen = Signal(object)
+    record_activated = Signal(object)
+
+    def __init__(self, model: RowsTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._silent = False
+        self.source = model
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setModel(self.proxy)
+        self.setAlternatingRowColors(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.setSortingEnabled(True)
+        self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep the service's order
+        self.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.activated.connect(self._activated)
+
+    def set_filter_text(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+
+    def shown_count(self) -> int:
+        return self.proxy.rowCount()
+
+    def select_id(self, record_id: Any) -> bool:
+        """Select the row of ``record_id`` without emitting ``record_chosen``."""
+        row = self.source.row_for_id(record_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.source.index(row, 0))
+        if not index.isValid():
+            return False
+        self._silent = True
+        try:
+            self.selectRow(index.row())
+            self.setCurrentIndex(index)
+        finally:
+            self._silent = False
+        self.scrollTo(index)
+        return True
+
+    def clear_selection_silently(self) -> None:
+        self._silent = True
+        try:
+            self.selectionModel().clear()
+        finally:
+            self._silent = False
+
+    def selected_id(self) -> Any:
+        index = self.selectionModel().currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def fit_columns(self, widths: Sequence[int]) -> None:
+        for column, width in enumerate(widths):
+            self.horizontalHeader().resizeSection(column, width)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not self._silent and current.isValid():
+            self.record_chosen.emit(current.data(ID_ROLE))
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.record_activated.emit(index.data(ID_ROLE))

@@ -1,0 +1,50 @@
+"""The ベンダー・連絡先 page: vendors with their support hours and emergency contact,
+and each vendor's contacts (add, edit, delete)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtWidgets import QWidget
+from sqlalchemy.orm import Session
+
+from app.services.vendors import load_vendor_rows
+from app.ui.context import AppContext
+from app.ui.inventory.record_view import RecordListView
+from app.ui.inventory.rows_model import RowColumn
+from app.ui.inventory.vendor_editor import ContactsPanel, VendorEditor
+
+CTX = "VendorsView"
+
+
+class VendorsView(RecordListView):
+    view_key = "vendors"
+    title = "ベンダー・連絡先"
+    table_name = "vendors"
+    noun = "ベンダー"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        columns = [
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "名称"), lambda r: r.name),
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "代表電話"), lambda r: r.phone),
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "サポート受付時間"), lambda r: r.support_hours),
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "緊急連絡先"), lambda r: r.emergency_contact),
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "連絡先"), lambda r: r.contact_count, "int"),
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "契約"), lambda r: r.contract_count, "int"),
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "システム"), lambda r: r.system_count, "int"),
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "ライセンス"), lambda r: r.license_count, "int"),
+        ]
+        editor = VendorEditor(ctx)
+        super().__init__(ctx, columns, editor, parent)
+        self.vendor_editor = editor
+        self.contacts = ContactsPanel(ctx, self)
+        self.tabs.insertTab(1, self.contacts, self.tr("連絡先"))
+        self.table.fit_columns((200, 110, 140, 170, 50, 50, 60))
+        self.vendor_editor.vendor_shown.connect(self.contacts.set_vendor)
+        self.contacts.changed.connect(self.reload)
+
+    @staticmethod
+    def load_rows(session: Session, today: date) -> tuple[list[Any], Any]:
+        return load_vendor_rows(session), None

@@ -1,0 +1,230 @@
+"""The 期限・警告 page: every lifecycle warning (maintenance, lease, licence and contract
+ends, EOL, assets not seen or not audited, over-assigned licences) with its kind
+filter, and the windows that decide what is warned about. Double-click opens the
+record (``open_record(kind, id)``)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.progress import Progress
+from app.services.lifecycle import (
+    WARNING_KINDS,
+    LifecycleWarning,
+    LifecycleWindows,
+    lifecycle_counts,
+    lifecycle_warnings,
+    load_windows,
+)
+from app.ui.context import AppContext
+from app.ui.inventory.rows_model import RowColumn, RowsTableModel, RowsTableView
+from app.ui.inventory.windows_form import WindowsForm
+from app.ui.views.base import View
+
+log = logging.getLogger("hitori.ui.inventory")
+CTX = "WarningsView"
+LIMIT_PER_KIND = 1000  # rows listed per kind; the counts are always complete
+SERIOUS = {"eol_reached", "maintenance_ended", "license_over", "license_expired", "lease_ended"}
+SINCE_KINDS = {"not_seen", "not_audited"}  # their date is in the past by definition
+
+
+@dataclass(frozen=True, slots=True)
+class WarningRow:
+    id: int  # position in the list
+    warning: LifecycleWarning
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    windows: LifecycleWindows
+    warnings: list[LifecycleWarning]
+    counts: dict[str, int]
+
+
+def _load(_p: Progress, sessions: Any, today: date) -> _Loaded:
+    with sessions() as session:
+        windows = load_windows(session)
+        return _Loaded(
+            windows,
+            lifecycle_warnings(session, today, windows, limit_per_kind=LIMIT_PER_KIND),
+            lifecycle_counts(session, today, windows),
+        )
+
+
+def _days(w: LifecycleWarning) -> str:
+    if w.days_left is None:
+        return ""
+    if w.days_left < 0:
+        return f"{-w.days_left}日経過"
+    return "今日" if w.days_left == 0 else f"あと{w.days_left}日"
+
+
+def _alert(row: WarningRow) -> str:
+    w = row.warning
+    if w.kind in SERIOUS or (w.kind not in SINCE_KINDS and (w.days_left or 0) < 0):
+        return "error"
+    return "warn"
+
+
+class WarningsView(View):
+    view_key = "warnings"
+    title = "期限・警告"
+    open_record = Signal(str, int)
+    windows_changed = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._activated = False
+        self._generation = 0
+        self._loaded: _Loaded | None = None
+        self._kind: str | None = None  # the kind filter chosen (kept across reloads)
+        self.kind_combo = QComboBox(self)
+        self.kind_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.kind_combo.addItem(self.tr("すべての種類"), None)
+        self.reload_button = QPushButton(self.tr("再読み込み"), self)
+        self.summary = QLabel(self.tr("読み込み中…"), self)
+        self.summary.setWordWrap(True)
+        self.model = RowsTableModel(
+            [
+                RowColumn(
+                    QT_TRANSLATE_NOOP(CTX, "種類"), lambda r: r.warning.label_ja, alert=_alert
+                ),
+                RowColumn(QT_TRANSLATE_NOOP(CTX, "対象"), lambda r: r.warning.title),
+                RowColumn(QT_TRANSLATE_NOOP(CTX, "期日"), lambda r: r.warning.due, "date"),
+                RowColumn(QT_TRANSLATE_NOOP(CTX, "残り"), lambda r: _days(r.warning)),
+                RowColumn(QT_TRANSLATE_NOOP(CTX, "詳細"), lambda r: r.warning.detail),
+            ],
+            self,
+            context=CTX,
+        )
+        self.table = RowsTableView(self.model, self)
+        self.table.fit_columns((130, 280, 165, 90))
+        self.table.setToolTip(self.tr("ダブルクリックでその記録を開きます"))
+        self.windows_form = WindowsForm(ctx, self)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.windows_form)
+        splitter.setStretchFactor(0, 1)
+        splitter.setSizes([1000, 380])
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("種類:"), self))
+        bar.addWidget(self.kind_combo)
+        bar.addWidget(self.reload_button)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+        self.reload_button.clicked.connect(self.reload)
+        self.kind_combo.currentIndexChanged.connect(self._kind_chosen)
+        self.table.record_activated.connect(self._activated_row)
+        self.windows_form.saved.connect(self._windows_saved)
+
+    def activate(self) -> None:
+        if not self._activated:
+            self.reload()
+        else:
+            self.ready.emit()
+
+    def reload(self) -> None:
+        self._activated = True
+        self._generation += 1
+        generation = self._generation
+        self.reload_button.setEnabled(False)
+        self.ctx.jobs.run(
+            _load,
+            self.ctx.db.sessions,
+            self.ctx.today(),
+            on_result=lambda loaded: self._populate(generation, loaded),
+            on_error=lambda exc: self._failed(generation, exc),
+            name="load-warnings",
+        )
+
+    def set_kind(self, kind: str | None) -> None:
+        """Show only ``kind`` (None: every kind); applied once loaded if need be."""
+        self._kind = kind
+        index = self.kind_combo.findData(kind)
+        if index >= 0:
+            self.kind_combo.setCurrentIndex(index)
+
+    def warnings(self) -> list[LifecycleWarning]:
+        """The warnings listed now (after the kind filter)."""
+        return [r.warning for r in self.model.rows()]
+
+    # --- internals ---------------------------------------------------------------------
+
+    def _populate(self, generation: int, loaded: _Loaded) -> None:
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return
+        self._loaded = loaded
+        self.reload_button.setEnabled(True)
+        self.windows_form.set_windows(loaded.windows)
+        self.kind_combo.blockSignals(True)
+        self.kind_combo.clear()
+        total = sum(loaded.counts.values())
+        self.kind_combo.addItem(self.tr("すべての種類（{0}）").format(total), None)
+        for kind, label in WARNING_KINDS.items():
+            if loaded.counts.get(kind):
+                self.kind_combo.addItem(f"{label}（{loaded.counts[kind]:,}）", kind)
+        index = self.kind_combo.findData(self._kind)
+        if index < 0:
+            self._kind, index = None, 0
+        self.kind_combo.setCurrentIndex(index)
+        self.kind_combo.blockSignals(False)
+        self._show_rows()
+        self.ready.emit()
+
+    def _kind_chosen(self, _index: int) -> None:
+        self._kind = self.kind_combo.currentData()
+        self._show_rows()
+
+    def _show_rows(self) -> None:
+        if self._loaded is None:
+            return
+        kind = self._kind
+        chosen = [w for w in self._loaded.warnings if kind is None or w.kind == kind]
+        self.model.set_rows([WarningRow(n, w) for n, w in enumerate(chosen)])
+        counts = self._loaded.counts
+        total = sum(counts.values()) if kind is None else counts.get(kind, 0)
+        if total == 0:
+            text = self.tr("警告はありません（今日: {0}）。").format(self.ctx.today().isoformat())
+        elif total > len(chosen):
+            text = self.tr(
+                "{0:,} 件の警告のうち {1:,} 件を表示しています（種類ごとに最大{2:,}件）。"
+            ).format(total, len(chosen), LIMIT_PER_KIND)
+        else:
+            text = self.tr("{0:,} 件の警告があります。").format(total)
+        self.summary.setText(text)
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return
+        log.error("could not load lifecycle warnings: %r", exc)
+        self.reload_button.setEnabled(True)
+        self.summary.setText(self.tr("警告を読み込めませんでした: {0}").format(exc))
+        self.ready.emit()
+
+    def _activated_row(self, row_id: int) -> None:
+        row = self.model.row_for_id(row_id)
+        if row is not None:
+            w = self.model.row_object(row).warning
+            self.open_record.emit(w.ref_kind, w.ref_id)
+
+    def _windows_saved(self, windows: LifecycleWindows) -> None:
+        self.windows_changed.emit(windows)
+        self.reload()
