@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -12,9 +13,9 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressDialog,
-    QSplitter,
     QStackedWidget,
     QToolBar,
+    QWidget,
 )
 
 from app.progress import Cancelled, Progress
@@ -92,12 +93,13 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(view)
             view.ready.connect(lambda key=view.view_key: self.view_ready.emit(key))
         self.nav.currentRowChanged.connect(self._switch)
-        splitter = QSplitter()
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self.search_dialog = SearchDialog(ctx, self)
         self.search_dialog.open_record.connect(self.open_record)

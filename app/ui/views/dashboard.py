@@ -140,7 +140,7 @@ def _fill_grid(
         if kind and value:  # a link to the list of these warnings
             number = f"<a href='{kind}' style='color:inherit; text-decoration:none'>{number}</a>"
         if style == "card":
-            text = f"<div style='font-size:11pt'>{label}</div>"
+            text = f"<span style='font-size:11pt'>{label}</span><br>"
             text += f"<b style='font-size:18pt'>{number}</b>"
         else:  # long labels (they carry the window): wrap, number on its own line
             name, _, window = label.partition("（")
