@@ -6,6 +6,7 @@ from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.progress import Cancelled, Progress
+from app.store.backup import DEFAULT_GENERATIONS
 from app.store.models import (
     Checklist,
     ChecklistProgress,
@@ -139,6 +141,8 @@ class MainWindow(QMainWindow):
         demo.triggered.connect(self.load_demo)
         backup = file_menu.addAction(self.tr("今すぐバックアップ"))
         backup.triggered.connect(self.backup_now)
+        generations = file_menu.addAction(self.tr("自動バックアップの世代数…"))
+        generations.triggered.connect(self.edit_backup_generations)
         file_menu.addSeparator()
         quit_action = file_menu.addAction(self.tr("終了(&X)"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -278,6 +282,26 @@ class MainWindow(QMainWindow):
             ),
             on_error=lambda exc: QMessageBox.warning(self, self.tr("バックアップ"), str(exc)),
         )
+
+    def edit_backup_generations(self) -> None:
+        current = int(self.ctx.settings.value("backup/generations", DEFAULT_GENERATIONS))
+        value, ok = QInputDialog.getInt(
+            self,
+            self.tr("自動バックアップ"),
+            self.tr("起動時に1日1回バックアップを作ります。残す世代数:"),
+            current,
+            1,
+            365,
+        )
+        if ok:
+            self.ctx.settings.setValue("backup/generations", value)
+            self.ctx.settings.sync()
+            self.statusBar().showMessage(
+                self.tr("自動バックアップを{0}世代残します（{1}）").format(
+                    value, self.ctx.db.data_dir.backups
+                ),
+                8000,
+            )
 
     # --- window state ---------------------------------------------------------------
 

@@ -100,3 +100,20 @@ def test_search_reports_bad_queries(qtbot, window) -> None:  # type: ignore[no-u
     with qtbot.waitSignal(window.search_dialog.results_shown, timeout=10_000):
         window.search_dialog.search('" * AND NEAR( ）')
     assert "一致するものはありません" in window.search_dialog.status.text()
+
+
+def test_backup_generations_setting(window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog
+
+    asked: list[int] = []
+
+    def fake_get_int(parent, title, label, value, low, high):  # type: ignore[no-untyped-def]
+        asked.append(value)
+        return 3, True
+
+    monkeypatch.setattr(QInputDialog, "getInt", fake_get_int)
+    window.edit_backup_generations()
+    assert asked == [7]  # the default
+    assert int(window.ctx.settings.value("backup/generations")) == 3
+    window.edit_backup_generations()
+    assert asked == [7, 3]
