@@ -27,6 +27,7 @@ log = logging.getLogger("hitori.cli")
 COMMAND_MODULES: list[str] = [
     "app.commands.secrets",
     "app.commands.export_assets",
+    "app.commands.import_assets",
 ]
 
 

@@ -384,6 +384,7 @@ def test_medium_demo(tmp_path: Path) -> None:
         assert counts["notices"] == spec.notices
         with db.sessions() as session:
             assert _count(session, Asset) == spec.assets
-            assert len(search_index.search(session, "保守", limit=50)) == 50
+            per_kind = search_index.search(session, "保守", per_kind=50)
+            assert len(per_kind["worklog"]) == 50
     finally:
         db.dispose()

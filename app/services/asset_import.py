@@ -1,0 +1,301 @@
+"""Import assets from a ledger file: preview every row, then write all of it or nothing.
+
+    table = read_table(path)                                   # app.interchange
+    preview = preview_import(session, table, suggest_mapping(table.headers))
+    result = apply_import(db.sessions, preview)                # one transaction
+
+``preview_import`` writes nothing. For each row it says what would happen (create, update
+asset N, or unchanged), with the cleaned values, and lists every problem naming the row
+(line or Excel row number) and the column. Required: 資産管理番号 mapped, and, when some
+rows create assets, 名称 — or, when there is no 名称 column, ホスト名 or 型番, whose value
+then names the new asset. (A file that only updates existing assets needs no names.)
+
+Rows update an existing asset when one of ``match_keys`` matches it: asset tag, serial
+number, MAC address (any notation), host name (case-insensitive). A row matching two
+different assets, two rows matching the same asset, or a tag repeated in the file are
+problems. Department and location names not yet known are created by the import (the
+preview lists them); an unknown 種別 is a problem. Columns the mapping does not name are
+kept as custom fields (a CustomFieldDef for all types is added when missing).
+
+``apply_import`` refuses (ImportRejected, nothing written) while there are problems,
+unless ``skip_bad_rows``; then it writes the good rows in ONE transaction through the ORM
+(so the change history and the search index are kept). Cancelling rolls everything back.
+If the database changed since the preview, the preview is redone inside the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import UserError
+from app.interchange.asset_mapping import IGNORE, custom_key, custom_target, is_custom
+from app.interchange.table_reader import TableData
+from app.progress import Progress
+from app.services.asset_import_check import check_rows
+from app.services.asset_import_rows import (
+    DEFAULT_MATCH_KEYS,
+    NAME_FALLBACKS,
+    ImportPreview,
+    PreviewRow,
+    RowProblem,
+    name_key,
+)
+from app.services.assets import FIELD_LABELS
+from app.services.import_profiles import (
+    load_profiles,
+    match_profile,
+    parse_target,
+    save_profile,
+    target_label,
+)
+from app.store.models import (
+    Asset,
+    AssetType,
+    ChangeLogEntry,
+    CustomFieldDef,
+    Department,
+    Location,
+)
+
+__all__ = [
+    "DEFAULT_MATCH_KEYS",
+    "ImportPreview",
+    "ImportRejected",
+    "ImportResult",
+    "PreviewRow",
+    "RowProblem",
+    "apply_import",
+    "load_profiles",
+    "match_profile",
+    "parse_target",
+    "preview_import",
+    "save_profile",
+    "target_label",
+]
+
+MAX_LISTED_PROBLEMS = 20
+FLUSH_EVERY = 500
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    skipped: int  # rows with problems left out (skip_bad_rows)
+    custom_fields_added: int
+    unchanged: int = 0
+    departments_added: int = 0
+    locations_added: int = 0
+
+
+class ImportRejected(UserError):
+    """Problems stop the import; nothing was written."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        self.problems = problems
+        lines = [str(p) for p in problems[:MAX_LISTED_PROBLEMS]]
+        if len(problems) > MAX_LISTED_PROBLEMS:
+            lines.append(f"ほか {len(problems) - MAX_LISTED_PROBLEMS:,} 件")
+        super().__init__(
+            f"問題が {len(problems):,} 件あるため取り込みませんでした（何も書き込んでいません）。\n"
+            + "\n".join(lines)
+        )
+
+
+# --- preview ---------------------------------------------------------------------------
+
+
+def _full_mapping(headers: Sequence[str], mapping: dict[str, str]) -> dict[str, str]:
+    return {h: mapping.get(h, custom_target(h)) for h in headers}
+
+
+def _mapping_problems(mapping: dict[str, str]) -> list[RowProblem]:
+    problems: list[RowProblem] = []
+    by_target: dict[str, list[str]] = {}
+    for header, target in mapping.items():
+        if target == IGNORE:
+            continue
+        if not is_custom(target) and target not in FIELD_LABELS:
+            problems.append(RowProblem(None, header, None, f"取込先「{target}」は不明な項目です"))
+        key = f"custom:{custom_key(target)}" if is_custom(target) else target
+        by_target.setdefault(key, []).append(header)
+    for target, headers in by_target.items():
+        if len(headers) > 1:
+            names = "」「".join(headers)
+            problems.append(
+                RowProblem(
+                    None, headers[1], target,
+                    f"「{names}」が同じ取込先（{target_label(target)}）に対応付けられています",
+                )
+            )  # fmt: skip
+    if "asset_tag" not in by_target:
+        problems.append(
+            RowProblem(None, None, "asset_tag", "必須の列「資産管理番号」が対応付けられていません")
+        )
+    return problems
+
+
+def _name_problem(preview: ImportPreview) -> RowProblem | None:
+    """No column can name a new asset while some rows would create one."""
+    if any(f in preview.mapping.values() for f in ("name", *NAME_FALLBACKS)):
+        return None
+    creates = [r.row_number for r in preview.rows if r.ok and r.action == "create"]
+    if not creates:
+        return None  # an update-only file (e.g. new IP addresses) needs no names
+    shown = "・".join(str(n) for n in creates[:10]) + ("…" if len(creates) > 10 else "")
+    return RowProblem(
+        None, None, "name",
+        "必須の列「名称」が対応付けられていません。名称・ホスト名・型番のいずれかの列が必要です"
+        f"（新しく登録する行: {shown}行目）",
+    )  # fmt: skip
+
+
+def db_stamp(session: Session) -> tuple[Any, ...]:
+    """Changes whenever assets or the names they refer to change (checked before writing)."""
+
+    def scalar(stmt: Any) -> Any:
+        return session.execute(stmt).scalar()
+
+    return (
+        scalar(select(func.max(ChangeLogEntry.id))),
+        *session.execute(
+            select(func.count(Asset.id), func.max(Asset.id), func.max(Asset.updated_at))
+        ).one(),
+        scalar(select(func.count(Department.id))),
+        scalar(select(func.count(Location.id))),
+        scalar(select(func.count(CustomFieldDef.id))),
+        scalar(select(func.count(AssetType.id))),
+    )
+
+
+def preview_import(
+    session: Session,
+    table: TableData,
+    mapping: dict[str, str],
+    *,
+    match_keys: Sequence[str] = DEFAULT_MATCH_KEYS,
+    progress: Progress | None = None,
+) -> ImportPreview:
+    """Check every row against the database and say what importing would do."""
+    full = _full_mapping(table.headers, mapping)
+    stamp = db_stamp(session)
+    preview = ImportPreview(
+        table, full, tuple(match_keys), [], _mapping_problems(full), [], [], [], stamp
+    )
+    if preview.file_problems:
+        return preview
+    check_rows(session, preview, progress)
+    problem = _name_problem(preview)
+    if problem is not None:
+        preview.file_problems.append(problem)
+    return preview
+
+
+# --- apply -----------------------------------------------------------------------------
+
+
+def _refuse_if_bad(preview: ImportPreview, skip_bad_rows: bool) -> None:
+    if preview.file_problems:
+        raise ImportRejected(preview.problems())
+    if not skip_bad_rows and preview.bad_rows:
+        raise ImportRejected(preview.problems())
+
+
+def apply_import(
+    session_factory: sessionmaker[Session],
+    preview: ImportPreview,
+    *,
+    skip_bad_rows: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Write the previewed rows in one transaction; all or nothing."""
+    _refuse_if_bad(preview, skip_bad_rows)
+    with session_factory() as session, session.begin():
+        if db_stamp(session) != preview.stamp:
+            preview = preview_import(
+                session, preview.table, preview.mapping,
+                match_keys=preview.match_keys, progress=progress,
+            )  # fmt: skip
+            _refuse_if_bad(preview, skip_bad_rows)
+        return _write(session, preview, progress)
+
+
+def _create_names(session: Session, model: Any, names: list[str]) -> dict[str, int]:
+    objs = {name_key(n): model(name=n) for n in names}
+    session.add_all(objs.values())
+    session.flush()
+    return {k: o.id for k, o in objs.items()}
+
+
+def _write(session: Session, preview: ImportPreview, progress: Progress | None) -> ImportResult:
+    todo = [r for r in preview.rows if r.ok and r.action in ("create", "update")]
+    departments = sorted({r.new_department for r in todo if r.new_department})
+    locations = sorted({r.new_location for r in todo if r.new_location})
+    dept_ids = _create_names(session, Department, departments) if departments else {}
+    loc_ids = _create_names(session, Location, locations) if locations else {}
+    custom_added = _add_custom_defs(session, todo)
+    update_ids = [r.asset_id for r in todo if r.action == "update" and r.asset_id is not None]
+    assets: dict[int, Asset] = {}
+    for start in range(0, len(update_ids), 500):
+        chunk = update_ids[start : start + 500]
+        assets.update((a.id, a) for a in session.scalars(select(Asset).where(Asset.id.in_(chunk))))
+    created = updated = 0
+    for done, row in enumerate(todo, start=1):
+        values = dict(row.values)
+        if row.new_department:
+            values["department_id"] = dept_ids[name_key(row.new_department)]
+        if row.new_location:
+            values["location_id"] = loc_ids[name_key(row.new_location)]
+        if row.action == "create":
+            values.setdefault("status", "in_use")
+            session.add(Asset(**values, custom_fields=dict(row.custom)))
+            created += 1
+        else:
+            asset = assets[row.asset_id]  # type: ignore[index]
+            for key, value in values.items():
+                if getattr(asset, key) != value:
+                    setattr(asset, key, value)
+            merged = {**(asset.custom_fields or {}), **row.custom}
+            if merged != (asset.custom_fields or {}):
+                asset.custom_fields = merged
+            updated += 1
+        if done % FLUSH_EVERY == 0 or done == len(todo):
+            if progress is not None:
+                progress.check()
+            session.flush()
+            if progress is not None:
+                progress.report(done, len(todo), "書き込んでいます")
+    if progress is not None:
+        progress.check()  # the last chance to cancel: nothing is committed yet
+    return ImportResult(
+        created=created,
+        updated=updated,
+        skipped=preview.bad_rows,
+        custom_fields_added=custom_added,
+        unchanged=preview.count("unchanged"),
+        departments_added=len(departments),
+        locations_added=len(locations),
+    )
+
+
+def _add_custom_defs(session: Session, rows: list[PreviewRow]) -> int:
+    keys: dict[str, None] = {}
+    for row in rows:
+        keys.update(dict.fromkeys(row.custom))
+    have = set(
+        session.scalars(select(CustomFieldDef.key).where(CustomFieldDef.asset_type_id.is_(None)))
+    )
+    missing = [k for k in keys if k not in have]
+    if not missing:
+        return 0
+    position = session.scalar(select(func.max(CustomFieldDef.position))) or 0
+    for offset, key in enumerate(missing, start=1):
+        session.add(CustomFieldDef(asset_type_id=None, key=key, label=key[:100], kind="text",
+                                   position=position + offset))  # fmt: skip
+    session.flush()
+    return len(missing)

@@ -1,0 +1,258 @@
+"""The 確認 page of the asset import wizard: what each row would do, and its problems.
+
+The preview is computed in a background job (a read session; nothing is written). Rows
+with problems are shown in red, rows with notes (e.g. formula-looking text) in yellow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.interchange.table_reader import TableData
+from app.progress import Cancelled, Progress
+from app.services.asset_import import ImportPreview, PreviewRow, preview_import
+
+_Index = QModelIndex | QPersistentModelIndex
+_BAD = QColor("#fde7e9")
+_NOTE = QColor("#fff8e1")
+
+
+def _preview(
+    progress: Progress, sessions: sessionmaker[Session], table: TableData, mapping: dict[str, str]
+) -> ImportPreview:
+    with sessions() as session:
+        return preview_import(session, table, mapping, progress=progress)
+
+
+class PreviewTableModel(QAbstractTableModel):
+    """One line per file row: row number, action, tag, name, problems."""
+
+    HEADERS = ("行", "処理", "資産管理番号", "名称", "問題・注意")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[PreviewRow] = []
+        self._shown: list[int] = []
+        self._tags: list[str] = []
+        self._names: list[str] = []
+
+    def set_preview(self, preview: ImportPreview | None, *, only_problems: bool = False) -> None:
+        self.beginResetModel()
+        self._rows = preview.rows if preview else []
+        if preview is not None:
+            self._tags = self._column(preview, "asset_tag")
+            self._names = self._column(preview, "name")
+        self._shown = [i for i, r in enumerate(self._rows) if not only_problems or not r.ok]
+        self.endResetModel()
+
+    @staticmethod
+    def _column(preview: ImportPreview, field: str) -> list[str]:
+        headers = [h for h, t in preview.mapping.items() if t == field]
+        if not headers:
+            return [""] * len(preview.rows)
+        index = preview.table.headers.index(headers[0])
+        return [row[index] for row in preview.table.rows]
+
+    def row_at(self, row: int) -> PreviewRow:
+        return self._rows[self._shown[row]]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._shown)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.tr(self.HEADERS[section])
+        return None
+
+    def _action(self, row: PreviewRow) -> str:
+        if not row.ok:
+            return self.tr("問題あり")
+        if row.action == "update":
+            return self.tr("更新（ID {0}）").format(row.asset_id)
+        return self.tr("変更なし") if row.action == "unchanged" else self.tr("新規登録")
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        position = self._shown[index.row()]
+        row = self._rows[position]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            column = index.column()
+            if column == 0:
+                return str(row.row_number)
+            if column == 1:
+                return self._action(row)
+            if column == 2:
+                return self._tags[position]
+            if column == 3:
+                return self._names[position]
+            items = row.problems or row.notes
+            separator = "\n" if role == Qt.ItemDataRole.ToolTipRole else "　"
+            return separator.join(
+                f"「{p.column_header}」{p.message}" if p.column_header else p.message for p in items
+            )
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if row.problems:
+                return _BAD
+            if row.notes:
+                return _NOTE
+        return None
+
+
+class PreviewPage(QWizardPage):
+    """Runs the preview when entered; complete when there is something to write."""
+
+    previewed = Signal(object)  # the ImportPreview, or the exception
+
+    def __init__(self, wizard: Any) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self._job: Any = None
+        self._generation = 0
+        self.preview: ImportPreview | None = None
+        self._writable = 0  # rows without problems
+        self.setTitle(self.tr("確認"))
+        self.setSubTitle(self.tr("取り込む前に、各行の処理と問題を確認してください。"))
+        self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("取り込む"))
+        self.progress = QProgressBar(self)
+        self.counts = QLabel(self)
+        self.counts.setWordWrap(True)
+        self.file_problems = QLabel(self)
+        self.file_problems.setWordWrap(True)
+        self.file_problems.setStyleSheet("color: #b00020;")
+        self.only_problems = QCheckBox(self.tr("問題のある行だけ表示"), self)
+        self.model = PreviewTableModel(self)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.verticalHeader().setVisible(False)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Fixed starting widths: sizing to contents would measure 10,000 rows on the
+        # main thread.
+        for column, chars in enumerate((6, 12, 14, 22)):
+            header.resizeSection(column, self.fontMetrics().averageCharWidth() * chars * 2)
+        self.skip_bad = QCheckBox(self.tr("問題のある行を飛ばして取り込む"), self)
+        layout = QVBoxLayout(self)
+        for widget in (self.progress, self.counts, self.file_problems, self.only_problems):
+            layout.addWidget(widget)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.skip_bad)
+        self.skip_bad.toggled.connect(self.completeChanged)
+        self.only_problems.toggled.connect(self._refilter)
+
+    def initializePage(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        self.preview = None
+        self.model.set_preview(None)
+        self.skip_bad.setChecked(False)
+        self.skip_bad.setEnabled(False)
+        self.file_problems.clear()
+        self.counts.setText(self.tr("内容を確認しています…"))
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        ctx = self._wizard.ctx
+        self._job = ctx.jobs.run(
+            _preview,
+            ctx.db.sessions,
+            self._wizard.table,
+            self._wizard.mapping(),
+            on_result=lambda p: self._done(generation, p),
+            on_error=lambda exc: self._failed(generation, exc),
+            on_progress=lambda d, t, m: self._progress(generation, d, t),
+            name="import-preview",
+        )
+        self.completeChanged.emit()
+
+    def cleanupPage(self) -> None:
+        self.cancel()
+
+    def cancel(self) -> None:
+        self._generation += 1
+        if self._job is not None and not self._job.done:
+            self._job.cancel()
+        self._job = None
+
+    def isComplete(self) -> bool:
+        p = self.preview
+        if p is None or p.file_problems:
+            return False
+        return self._writable > 0 and (self._writable == len(p.rows) or self.skip_bad.isChecked())
+
+    def _progress(self, generation: int, done: int, total: int) -> None:
+        if shiboken6.isValid(self) and generation == self._generation and total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+
+    def _done(self, generation: int, preview: ImportPreview) -> None:
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return
+        self._job = None
+        self.preview = preview
+        self.progress.setVisible(False)
+        self._writable = preview.count("create") + preview.count("update")
+        self._writable += preview.count("unchanged")
+        self.model.set_preview(preview, only_problems=self.only_problems.isChecked())
+        self.counts.setText(self._summary(preview))
+        if preview.file_problems:
+            self.file_problems.setText("\n".join(str(p) for p in preview.file_problems))
+        self.skip_bad.setEnabled(preview.bad_rows > 0 and not preview.file_problems)
+        self.completeChanged.emit()
+        self.previewed.emit(preview)
+
+    def _summary(self, p: ImportPreview) -> str:
+        text = self.tr(
+            "新規登録 {0} 件／更新 {1} 件／変更なし {2} 件／問題のある行 {3} 行"
+        ).format(
+            f"{p.count('create'):,}", f"{p.count('update'):,}", f"{p.count('unchanged'):,}",
+            f"{p.bad_rows:,}",
+        )  # fmt: skip
+        for label, names in (
+            (self.tr("新しく登録する部署"), p.new_departments),
+            (self.tr("新しく登録する設置場所"), p.new_locations),
+            (self.tr("新しく追加する独自項目"), p.new_custom_fields),
+        ):
+            if names:
+                text += f"\n{label}: {'、'.join(names[:20])}" + ("…" if len(names) > 20 else "")
+        if p.bad_rows:
+            text += "\n" + self.tr(
+                "問題のある行があるため、このままでは何も取り込みません。"
+                "直して読み込み直すか、問題のある行を飛ばしてください。"
+            )
+        return text
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return
+        self._job = None
+        self.progress.setVisible(False)
+        if isinstance(exc, Cancelled):
+            self.counts.setText(self.tr("確認を中止しました。"))
+        else:
+            self.counts.setText(self.tr("確認できませんでした: {0}").format(exc))
+        self.completeChanged.emit()
+        self.previewed.emit(exc)
+
+    def _refilter(self) -> None:
+        self.model.set_preview(self.preview, only_problems=self.only_problems.isChecked())

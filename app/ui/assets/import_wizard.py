@@ -1,0 +1,275 @@
+"""AssetImportWizard: bring a CSV/XLSX ledger into the asset ledger, in four pages.
+
+ファイル選択 (read in the background; sheet choice for XLSX; the encoding and delimiter
+found) → 列の対応 (import_mapping_page) → 確認 (import_preview_page; nothing written
+yet) → 取込 (one transaction on the writer; cancel rolls it back). All file reading,
+checking and writing runs in background jobs, so the window stays responsive.
+
+    wizard = AssetImportWizard(ctx, parent)
+    wizard.imported.connect(reload_the_ledger)
+    wizard.open()
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.interchange.table_reader import TableData, read_table
+from app.progress import Cancelled, Progress
+from app.services.asset_import import ImportPreview, ImportResult, apply_import
+from app.ui.assets.import_mapping_page import MappingPage
+from app.ui.assets.import_preview_page import PreviewPage
+from app.ui.context import AppContext
+
+_ERROR_STYLE = "color: #b00020;"
+
+
+def _read(progress: Progress, path: str, sheet: str | None) -> TableData:
+    return read_table(path, sheet=sheet, progress=progress)
+
+
+def _apply(
+    progress: Progress, sessions: sessionmaker[Session], preview: ImportPreview, skip: bool
+) -> ImportResult:
+    return apply_import(sessions, preview, skip_bad_rows=skip, progress=progress)
+
+
+class FilePage(QWizardPage):
+    loaded = Signal(object)  # TableData, or the exception
+
+    def __init__(self, wizard: AssetImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self._generation = 0
+        self._loading = False
+        self.setTitle(self.tr("ファイル選択"))
+        self.setSubTitle(
+            self.tr("取り込む台帳ファイルを選んでください（CSV: UTF-8・Shift_JIS・UTF-16、"
+                    "カンマ・タブ区切り／Excelブック .xlsx）。")
+        )  # fmt: skip
+        self.path = QLineEdit(self)
+        self.browse = QPushButton(self.tr("参照…"), self)
+        self.sheet = QComboBox(self)
+        self.sheet.setEnabled(False)
+        self.info = QLabel(self)
+        self.info.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(self.browse)
+        form = QFormLayout(self)
+        form.addRow(self.tr("ファイル:"), row)
+        form.addRow(self.tr("シート:"), self.sheet)
+        form.addRow(self.info)
+        self.browse.clicked.connect(self._choose)
+        self.path.returnPressed.connect(lambda: self.load(self.path.text()))
+        self.sheet.activated.connect(lambda: self.load(self.path.text(), self.sheet.currentText()))
+
+    def _choose(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("台帳ファイルを選択"),
+            str(Path(self.path.text()).parent) if self.path.text() else "",
+            self.tr("台帳ファイル (*.csv *.txt *.tsv *.xlsx *.xlsm);;すべてのファイル (*)"),
+        )
+        if path:
+            self.load(path)
+
+    def load(self, path: str, sheet: str | None = None) -> None:
+        """Read ``path`` (and ``sheet`` of a workbook) in the background."""
+        self._generation += 1
+        generation = self._generation
+        self._wizard.table = None
+        self._loading = True
+        self.path.setText(path)
+        self.info.setStyleSheet("")
+        self.info.setText(self.tr("読み込んでいます…"))
+        self.completeChanged.emit()
+        self._wizard.ctx.jobs.run(
+            _read,
+            path,
+            sheet,
+            on_result=lambda table: self._loaded(generation, table),
+            on_error=lambda exc: self._failed(generation, exc),
+            name="import-read",
+        )
+
+    def _loaded(self, generation: int, table: TableData) -> None:
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return
+        self._loading = False
+        self._wizard.table = table
+        self.sheet.clear()
+        self.sheet.addItems(table.sheets)
+        if table.sheet is not None:
+            self.sheet.setCurrentText(table.sheet)
+        self.sheet.setEnabled(len(table.sheets) > 1)
+        self.info.setText(
+            self.tr("{0}。列 {1} 個: {2}").format(
+                table.describe(), len(table.headers), "、".join(table.headers[:12])
+            )
+        )
+        self.completeChanged.emit()
+        self.loaded.emit(table)
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if not shiboken6.isValid(self) or generation != self._generation:
+            return
+        self._loading = False
+        sheets = getattr(exc, "sheets", [])
+        self.sheet.clear()
+        self.sheet.addItems(sheets)
+        self.sheet.setCurrentIndex(-1)
+        self.sheet.setEnabled(len(sheets) > 1)
+        self.info.setStyleSheet(_ERROR_STYLE)
+        hint = self.tr(" 別のシートを選んでください。") if len(sheets) > 1 else ""
+        self.info.setText(self.tr("読み込めませんでした: {0}").format(exc) + hint)
+        self.completeChanged.emit()
+        self.loaded.emit(exc)
+
+    def isComplete(self) -> bool:
+        return not self._loading and self._wizard.table is not None
+
+
+class RunPage(QWizardPage):
+    finished = Signal(object)  # ImportResult, or the exception
+
+    def __init__(self, wizard: AssetImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self._job: Any = None
+        self.result: ImportResult | None = None
+        self._done = False
+        self.setTitle(self.tr("取込"))
+        self.progress = QProgressBar(self)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.cancel_button = QPushButton(self.tr("中止"), self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        layout.addWidget(self.cancel_button)
+        layout.addStretch(1)
+        self.cancel_button.clicked.connect(self.cancel)
+
+    def initializePage(self) -> None:
+        self._done = False
+        self.result = None
+        self.progress.setRange(0, 0)
+        self.message.setStyleSheet("")
+        self.message.setText(self.tr("取り込んでいます…"))
+        self.cancel_button.setEnabled(True)
+        page = self._wizard.preview_page
+        ctx = self._wizard.ctx
+        self._job = ctx.jobs.run(
+            _apply,
+            ctx.db.sessions,
+            page.preview,
+            page.skip_bad.isChecked(),
+            writer=True,
+            on_result=self._finished,
+            on_error=self._failed,
+            on_progress=self._progress,
+            name="import-apply",
+        )
+
+    def running(self) -> bool:
+        return self._job is not None and not self._done
+
+    def cancel(self) -> None:
+        if self.running():
+            self._job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.message.setText(self.tr("中止しています…"))
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        if shiboken6.isValid(self) and total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+
+    def _finished(self, result: ImportResult) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._done, self.result = True, result
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self.cancel_button.setEnabled(False)
+        text = self.tr("取り込みました: 新規登録 {0} 件／更新 {1} 件／変更なし {2} 件").format(
+            f"{result.created:,}", f"{result.updated:,}", f"{result.unchanged:,}"
+        )
+        if result.skipped:
+            text += self.tr("／飛ばした行 {0} 行").format(f"{result.skipped:,}")
+        if result.custom_fields_added:
+            text += self.tr("／追加した独自項目 {0} 件").format(result.custom_fields_added)
+        self.message.setText(text)
+        self.completeChanged.emit()
+        self._wizard.imported.emit(result)
+        self.finished.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._done = True
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.cancel_button.setEnabled(False)
+        self.message.setStyleSheet(_ERROR_STYLE)
+        if isinstance(exc, Cancelled):
+            self.message.setText(self.tr("中止しました。何も書き込んでいません。"))
+        else:
+            self.message.setText(
+                self.tr("取り込めませんでした（何も書き込んでいません）:\n{0}").format(exc)
+            )
+        self.completeChanged.emit()
+        self.finished.emit(exc)
+
+    def isComplete(self) -> bool:
+        return self._done
+
+
+class AssetImportWizard(QWizard):
+    """Import a ledger file; ``imported`` carries the ImportResult once written."""
+
+    imported = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.table: TableData | None = None
+        self.setWindowTitle(self.tr("資産台帳の取り込み"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.file_page = FilePage(self)
+        self.mapping_page = MappingPage(self)
+        self.preview_page = PreviewPage(self)
+        self.run_page = RunPage(self)
+        for page in (self.file_page, self.mapping_page, self.preview_page, self.run_page):
+            self.addPage(page)
+        self.resize(860, 620)
+
+    def mapping(self) -> dict[str, str]:
+        return self.mapping_page.mapping()
+
+    def reject(self) -> None:
+        """Closing while importing cancels the import (it is rolled back)."""
+        self.preview_page.cancel()
+        self.run_page.cancel()
+        super().reject()

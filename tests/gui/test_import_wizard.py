@@ -1,0 +1,208 @@
+"""The asset import wizard driven page by page, with the work in background jobs."""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+from sqlalchemy import func, select
+
+from app.progress import Progress
+from app.services.asset_import import ImportResult
+from app.store.models import Asset, ImportProfile
+from app.ui.assets.import_preview_page import _BAD
+from app.ui.assets.import_wizard import AssetImportWizard
+
+pytestmark = pytest.mark.gui
+
+SYSTEMWALKER = (
+    '"資産管理番号","モデル名","シリアル番号","メーカ名","PC名","部門名","コンピュータ名",'
+    '"IPアドレス","MACアドレス","リース契約No","リース終了日"\r\n'
+    '"00123","ESPRIMO","SN1","富士通㈱","総務①","総務課","PC-00123","10.0.0.23",'
+    '"00-11-22-33-44-55","L-1","R8.3.31"\r\n'
+    '"00124","LIFEBOOK","SN2","富士通㈱","髙橋PC","税務課","PC-00124","10.0.0.24",'
+    '"00-11-22-33-44-56","L-2","令和8年3月31日"\r\n'
+)
+
+
+@pytest.fixture
+def wizard(qtbot, ctx):  # type: ignore[no-untyped-def]
+    w = AssetImportWizard(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def load(qtbot, wizard: AssetImportWizard, path: str) -> Any:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(wizard.file_page.loaded, timeout=10_000) as blocker:
+        wizard.file_page.load(path)
+    return blocker.args[0]
+
+
+def to_mapping(qtbot, wizard: AssetImportWizard) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(wizard.mapping_page.profiles_loaded, timeout=10_000):
+        wizard.next()
+    assert wizard.currentPage() is wizard.mapping_page
+
+
+def to_preview(qtbot, wizard: AssetImportWizard) -> Any:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(wizard.preview_page.previewed, timeout=20_000) as blocker:
+        wizard.next()
+    assert wizard.currentPage() is wizard.preview_page
+    return blocker.args[0]
+
+
+def to_result(qtbot, wizard: AssetImportWizard) -> Any:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(wizard.run_page.finished, timeout=20_000) as blocker:
+        wizard.next()
+    return blocker.args[0]
+
+
+def asset_count(ctx) -> int:  # type: ignore[no-untyped-def]
+    with ctx.db.sessions() as s:
+        return s.scalar(select(func.count(Asset.id)))  # type: ignore[no-any-return]
+
+
+def test_a_cp932_ledger_goes_through_every_page(qtbot, wizard, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    table = load(qtbot, wizard, write(tmp_path, "sw.csv", SYSTEMWALKER.encode("cp932")))
+    assert table.rows[0][0] == "00123"
+    assert "Shift_JIS（CP932）、カンマ区切り、2行" in wizard.file_page.info.text()
+    assert not wizard.file_page.sheet.isEnabled()
+    to_mapping(qtbot, wizard)
+    mapping = wizard.mapping()
+    assert mapping["コンピュータ名"] == "hostname" and mapping["PC名"] == "name"
+    assert mapping["リース契約No"] == "custom:リース契約No"
+    assert wizard.mapping_page.table.item(0, 1).text() == "00123、00124"
+    wizard.mapping_page.set_target("モデル名", "")  # not imported
+    preview = to_preview(qtbot, wizard)
+    assert [r.action for r in preview.rows] == ["create", "create"]
+    page = wizard.preview_page
+    assert page.model.rowCount() == 2
+    assert page.model.index(0, 2).data() == "00123"
+    assert "新規登録 2 件" in page.counts.text() and "総務課" in page.counts.text()
+    assert page.isComplete()
+    assert wizard.button(QWizard.WizardButton.CommitButton).text() == "取り込む"
+    with qtbot.waitSignal(wizard.imported, timeout=20_000) as imported:
+        result = to_result(qtbot, wizard)
+    assert isinstance(result, ImportResult) and imported.args[0] == result
+    assert (result.created, result.custom_fields_added) == (2, 1)
+    assert "新規登録 2 件" in wizard.run_page.message.text()
+    with ctx.db.sessions() as s:
+        a = s.scalars(select(Asset).where(Asset.asset_tag == "00124")).one()
+        assert (a.name, a.hostname, a.model) == ("髙橋PC", "PC-00124", "")
+
+
+def test_problems_are_highlighted_and_block_until_skipped(qtbot, wizard, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    body = "資産管理番号,名称,IPアドレス\nA-1,PC,10.0.0.1\nA-2,PC,10.0.0.999\nA-3,PC,=1+1\n"
+    load(qtbot, wizard, write(tmp_path, "bad.csv", body.encode()))
+    to_mapping(qtbot, wizard)
+    preview = to_preview(qtbot, wizard)
+    page = wizard.preview_page
+    assert preview.bad_rows == 2
+    assert page.model.index(1, 1).data() == "問題あり"
+    assert (
+        page.model.index(1, 4).data() == "「IPアドレス」IPアドレスの形式ではありません: 10.0.0.999"
+    )
+    assert page.model.index(1, 0).data(Qt.ItemDataRole.BackgroundRole) == _BAD
+    assert not page.isComplete()
+    page.only_problems.setChecked(True)
+    assert page.model.rowCount() == 2 and page.model.index(0, 0).data() == "3"
+    page.skip_bad.setChecked(True)
+    assert page.isComplete()
+    result = to_result(qtbot, wizard)
+    assert (result.created, result.skipped) == (1, 2)
+    assert asset_count(ctx) == 1
+
+
+def _workbook() -> bytes:
+    wb = openpyxl.Workbook()
+    wb.active.title = "説明"
+    wb.active.append(["この台帳について"])
+    ws = wb.create_sheet("一覧")
+    ws.append(["資産管理番号", "名称", "保守期限"])
+    ws.append(["00007", "サーバ", 46112])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_xlsx_sheet_choice_reloads(qtbot, wizard, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, "book.xlsx", _workbook())
+    exc = load(qtbot, wizard, path)  # the first sheet, 説明, has no rows under its header
+    assert isinstance(exc, Exception)
+    assert "シート「説明」: 見出しの行（1行目）しかありません" in wizard.file_page.info.text()
+    assert not wizard.file_page.isComplete()
+    sheet = wizard.file_page.sheet
+    assert sheet.isEnabled() and [sheet.itemText(i) for i in range(sheet.count())] == [
+        "説明",
+        "一覧",
+    ]
+    with qtbot.waitSignal(wizard.file_page.loaded, timeout=10_000) as blocker:
+        sheet.setCurrentIndex(1)
+        sheet.activated.emit(1)  # as when the user picks it
+    assert blocker.args[0].sheet == "一覧"
+    assert wizard.file_page.sheet.isEnabled() and wizard.file_page.sheet.currentText() == "一覧"
+    assert "シート「一覧」" in wizard.file_page.info.text()
+    to_mapping(qtbot, wizard)
+    assert wizard.mapping()["保守期限"] == "maintenance_end"
+    to_preview(qtbot, wizard)
+    result = to_result(qtbot, wizard)
+    assert result.created == 1
+
+
+def test_unreadable_file_shows_the_reason(qtbot, wizard, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    exc = load(qtbot, wizard, write(tmp_path, "photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00"))
+    assert isinstance(exc, Exception)
+    assert "テキスト形式のCSVではありません" in wizard.file_page.info.text()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_saved_mapping_is_offered_for_the_next_file(qtbot, wizard, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, "sw.csv", SYSTEMWALKER.encode("cp932"))
+    load(qtbot, wizard, path)
+    to_mapping(qtbot, wizard)
+    wizard.mapping_page.set_target("PC名", "user_name")
+    wizard.mapping_page.profile_name.setText("Systemwalker 台帳")
+    with qtbot.waitSignal(wizard.mapping_page.profile_saved, timeout=10_000):
+        wizard.mapping_page.save_button.click()
+    with ctx.db.sessions() as s:
+        saved = s.scalars(select(ImportProfile)).one()
+        assert saved.name == "Systemwalker 台帳" and saved.mapping["PC名"] == "user_name"
+    again = AssetImportWizard(ctx)
+    qtbot.addWidget(again)
+    again.show()
+    load(qtbot, again, path)
+    to_mapping(qtbot, again)
+    assert again.mapping()["PC名"] == "user_name"
+    assert "取込設定「Systemwalker 台帳」を適用しました" in again.mapping_page.status.text()
+
+
+def test_cancelling_the_import_writes_nothing(qtbot, wizard, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    load(qtbot, wizard, write(tmp_path, "a.csv", "資産管理番号,名称\nA-1,PC\n".encode()))
+    to_mapping(qtbot, wizard)
+    to_preview(qtbot, wizard)
+    gate = threading.Event()
+
+    def hold(_p: Progress) -> None:
+        gate.wait(10)
+
+    ctx.jobs.run(hold, writer=True, name="hold-writer")  # the import queues behind it
+    wizard.next()
+    wizard.run_page.cancel_button.click()
+    with qtbot.waitSignal(wizard.run_page.finished, timeout=20_000) as blocker:
+        gate.set()
+    assert type(blocker.args[0]).__name__ == "Cancelled"
+    assert "中止しました。何も書き込んでいません。" in wizard.run_page.message.text()
+    assert asset_count(ctx) == 0

@@ -1,0 +1,157 @@
+"""``hitori import assets`` end to end: real processes, real files, exit codes, DB unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from sqlalchemy import text
+
+from app.services.asset_import import save_profile
+
+pytestmark = pytest.mark.integration
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+SYSTEMWALKER = (
+    '"資産管理番号","モデル名","シリアル番号","メーカ名","分類","PC名","部門名","コンピュータ名",'
+    '"IPアドレス","MACアドレス","リース契約No","リース終了日"\r\n'
+    '"00123","ESPRIMO","SN1","富士通㈱","デスクトップPC","総務①","総務課","PC-00123",'
+    '"10.0.0.23","00-11-22-33-44-55","L-1","R8.3.31"\r\n'
+    '"00124","LIFEBOOK","SN2","富士通㈱","ノートPC","髙橋PC","税務課","PC-00124",'
+    '"10.0.0.24","00-11-22-33-44-56","L-2","H31.4.30"\r\n'
+)
+
+
+def hitori(data_dir: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    return subprocess.run(
+        [sys.executable, "-m", "app", "import", "assets", *map(str, args),
+         "--data-dir", str(data_dir)],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def fingerprint(db: Any) -> tuple[Any, ...]:
+    with db.engine.connect() as conn:
+        counts = tuple(
+            conn.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+            for t in ("assets", "departments", "custom_field_defs", "change_log")
+        )
+        rows = conn.execute(text("SELECT * FROM assets ORDER BY id")).all()
+    return (*counts, hashlib.sha256(repr(rows).encode()).hexdigest())
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    def put(name: str, data: bytes) -> Path:
+        path = tmp_path / name
+        path.write_bytes(data)
+        return path
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "表紙"
+    wb.active.append(["資産台帳"])
+    ws = wb.create_sheet("一覧")
+    ws.append(["管理番号", "機器", "メモ", "保守期限"])
+    ws.append(["00007", "ファイルサーバ", "=1+1", 46112])
+    ws["C2"].data_type = "s"  # text that looks like a formula, as Excel stores '=1+1
+    book = io.BytesIO()
+    wb.save(book)
+    return {
+        "systemwalker": put("sw.csv", SYSTEMWALKER.encode("cp932")),
+        "bad_row": put("bad.csv", "資産管理番号,名称,IPアドレス\nA-1,PC,10.0.0.1\nA-2,PC,1.2.3\n"
+                       .encode()),
+        "xlsx": put("book.xlsx", book.getvalue()),
+        "binary": put("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64)),
+        "password": put("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)
+                        + "EncryptedPackage".encode("utf-16-le")),
+        "mixed": put("mixed.csv", "資産管理番号,名称\nA-1,総務\n".encode()
+                     + "A-2,①\n".encode("cp932")),
+    }  # fmt: skip
+
+
+def test_dry_run_then_import_then_nothing_to_change(db, data_dir, files) -> None:  # type: ignore[no-untyped-def]
+    before = fingerprint(db)
+    dry = hitori(data_dir.root, files["systemwalker"], "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "ファイル: Shift_JIS（CP932）、カンマ区切り、2行" in dry.stdout
+    assert "コンピュータ名 → ホスト名" in dry.stdout
+    assert "リース契約No → 独自項目「リース契約No」" in dry.stdout
+    assert "作成 2 件 / 更新 0 件 / 変更なし 0 件 / 問題 0 件" in dry.stdout
+    assert "新しく登録する部署: 税務課、総務課" in dry.stdout
+    assert "試行のみ（--dry-run）" in dry.stdout
+    assert fingerprint(db) == before
+    done = hitori(data_dir.root, files["systemwalker"])
+    assert done.returncode == 0, done.stderr
+    assert "取り込みました: 作成 2 件 / 更新 0 件" in done.stdout
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT asset_tag, name, lease_end FROM assets ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [
+        ("00123", "総務①", "2026-03-31"),
+        ("00124", "髙橋PC", "2019-04-30"),
+    ]
+    again = hitori(data_dir.root, files["systemwalker"])
+    assert again.returncode == 0 and "変更なし 2 件" in again.stdout
+
+
+def test_a_bad_row_refuses_the_file_unless_skipped(db, data_dir, files) -> None:  # type: ignore[no-untyped-def]
+    before = fingerprint(db)
+    refused = hitori(data_dir.root, files["bad_row"])
+    assert refused.returncode == 1
+    assert refused.stderr.strip().count("\n") == 0
+    assert "問題のある行が 1 行あるため取り込みませんでした" in refused.stderr
+    assert "3行目「IPアドレス」: IPアドレスの形式ではありません: 1.2.3" in refused.stdout
+    assert fingerprint(db) == before
+    skipped = hitori(data_dir.root, files["bad_row"], "--skip-bad-rows")
+    assert skipped.returncode == 0, skipped.stderr
+    assert "作成 1 件" in skipped.stdout and "飛ばした行 1 行" in skipped.stdout
+
+
+def test_xlsx_sheet_map_and_saved_profile(db, data_dir, files) -> None:  # type: ignore[no-untyped-def]
+    with db.sessions.begin() as session:
+        save_profile(
+            session, "機器台帳", {"管理番号": "asset_tag", "機器": "name", "メモ": "notes"}
+        )
+    done = hitori(data_dir.root, files["xlsx"], "--sheet", "一覧", "--profile", "機器台帳",
+                  "--map", "保守期限=maintenance_end")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "取込設定「機器台帳」、--map で変更" in done.stdout
+    assert "2行目「メモ」（備考）: 数式のような値です" in done.stdout
+    with db.engine.connect() as conn:
+        row = conn.execute(text("SELECT asset_tag, notes, maintenance_end FROM assets")).one()
+    assert tuple(row) == ("00007", "=1+1", "2026-03-31")
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("binary", "テキスト形式のCSVではありません"),
+        ("password", "パスワード付きのファイルは読めません。Excelでパスワードを外して保存してから"),
+        ("mixed", "文字コードが混在しています: 3行目「名称」"),
+    ],
+)
+def test_unreadable_files(db, data_dir, files, case: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    before = fingerprint(db)
+    result = hitori(data_dir.root, files[case])
+    assert result.returncode == 1
+    assert result.stderr.startswith("hitori: ") and message in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert fingerprint(db) == before
+
+
+def test_usage_errors(db, data_dir, files) -> None:  # type: ignore[no-untyped-def]
+    bad_map = hitori(data_dir.root, files["systemwalker"], "--map", "PC名")
+    assert bad_map.returncode == 2 and "「ヘッダ=項目」の形で指定してください" in bad_map.stderr
+    unknown = hitori(data_dir.root, files["systemwalker"], "--profile", "無い設定")
+    assert unknown.returncode == 1 and "取込設定「無い設定」がありません" in unknown.stderr
+    no_column = hitori(data_dir.root, files["systemwalker"], "--map", "無い列=notes")
+    assert no_column.returncode == 1 and "列「無い列」はファイルにありません" in no_column.stderr
