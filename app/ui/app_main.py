@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from datetime import timedelta
@@ -93,6 +94,11 @@ def _run_locked(app, data_dir: DataDir, recent, process_start: float, self_test:
 
         runner = SelfTest(app, window, process_start)
     window.show()
+    # Everything built so far lives as long as the window: move it out of the
+    # collector's reach, so full collections triggered by background work (imports,
+    # exports) stay short and do not stall the UI thread through the GIL.
+    gc.collect()
+    gc.freeze()
     if not self_test:
         generations = int(settings.value("backup/generations", DEFAULT_GENERATIONS))
 
