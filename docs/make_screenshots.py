@@ -1,6 +1,6 @@
 """Regenerate docs/screenshots/*.png from the real windows on small demo data.
 
-    QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py
+QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from app.ui.context import AppContext  # noqa: E402
 from app.ui.fonts import install_fonts  # noqa: E402
 from app.ui.jobs import JobRunner  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
+from app.ui.translations import install_qt_translations  # noqa: E402
 
 OUT = REPO / "docs" / "screenshots"
 TODAY = date(2026, 11, 1)
@@ -47,6 +48,7 @@ def settle(ms: int = 300) -> None:
 def main() -> int:
     app = QApplication(sys.argv[:1])
     install_fonts(app)
+    install_qt_translations(app)
     tmp = Path(tempfile.mkdtemp(prefix="hitori-shots-"))
     data_dir = DataDir(tmp)
     db = open_database(data_dir, actor="yamada")
@@ -76,8 +78,11 @@ def main() -> int:
         from app.services.assets import update_asset
 
         update_asset(s, 5, {"status": "retiring", "notes": "令和9年3月 更新予定"})
-    ledger.editor.load(5)
+    ledger.show_asset(5)
+    settle(500)
     ledger.tabs.setCurrentWidget(ledger.history)
+    ledger.splitter.setSizes([560, 840])
+    ledger.history.show_record("assets", 5)
     settle(800)
     window.grab().save(str(OUT / "history.png"))
 
@@ -88,10 +93,24 @@ def main() -> int:
     window.search_dialog.grab().save(str(OUT / "search.png"))
     window.search_dialog.close()
 
-    for key in getattr(window, "extra_screenshot_views", []):
-        window.show_view(key)
-        settle(1200)
+    window.show_view("assets")
+    for key in ("contracts", "licenses", "systems", "warnings", "stocktake"):
+        window.inventory.show_tab(key)
+        settle(1500)
+        page = window.inventory.pages[key]
+        if hasattr(page, "table") and hasattr(page.table, "selectRow"):
+            page.table.selectRow(0)
+            settle(800)
         window.grab().save(str(OUT / f"{key}.png"))
+
+    from app.ui.assets.import_wizard import AssetImportWizard
+
+    wizard = AssetImportWizard(ctx, window)
+    wizard.resize(1000, 700)
+    wizard.show()
+    settle(500)
+    wizard.grab().save(str(OUT / "import.png"))
+    wizard.close()
 
     ctx.jobs.shutdown()
     db.dispose()

@@ -80,6 +80,10 @@ def ctx(qapp, db, data_dir):  # type: ignore[no-untyped-def]
     from app.ui.jobs import JobRunner
 
     install_fonts(qapp)
+    if not getattr(qapp, "_hitori_translated", False):
+        from app.ui.translations import install_qt_translations
+
+        qapp._hitori_translated = install_qt_translations(qapp) is not None
     jobs = JobRunner()
     settings = QSettings(str(data_dir.settings_path), QSettings.Format.IniFormat)
     context = AppContext(db=db, jobs=jobs, settings=settings, fixed_today=TODAY)

@@ -38,8 +38,10 @@ def run_gui(data_dir: DataDir, *, self_test: bool = False) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     from app.ui.fonts import install_fonts
+    from app.ui.translations import install_qt_translations
 
     install_fonts(app)
+    install_qt_translations(app)
     try:
         ensure_data_dir(data_dir)
     except DataDirError as exc:
