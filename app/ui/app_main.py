@@ -6,6 +6,7 @@ import gc
 import logging
 import sys
 from datetime import timedelta
+from typing import cast
 
 import psutil
 from PySide6.QtCore import QSettings
@@ -34,7 +35,8 @@ def _fatal(message: str, self_test: bool) -> int:
 
 def run_gui(data_dir: DataDir, *, self_test: bool = False) -> int:
     process_start = psutil.Process().create_time()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     from app.ui.fonts import install_fonts
@@ -102,7 +104,8 @@ def _run_locked(app, data_dir: DataDir, recent, process_start: float, self_test:
     gc.collect()
     gc.freeze()
     if not self_test:
-        generations = int(settings.value("backup/generations", DEFAULT_GENERATIONS))
+        stored = settings.value("backup/generations", DEFAULT_GENERATIONS)
+        generations = int(cast("int | str", stored))  # an int, or its text from an INI file
 
         def daily_backup(progress: Progress):  # type: ignore[no-untyped-def]
             return auto_backup(

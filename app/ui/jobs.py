@@ -83,7 +83,7 @@ class _Relay(QObject):
         self,
         job: Job,
         on_result: Callable[[Any], None] | None,
-        on_error: Callable[[BaseException], None] | None,
+        on_error: Callable[[BaseException], object] | None,
         on_progress: Callable[[int, int, str], None] | None,
         on_finished: Callable[[Job], None],
     ) -> None:
@@ -139,7 +139,7 @@ class JobRunner(QObject):
         fn: Callable[..., Any],
         *args: Any,
         on_result: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
+        on_error: Callable[[BaseException], object] | None = None,
         on_progress: Callable[[int, int, str], None] | None = None,
         writer: bool = False,
         name: str | None = None,
@@ -149,7 +149,7 @@ class JobRunner(QObject):
 
         ``writer=True`` queues the job behind other writes (one at a time).
         """
-        job = Job(name or getattr(fn, "__name__", "job"), fn, args, kwargs)
+        job = Job(name or str(getattr(fn, "__name__", "job")), fn, args, kwargs)
         self._live[job] = _Relay(job, on_result, on_error, on_progress, self._forget)
         (self._writer if writer else self._readers).start(job)
         return job

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -284,7 +286,8 @@ class MainWindow(QMainWindow):
         )
 
     def edit_backup_generations(self) -> None:
-        current = int(self.ctx.settings.value("backup/generations", DEFAULT_GENERATIONS))
+        stored = self.ctx.settings.value("backup/generations", DEFAULT_GENERATIONS)
+        current = int(cast("int | str", stored))  # an int, or its text from an INI file
         value, ok = QInputDialog.getInt(
             self,
             self.tr("自動バックアップ"),

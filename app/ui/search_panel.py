@@ -104,8 +104,10 @@ class SearchDialog(QDialog):
             self.status.setText(
                 self.tr("{0} 件（{1:.0f} ms）").format(results.total, results.elapsed_ms)
             )
-            first = self.tree.topLevelItem(0).child(0)
-            self.tree.setCurrentItem(first)
+            top_item = self.tree.topLevelItem(0)
+            first = top_item.child(0) if top_item is not None else None
+            if first is not None:
+                self.tree.setCurrentItem(first)
         else:
             self.status.setText(self.tr("「{0}」に一致するものはありません").format(results.query))
         self.results_shown.emit(results.total)

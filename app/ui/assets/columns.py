@@ -13,11 +13,11 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QColor
 
 from app.services.assets import AssetRow
 from app.store.vocab import ASSET_STATUSES, SEGMENTS
+from app.ui.translations import QT_TRANSLATE_NOOP
 
 CTX = "AssetTableModel"  # translation context of headers and notes
 

@@ -336,7 +336,12 @@ class CustomFieldsDialog(QDialog):
         spec = self._selected()
         if spec is not None and not self._busy:
             spec_id = spec.id
-            self._run(lambda s: move_field(s, spec_id, offset) or spec_id, "")
+
+            def move(session: Session) -> int:
+                move_field(session, spec_id, offset)
+                return spec_id
+
+            self._run(move, "")
 
     def _show_errors(self, errors: list[FieldError]) -> None:
         messages: dict[str, list[str]] = {}

@@ -10,7 +10,7 @@ database: it shows specs and plain values.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -80,7 +80,9 @@ class CustomFieldsSection(QWidget):
         if specs == self.specs:
             return
         self._carry.update(self.values())
-        heading_row = self.form.getWidgetPosition(self)[0]
+        # (row, role); PySide6's stub declares the tuple as "object".
+        position = cast("tuple[int, QFormLayout.ItemRole]", self.form.getWidgetPosition(self))
+        heading_row = position[0]
         for _spec in self.specs:  # the field rows right below the heading
             self.form.removeRow(heading_row + 1)
         self.inputs.clear()

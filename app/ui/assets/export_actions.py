@@ -116,8 +116,8 @@ class LabelOptionsDialog(QDialog):
         self.setWindowTitle(self.tr("資産ラベルの印刷"))
         self._count = count
         self.sheet_box = QComboBox(self)
-        for key, layout in SHEETS.items():
-            self.sheet_box.addItem(layout.title, key)
+        for key, label_sheet in SHEETS.items():
+            self.sheet_box.addItem(label_sheet.title, key)
         self.start_box = QSpinBox(self)
         self.start_box.setToolTip(self.tr("使いかけの用紙では、最初に使うラベルの位置（左上 = 1）"))
         self.pages_label = QLabel(self)

@@ -175,7 +175,7 @@ class AssetLedgerView(QWidget):
         """The import wizard; the ledger reloads after a successful import."""
         from app.ui.assets.import_wizard import AssetImportWizard
 
-        wizard = AssetImportWizard(self.ctx, self)
+        wizard = AssetImportWizard(self._ctx, self)
         wizard.imported.connect(lambda _result: self.reload())
         wizard.open()
 

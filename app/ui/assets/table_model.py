@@ -252,8 +252,9 @@ class AssetTableModel(QAbstractTableModel):
         if pos is None:
             return
         view_row = self._view_row_of_pos(pos)
-        visible = view_row is not None and view_row < self._loaded
-        if visible:
+        if view_row is not None and view_row >= self._loaded:
+            view_row = None  # not fetched into the view yet
+        if view_row is not None:
             self.beginRemoveRows(_ROOT, view_row, view_row)
         del self._rows[pos]
         for keys in self._keys.values():
@@ -263,7 +264,7 @@ class AssetTableModel(QAbstractTableModel):
         self._pos_of_id = {r.id: n for n, r in enumerate(self._rows)}
         self._filtered = [p - (p > pos) for p in self._filtered if p != pos]
         self._order = [p - (p > pos) for p in self._order if p != pos]
-        if visible:
+        if view_row is not None:
             self._loaded -= 1
             self._end(self.endRemoveRows)
 

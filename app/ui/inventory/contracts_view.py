@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
@@ -17,6 +16,7 @@ from app.ui.context import AppContext
 from app.ui.inventory.contract_editor import ContractEditor
 from app.ui.inventory.record_view import RecordListView
 from app.ui.inventory.rows_model import RowColumn
+from app.ui.translations import QT_TRANSLATE_NOOP
 
 CTX = "ContractsView"
 

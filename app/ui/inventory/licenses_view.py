@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from app.ui.context import AppContext
 from app.ui.inventory.license_editor import LicenseEditor
 from app.ui.inventory.record_view import RecordListView
 from app.ui.inventory.rows_model import RowColumn
+from app.ui.translations import QT_TRANSLATE_NOOP
 
 CTX = "LicensesView"
 

@@ -156,10 +156,15 @@ class StocktakeView(View):
     def reload(self, select_id: int | None = None) -> None:
         """Read sessions and locations; show ``select_id`` or the latest open session."""
         self._activated = True
+
+        def started(result: tuple[list[SessionInfo], list[Choice]]) -> None:
+            sessions, locations = result
+            self._started(sessions, locations, select_id)
+
         self.ctx.jobs.run(
             _load_start,
             self.ctx.db.sessions,
-            on_result=lambda result: self._started(*result, select_id),
+            on_result=started,
             on_error=lambda exc: self._say(self.tr("読み込めませんでした: {0}").format(exc)),
             name="stocktake-sessions",
         )

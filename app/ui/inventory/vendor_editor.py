@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from app.ui.context import AppContext
 from app.ui.inventory.record_editor import RecordAccess, RecordEditor
 from app.ui.inventory.record_form import FieldSpec, RecordForm
 from app.ui.inventory.rows_model import RowColumn, RowsTableModel, RowsTableView
+from app.ui.translations import QT_TRANSLATE_NOOP
 
 L = svc.FIELD_LABELS
 VENDOR_SPECS = (

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -34,6 +34,7 @@ from app.services.lifecycle import (
 from app.ui.context import AppContext
 from app.ui.inventory.rows_model import RowColumn, RowsTableModel, RowsTableView
 from app.ui.inventory.windows_form import WindowsForm
+from app.ui.translations import QT_TRANSLATE_NOOP
 from app.ui.views.base import View
 
 log = logging.getLogger("hitori.ui.inventory")

@@ -131,8 +131,9 @@ def _fill_grid(
 ) -> list[QLabel]:
     while grid.count():
         child = grid.takeAt(0)
-        if child.widget():
-            child.widget().deleteLater()
+        widget = child.widget() if child is not None else None
+        if widget:
+            widget.deleteLater()
     cards = []
     for i, (label, value) in enumerate(values.items()):
         number = f"{value:,}"

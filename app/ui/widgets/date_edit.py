@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 
 from PySide6.QtCore import Signal
@@ -42,7 +43,7 @@ class JDateEdit(QWidget):
         """The entered date; None when empty. Raises JDateError when it cannot be read."""
         return jdate.parse_optional_date(self.line_edit.text(), today=self._today)
 
-    def setDate(self, value: date | None) -> None:
+    def setDate(self, value: datetime.date | None) -> None:
         self.line_edit.setText("" if value is None else value.isoformat())
 
     def text(self) -> str:
