@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Protocol
 
 from app.errors import UserError
@@ -60,36 +61,70 @@ def _describe(backend: object) -> str:
     return str(name)
 
 
+def _find_keyring_backend() -> object | None:
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        backend = keyring.get_keyring()
+    except (KeyringError, RuntimeError, ImportError, ValueError) as exc:
+        log.warning("no usable keyring: %s", type(exc).__name__)
+        return None
+    reason = _unusable_reason(backend)
+    if reason is not None:
+        log.warning("keyring backend %s not usable (%s)", _describe(backend), reason)
+        return None
+    log.info("secrets kept in keyring backend %s", _describe(backend))
+    return backend
+
+
 class SecretStore:
     """Keeps secrets in the OS keyring, or in memory when there is none."""
 
-    def __init__(self, backend: object | None, *, message: str = "") -> None:
+    def __init__(
+        self,
+        backend: object | None,
+        *,
+        message: str = "",
+        resolve: Callable[[], object | None] | None = None,
+    ) -> None:
         # backend is a keyring.backend.KeyringBackend, or None for memory only.
-        self._backend = backend
+        # ``resolve`` finds the backend on first use instead (start-up time: looking
+        # up keyring backends takes ~0.2 s).
+        self._backend_value = backend
+        self._resolve = resolve
         self._memory: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
-        self.available = backend is not None
-        self.message = "" if self.available else (message or NO_KEYRING_MESSAGE)
+        self._message = message
+
+    @property
+    def _backend(self) -> object | None:
+        if self._resolve is not None:
+            with self._lock:
+                if self._resolve is not None:
+                    self._backend_value = self._resolve()
+                    self._resolve = None
+        return self._backend_value
+
+    @property
+    def available(self) -> bool:
+        return self._backend is not None
+
+    @property
+    def message(self) -> str:
+        return "" if self.available else (self._message or NO_KEYRING_MESSAGE)
 
     # --- construction ------------------------------------------------------------------
 
     @classmethod
     def from_keyring(cls) -> SecretStore:
         """The OS keyring chosen by ``keyring`` (or memory only, if none is usable)."""
-        import keyring
-        from keyring.errors import KeyringError
+        return cls(_find_keyring_backend())
 
-        try:
-            backend = keyring.get_keyring()
-        except (KeyringError, RuntimeError, ImportError, ValueError) as exc:
-            log.warning("no usable keyring: %s", type(exc).__name__)
-            return cls(None)
-        reason = _unusable_reason(backend)
-        if reason is not None:
-            log.warning("keyring backend %s not usable (%s)", _describe(backend), reason)
-            return cls(None)
-        log.info("secrets kept in keyring backend %s", _describe(backend))
-        return cls(backend)
+    @classmethod
+    def from_keyring_on_first_use(cls) -> SecretStore:
+        """Like from_keyring, but the backend is looked up when first needed."""
+        return cls(None, resolve=_find_keyring_backend)
 
     @classmethod
     def in_memory(cls) -> SecretStore:

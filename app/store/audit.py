@@ -7,10 +7,11 @@ DELETE); this module only ever inserts.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import Connection, event, insert, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import NO_VALUE
 
@@ -40,10 +41,19 @@ def render(value: Any) -> str | None:
     return text[:MAX_VALUE_CHARS]
 
 
+def snapshot_values(values: Mapping[str, Any]) -> str:
+    """The JSON snapshot of a record written for an insert or a delete (``values``: every
+    column attribute of the record by key)."""
+    data = {  # _plain, inlined: this runs for every row of a bulk import
+        key: value.isoformat() if isinstance(value, datetime | date) else value
+        for key, value in values.items()
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)[:MAX_VALUE_CHARS]
+
+
 def _snapshot(obj: Base) -> str:
     mapper = inspect(obj).mapper
-    data = {c.key: _plain(getattr(obj, c.key)) for c in mapper.column_attrs}
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)[:MAX_VALUE_CHARS]
+    return snapshot_values({c.key: getattr(obj, c.key) for c in mapper.column_attrs})
 
 
 def _row_id(obj: Base) -> str:
@@ -102,8 +112,44 @@ def _after_flush(session: Session, _ctx: Any) -> None:
         session.connection().execute(insert(ChangeLogEntry), rows)
 
 
+def record_bulk(
+    conn: Connection,
+    actor: str,
+    table_name: str,
+    inserts: Sequence[tuple[int | str, Mapping[str, Any]]],
+    updates: Sequence[tuple[int | str, str, Any, Any]],
+) -> int:
+    """Write the history of records written with Core statements (bulk imports), the same
+    rows the flush hook writes for ORM objects: one ``insert`` row per
+    ``(row_id, every column value by key)`` with the same JSON snapshot, and one ``update``
+    row per ``(row_id, field, old value, new value)`` whose rendered values differ
+    (``created_at``/``updated_at`` are skipped, as by the hook). Returns the rows written.
+    """
+    now = utcnow()
+
+    def row(row_id: Any, action: str, field: str | None, old: Any, new: Any) -> dict[str, Any]:
+        return {"at": now, "actor": actor, "table_name": table_name, "row_id": str(row_id),
+                "action": action, "field": field, "old_value": old, "new_value": new}  # fmt: skip
+
+    rows = [row(rid, "insert", None, None, snapshot_values(values)) for rid, values in inserts]
+    for rid, field, old, new in updates:
+        if field in SKIP_FIELDS:
+            continue
+        before, after = render(old), render(new)
+        if before != after:
+            rows.append(row(rid, "update", field, before, after))
+    if rows:
+        conn.execute(insert(ChangeLogEntry), rows)
+    return len(rows)
+
+
 def install(factory: sessionmaker[Session]) -> None:
     event.listen(factory, "after_flush", _after_flush)
+
+
+def is_installed(factory: sessionmaker[Session]) -> bool:
+    """Whether sessions of ``factory`` write change history (see ``install``)."""
+    return event.contains(factory, "after_flush", _after_flush)
 
 
 def history_of(session: Session, table_name: str, row_id: int | str) -> list[ChangeLogEntry]:

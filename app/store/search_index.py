@@ -18,11 +18,11 @@ shorter title, newer record.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, delete, event, func, insert, select
+from sqlalchemy import Connection, bindparam, delete, event, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.models import Base, Searchable, SearchDoc
@@ -56,7 +56,10 @@ KIND_CODES: dict[str, int] = {
 }
 _SHIFT = 40
 
-__all__ = ["EmptyQuery", "SearchHit", "doc_id", "install", "rebuild", "search"]
+__all__ = [
+    "EmptyQuery", "SearchHit", "doc_id", "index_objects", "install", "is_installed", "rebuild",
+    "search",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +90,19 @@ def searchable_classes() -> list[type[Searchable]]:
     return sorted(found, key=lambda cls: KIND_CODES[cls.search_kind])
 
 
-def _doc_row(obj: Searchable) -> tuple[str, str, str, str]:
+class Document(Protocol):
+    """What indexing needs of a record: a Searchable object, or any object giving the
+    same text (e.g. a stand-in holding a row's values)."""
+
+    def search_document(self) -> tuple[str, str, str]: ...
+
+
+def _doc_row(obj: Document) -> tuple[str, str, str, str]:
     title, subtitle, body = obj.search_document()
     return title or "", subtitle or "", index_tokens(f"{title} {subtitle}"), index_tokens(body)
 
 
-def _doc(kind: str, ref_id: int, obj: Searchable) -> tuple[dict[str, Any], tuple[int, str, str]]:
+def _doc(kind: str, ref_id: int, obj: Document) -> tuple[dict[str, Any], tuple[int, str, str]]:
     title, subtitle, title_tokens, body_tokens = _doc_row(obj)
     rowid = doc_id(kind, ref_id)
     row = {"id": rowid, "kind": kind, "ref_id": ref_id, "title": title[:500],
@@ -107,9 +117,24 @@ def _write(conn: Connection, docs: list[dict[str, Any]], fts: list[tuple[int, st
 
 
 def _remove(conn: Connection, kind: str, ref_ids: Iterable[int]) -> None:
-    ids = [doc_id(kind, r) for r in ref_ids]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    # One range delete per run of consecutive ids: a bulk import's new records are one
+    # run (nothing to delete, found at once), an ORM flush's a few single ids.
+    ranges: list[list[int]] = []
+    for rowid in sorted({doc_id(kind, r) for r in ref_ids}):
+        if ranges and ranges[-1][1] == rowid - 1:
+            ranges[-1][1] = rowid
+        else:
+            ranges.append([rowid, rowid])
+    if not ranges:
+        return
+    # Only the rowids that are indexed (search_docs and the FTS table are written
+    # together): a DELETE on the FTS table costs even when it finds nothing.
+    stmt = select(SearchDoc.id).where(SearchDoc.id.between(bindparam("lo"), bindparam("hi")))
+    found = [
+        rowid for lo, hi in ranges for rowid in conn.execute(stmt, {"lo": lo, "hi": hi}).scalars()
+    ]
+    for start in range(0, len(found), 500):
+        chunk = found[start : start + 500]
         marks = ",".join(str(i) for i in chunk)
         conn.exec_driver_sql(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})")
         conn.execute(delete(SearchDoc).where(SearchDoc.id.in_(chunk)))
@@ -120,8 +145,9 @@ def _after_flush(session: Session, _ctx: Any) -> None:
         return
     changed: dict[str, list[tuple[int, Searchable]]] = {}
     removed: dict[str, list[int]] = {}
-    for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, Searchable) and (obj in session.new or session.is_modified(obj)):
+    new = set(session.new)  # session.new builds a new set on every access
+    for obj in [*new, *session.dirty]:
+        if isinstance(obj, Searchable) and (obj in new or session.is_modified(obj)):
             changed.setdefault(obj.search_kind, []).append((obj.id, obj))  # type: ignore[attr-defined]
     for obj in session.deleted:
         if isinstance(obj, Searchable):
@@ -132,13 +158,27 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     for kind, ids in removed.items():
         _remove(conn, kind, ids)
     for kind, items in changed.items():
-        _remove(conn, kind, [ref for ref, _ in items])
-        rows = [_doc(kind, ref, obj) for ref, obj in items]
-        _write(conn, [d for d, _ in rows], [f for _, f in rows])
+        index_objects(conn, kind, items)
+
+
+def index_objects(conn: Connection, kind: str, items: Sequence[tuple[int, Document]]) -> None:
+    """(Re-)index records of one kind: ``items`` are (record id, object whose
+    ``search_document`` gives the record's text). For records written with Core
+    statements, an object built from the row's values will do."""
+    if not items:
+        return
+    _remove(conn, kind, [ref for ref, _ in items])
+    rows = [_doc(kind, ref, obj) for ref, obj in items]
+    _write(conn, [d for d, _ in rows], [f for _, f in rows])
 
 
 def install(factory: sessionmaker[Session]) -> None:
     event.listen(factory, "after_flush", _after_flush)
+
+
+def is_installed(factory: sessionmaker[Session]) -> bool:
+    """Whether sessions of ``factory`` keep the search index (see ``install``)."""
+    return event.contains(factory, "after_flush", _after_flush)
 
 
 def rebuild(

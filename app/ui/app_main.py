@@ -78,11 +78,18 @@ def _run_locked(app, data_dir: DataDir, recent, process_start: float, self_test:
     log.info("hitori %s started on %s", __version__, data_dir.root)
     settings = QSettings(str(data_dir.settings_path), QSettings.Format.IniFormat)
     jobs = JobRunner()
-    secrets = SecretStore.from_keyring()
+    secrets = SecretStore.from_keyring_on_first_use()
     ctx = AppContext(db=db, jobs=jobs, settings=settings, secrets=secrets)
     window = MainWindow(ctx, data_dir_text=str(data_dir.root))
-    if not secrets.is_persistent():
-        window.statusBar().showMessage(secrets.message, 20_000)
+
+    def keyring_state(progress: Progress) -> str:
+        return "" if secrets.is_persistent() else secrets.message
+
+    def show_keyring_state(message: str) -> None:
+        if message:
+            window.statusBar().showMessage(message, 20_000)
+
+    jobs.run(keyring_state, on_result=show_keyring_state)
 
     def excepthook(exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
         log.error("uncaught exception", exc_info=(exc_type, exc, tb))

@@ -7,8 +7,22 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
-from app.ui.assets.export_actions import export_view, print_labels
 from app.ui.context import AppContext
+from app.ui.jobs import Job
+
+
+# Thin wrappers: export_actions pulls in reportlab and the XLSX writer, which the
+# ledger does not need until one of these is chosen (start-up time).
+def export_view(parent: QWidget, ctx: AppContext, ids: Sequence[int], layout: str) -> Job | None:
+    from app.ui.assets import export_actions
+
+    return export_actions.export_view(parent, ctx, ids, layout)
+
+
+def print_labels(parent: QWidget, ctx: AppContext, ids: Sequence[int]) -> Job | None:
+    from app.ui.assets import export_actions
+
+    return export_actions.print_labels(parent, ctx, ids)
 
 
 class LedgerActionsButton(QToolButton):
