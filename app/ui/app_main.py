@@ -8,13 +8,13 @@ import sys
 from datetime import timedelta
 from typing import cast
 
-import psutil
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, __version__
 from app.logs import log_file, setup_logging
 from app.paths import DataDir
+from app.process_clock import process_start_time
 from app.progress import Progress
 from app.secrets import SecretStore
 from app.store.backup import DEFAULT_GENERATIONS, auto_backup
@@ -34,7 +34,7 @@ def _fatal(message: str, self_test: bool) -> int:
 
 
 def run_gui(data_dir: DataDir, *, self_test: bool = False) -> int:
-    process_start = psutil.Process().create_time()
+    process_start = process_start_time()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)

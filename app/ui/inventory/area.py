@@ -8,6 +8,9 @@ and re-emits ``open_record`` for kinds that live in other areas.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
@@ -30,6 +33,24 @@ RECORD_TABS = {
 }
 
 
+class _LazyTab(QWidget):
+    """A tab's container: the view inside is built the first time it is needed, so
+    start-up does not build six editors (and look up the keyring) nobody opened."""
+
+    def __init__(self, build: Callable[[], QWidget], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._build = build
+        self.view: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def ensure(self) -> QWidget:
+        if self.view is None:
+            self.view = self._build()
+            self._layout.addWidget(self.view)
+        return self.view
+
+
 class InventoryArea(View):
     view_key = "assets"  # replaces the bare asset ledger in the main window
     title = "資産台帳"
@@ -38,21 +59,17 @@ class InventoryArea(View):
     def __init__(self, ctx: AppContext, asset_view: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.assets = asset_view
-        self.contracts = ContractsView(ctx)
-        self.vendors = VendorsView(ctx)
-        self.licenses = LicensesView(ctx)
-        self.systems = SystemsView(ctx)
-        self.warnings = WarningsView(ctx)
-        self.stocktake = StocktakeView(ctx)
-        self.pages: dict[str, QWidget] = {
-            "assets": self.assets,
-            "contracts": self.contracts,
-            "vendors": self.vendors,
-            "licenses": self.licenses,
-            "systems": self.systems,
-            "warnings": self.warnings,
-            "stocktake": self.stocktake,
+        factories: dict[str, Callable[[AppContext], QWidget]] = {
+            "contracts": ContractsView,
+            "vendors": VendorsView,
+            "licenses": LicensesView,
+            "systems": SystemsView,
+            "warnings": WarningsView,
+            "stocktake": StocktakeView,
         }
+        self._tabs_by_key: dict[str, QWidget] = {"assets": self.assets}
+        for key, factory in factories.items():
+            self._tabs_by_key[key] = _LazyTab(self._builder(key, factory))
         self.tabs = QTabWidget(self)
         titles = (
             self.tr("資産"),
@@ -64,20 +81,64 @@ class InventoryArea(View):
             self.tr("棚卸"),
         )
         for key, title in zip(TAB_KEYS, titles, strict=True):
-            page = self.pages[key]
-            self.tabs.addTab(page, title)
-            page.ready.connect(lambda page=page: self._page_ready(page))  # type: ignore[attr-defined]
+            self.tabs.addTab(self._tabs_by_key[key], title)
+        self.assets.ready.connect(lambda: self._page_ready(self.assets))  # type: ignore[attr-defined]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
         self.tabs.currentChanged.connect(lambda _index: self.activate())
-        for page in (self.contracts, self.systems, self.warnings):
-            page.open_record.connect(self.show_record)
-        self.warnings.windows_changed.connect(self._windows_changed)
+
+    def _builder(self, key: str, factory: Callable[[AppContext], QWidget]) -> Callable[[], QWidget]:
+        return lambda: self._built(key, factory(self.ctx))
+
+    def _built(self, key: str, view: QWidget) -> QWidget:
+        """Wire a view the first time its tab is needed."""
+        view.ready.connect(lambda: self._page_ready(view))  # type: ignore[attr-defined]
+        if key in ("contracts", "systems", "warnings"):
+            view.open_record.connect(self.show_record)  # type: ignore[attr-defined]
+        if key == "warnings":
+            view.windows_changed.connect(self._windows_changed)  # type: ignore[attr-defined]
+        return view
+
+    def page(self, key: str) -> QWidget:
+        """The view of tab ``key``, built if it was not yet."""
+        tab = self._tabs_by_key[key]
+        return tab.ensure() if isinstance(tab, _LazyTab) else tab
+
+    @property
+    def pages(self) -> dict[str, QWidget]:
+        return {key: self.page(key) for key in TAB_KEYS}
+
+    @property
+    def contracts(self) -> Any:
+        return self.page("contracts")
+
+    @property
+    def vendors(self) -> Any:
+        return self.page("vendors")
+
+    @property
+    def licenses(self) -> Any:
+        return self.page("licenses")
+
+    @property
+    def systems(self) -> Any:
+        return self.page("systems")
+
+    @property
+    def warnings(self) -> Any:
+        return self.page("warnings")
+
+    @property
+    def stocktake(self) -> Any:
+        return self.page("stocktake")
+
+    def _current_view(self) -> QWidget:
+        return self.page(self.current_key())
 
     def activate(self) -> None:
         """Activate the current tab (loads it the first time)."""
-        page = self.tabs.currentWidget()
+        page = self._current_view()
         page.activate()  # type: ignore[attr-defined]
         if page is self.assets and getattr(page, "_populated", False):
             # The asset ledger only signals its first load; it is on screen already.
@@ -88,11 +149,10 @@ class InventoryArea(View):
 
     def show_tab(self, key: str) -> None:
         """Bring the tab ``key`` (one of TAB_KEYS) to the front and activate it."""
-        page = self.pages[key]
-        if self.tabs.currentWidget() is page:
+        if self.current_key() == key:
             self.activate()
         else:
-            self.tabs.setCurrentWidget(page)  # currentChanged activates it
+            self.tabs.setCurrentIndex(TAB_KEYS.index(key))  # currentChanged activates it
 
     def show_record(self, kind: str, record_id: int) -> None:
         """Open a record: asset / contract / vendor / license / system."""
@@ -104,7 +164,7 @@ class InventoryArea(View):
         if key == "assets":
             self.assets.show_asset(record_id)  # type: ignore[attr-defined]
         else:
-            self.pages[key].show_record(record_id)  # type: ignore[attr-defined]
+            self.page(key).show_record(record_id)  # type: ignore[attr-defined]
 
     def show_warnings(self, kind: str | None = None) -> None:
         """The 期限・警告 tab, showing only ``kind`` when given."""
@@ -112,11 +172,13 @@ class InventoryArea(View):
         self.warnings.set_kind(kind)
 
     def _page_ready(self, page: QWidget) -> None:
-        if self.tabs.currentWidget() is page:
+        if self._current_view() is page:
             self.ready.emit()
 
     def _windows_changed(self, _windows: object) -> None:
         # The contract and licence lists flag rows by the windows: read them again.
-        for page in (self.contracts, self.licenses):
-            if page._activated:
-                page.reload()
+        for key in ("contracts", "licenses"):
+            tab = self._tabs_by_key[key]
+            page = tab.view if isinstance(tab, _LazyTab) else tab
+            if page is not None and page._activated:  # type: ignore[attr-defined]
+                page.reload()  # type: ignore[attr-defined]
