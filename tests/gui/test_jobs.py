@@ -102,3 +102,17 @@ def test_writes_are_serialized(qtbot, runner) -> None:  # type: ignore[no-untype
     qtbot.waitUntil(lambda: len(finished) == 5)
     assert peak == 1
     assert finished == [0, 1, 2, 3, 4]
+
+
+def test_quiet_gc_holds_off_the_collector_only_while_big_jobs_run(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    seen: list[bool] = []
+    assert gc.isenabled()
+    runner.run(lambda progress: seen.append(gc.isenabled()), quiet_gc=True, on_result=seen.append)
+    qtbot.waitUntil(lambda: len(seen) == 2)
+    assert seen[0] is False
+    qtbot.waitUntil(gc.isenabled)
+    runner.run(lambda progress: gc.isenabled(), on_result=seen.append)
+    qtbot.waitUntil(lambda: len(seen) == 3)
+    assert seen[2] is True

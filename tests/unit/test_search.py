@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from app.services.search import SearchQueryError, global_search
 from app.store import search_index
 from app.store.models import Asset, Department, Location, Notice, SearchDoc, Vendor, WorkLogEntry
-from app.store.search_text import EmptyQuery, index_tokens, match_expression, normalize
+from app.store.search_text import EmptyQuery, index_tokens, match_expression, normalize, runs
 
 
 @pytest.fixture
@@ -168,3 +172,17 @@ def test_tokens_and_expression() -> None:
     assert match_expression("総務課") == '"総務 務課"'
     with pytest.raises(EmptyQuery):
         match_expression("!!")
+
+
+@given(st.text(max_size=60))
+def test_index_tokens_are_each_runs_bigrams_then_its_last_character(text: str) -> None:
+    expected: list[str] = []
+    for run in runs(text):
+        expected += [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+    assert index_tokens(text).split(" ") == expected if expected else index_tokens(text) == ""
+
+
+@given(st.text(max_size=60))
+def test_normalize_folds_width_case_and_katakana(text: str) -> None:
+    table = {c: c - 0x60 for c in range(0x30A1, 0x30F7)}
+    assert normalize(text) == unicodedata.normalize("NFKC", text).casefold().translate(table)

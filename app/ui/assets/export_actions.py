@@ -271,6 +271,7 @@ def _run(
         on_error=on_error,
         on_progress=on_progress,
         name=getattr(fn, "__name__", "export"),
+        quiet_gc=True,
     )
     dialog.canceled.connect(job.cancel)
     return job

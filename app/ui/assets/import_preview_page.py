@@ -182,6 +182,7 @@ class PreviewPage(QWizardPage):
             on_error=lambda exc: self._failed(generation, exc),
             on_progress=lambda d, t, m: self._progress(generation, d, t),
             name="import-preview",
+            quiet_gc=True,
         )
         self.completeChanged.emit()
 

@@ -110,6 +110,7 @@ class FilePage(QWizardPage):
             on_result=lambda table: self._loaded(generation, table),
             on_error=lambda exc: self._failed(generation, exc),
             name="import-read",
+            quiet_gc=True,
         )
 
     def _loaded(self, generation: int, table: TableData) -> None:
@@ -189,6 +190,7 @@ class RunPage(QWizardPage):
             on_error=self._failed,
             on_progress=self._progress,
             name="import-apply",
+            quiet_gc=True,
         )
 
     def running(self) -> bool:
