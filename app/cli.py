@@ -229,15 +229,21 @@ def cmd_backup(data_dir: DataDir, args: argparse.Namespace) -> int:
 
 def cmd_restore(data_dir: DataDir, args: argparse.Namespace) -> int:
     from app.store.backup import restore
-    from app.store.instance import InstanceLock
+    from app.store.instance import AlreadyRunning, InstanceLock
 
-    lock = InstanceLock(data_dir.lock_path)
-    if data_dir.root.is_dir() and lock.held_elsewhere():
-        raise CommandError("Hitoriが起動中です。終了してから復元してください。")
     data_dir.root.mkdir(parents=True, exist_ok=True)
-    aside = restore(Path(args.file), data_dir.db_path, data_dir.backups)
-    db = _open(data_dir)  # upgrades an older backup to the current schema
-    db.dispose()
+    lock = InstanceLock(data_dir.lock_path)
+    # Held for the whole restore, so a GUI cannot open the database half-way through.
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        raise CommandError("Hitoriが起動中です。終了してから復元してください。") from exc
+    try:
+        aside = restore(Path(args.file), data_dir.db_path, data_dir.backups)
+        db = _open(data_dir)  # upgrades an older backup to the current schema
+        db.dispose()
+    finally:
+        lock.release()
     print(f"復元しました: {args.file} → {data_dir.db_path}")
     if aside:
         print(f"復元前のデータベースを保存しました: {aside}")
