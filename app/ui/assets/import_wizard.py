@@ -247,12 +247,32 @@ class RunPage(QWizardPage):
         return self._done
 
 
+def _preload_readers() -> None:
+    """Import the file readers now, on the UI thread, while the wizard opens.
+
+    Imported later in a worker thread, each module goes through PySide6's import
+    hook (shibokensupport reads the module's source), which holds the GIL and
+    freezes the UI in the middle of an import.
+    """
+    import importlib
+
+    for name in (
+        "app.interchange.table_header",
+        "app.interchange.text_decoding",
+        "app.interchange.xlsx_reader",
+        "openpyxl",
+        "charset_normalizer",
+    ):
+        importlib.import_module(name)
+
+
 class AssetImportWizard(QWizard):
     """Import a ledger file; ``imported`` carries the ImportResult once written."""
 
     imported = Signal(object)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        _preload_readers()
         super().__init__(parent)
         self.ctx = ctx
         self.table: TableData | None = None
