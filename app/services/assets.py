@@ -373,11 +373,3 @@ def get_asset(session: Session, asset_id: int) -> Asset:
 def asset_values(asset: Asset) -> dict[str, Any]:
     """The editable values of ``asset`` keyed like FIELD_LABELS."""
     return {name: getattr(asset, name) for name in FIELD_LABELS}
-
-
-def count_by(rows: Iterable[AssetRow], key: str) -> dict[Any, int]:
-    counts: dict[Any, int] = {}
-    for r in rows:
-        k = getattr(r, key)
-        counts[k] = counts.get(k, 0) + 1
-    return counts

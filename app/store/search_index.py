@@ -57,9 +57,20 @@ KIND_CODES: dict[str, int] = {
 _SHIFT = 40
 
 __all__ = [
-    "EmptyQuery", "SearchHit", "doc_id", "index_objects", "install", "is_installed", "rebuild",
+    "DOCS_SQL",
+    "KIND_CODES",
+    "MATCH_SQL",
+    "EmptyQuery",
+    "SearchHit",
+    "doc_id",
+    "index_objects",
+    "install",
+    "is_installed",
+    "kind_range",
+    "rank_key",
+    "rebuild",
     "search",
-]  # fmt: skip
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +274,3 @@ def search(session: Session, query: str, *, per_kind: int = 9) -> dict[str, list
             SearchHit(kind, d[1], d[2], d[3], score(key)) for key, d in keyed[:per_kind]
         ]
     return results
-
-
-__all__ += ["DOCS_SQL", "KIND_CODES", "MATCH_SQL", "kind_range", "rank_key"]
