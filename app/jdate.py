@@ -15,6 +15,7 @@ to the user as-is.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -222,6 +223,12 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     Raises:
         JDateError: with a Japanese message explaining what is wrong.
     """
+    # Ledgers repeat the same dates thousands of times: parse each text once.
+    return _parse_cached(text, today or date.today())
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_cached(text: str, today: date) -> date:
     normal = _normalise(text)
     if not normal:
         raise JDateError("日付が入力されていません")
@@ -232,7 +239,7 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     for pattern in _MONTH_DAY_RES:
         m = pattern.fullmatch(normal)
         if m is not None:
-            year = (today or date.today()).year
+            year = today.year
             result = _make_date(year, int(m["month"]), int(m["day"]), f"{year}年")
             return _check_weekday(result, m["wd"])
     m = _NO_DAY_RE.fullmatch(normal)
