@@ -30,6 +30,7 @@ from app.services.errors import FieldError
 from app.store.vocab import ASSET_STATUSES, CIA_LEVELS, SEGMENTS
 from app.ui.assets.custom_section import CustomFieldsSection
 from app.ui.widgets.date_edit import JDateEdit
+from app.ui.widgets.styles import ERROR_STYLE
 
 REQUIRED_FIELDS = ("asset_tag", "name")
 LOOKUP_FIELDS = {
@@ -37,7 +38,6 @@ LOOKUP_FIELDS = {
     "department_id": "departments",
     "location_id": "locations",
 }
-ERROR_STYLE = "color: #b00020;"
 DEFAULTS: dict[str, Any] = {"status": "in_use"}
 
 

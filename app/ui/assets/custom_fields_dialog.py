@@ -46,9 +46,9 @@ from app.services.custom_fields import (
 )
 from app.services.errors import FieldError, NotFoundError, ValidationError
 from app.ui.context import AppContext
+from app.ui.widgets.styles import ERROR_STYLE
 
 log = logging.getLogger("hitori.ui.assets")
-ERROR_STYLE = "color: #b00020;"
 Action = Callable[[Session], int | None]
 
 

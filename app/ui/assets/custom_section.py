@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 from app.services.custom_fields import KINDS, CustomFieldSpec, display_value
 from app.services.errors import FieldError
 from app.ui.widgets.date_edit import JDateEdit
-
-ERROR_STYLE = "color: #b00020;"
+from app.ui.widgets.styles import ERROR_STYLE
 
 
 class CustomFieldsSection(QWidget):

@@ -24,11 +24,9 @@ from app.services.errors import NotFoundError, ValidationError
 from app.ui.assets.asset_form import AssetForm
 from app.ui.assets.custom_fields_dialog import CustomFieldsDialog
 from app.ui.context import AppContext
+from app.ui.widgets.styles import ERROR_STYLE, OK_STYLE
 
 log = logging.getLogger("hitori.ui.assets")
-
-_ERROR_STYLE = "color: #b00020;"
-_OK_STYLE = "color: #1b5e20;"
 
 
 @dataclass(frozen=True)
@@ -344,7 +342,7 @@ class AssetEditor(QWidget):
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(_ERROR_STYLE if error else _OK_STYLE)
+        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
         self.message.setVisible(bool(text))
 
     def _set_busy(self, busy: bool) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.interchange.table_reader import TableData
 from app.progress import Cancelled, Progress
 from app.services.asset_import import ImportPreview, PreviewRow, preview_import
+from app.ui.widgets.styles import ERROR_STYLE
 
 _Index = QModelIndex | QPersistentModelIndex
 _BAD = QColor("#fde7e9")
@@ -139,7 +140,7 @@ class PreviewPage(QWizardPage):
         self.counts.setWordWrap(True)
         self.file_problems = QLabel(self)
         self.file_problems.setWordWrap(True)
-        self.file_problems.setStyleSheet("color: #b00020;")
+        self.file_problems.setStyleSheet(ERROR_STYLE)
         self.only_problems = QCheckBox(self.tr("問題のある行だけ表示"), self)
         self.model = PreviewTableModel(self)
         self.view = QTableView(self)

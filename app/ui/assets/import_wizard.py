@@ -39,8 +39,7 @@ from app.services.asset_import import ImportPreview, ImportResult, apply_import
 from app.ui.assets.import_mapping_page import MappingPage
 from app.ui.assets.import_preview_page import PreviewPage
 from app.ui.context import AppContext
-
-_ERROR_STYLE = "color: #b00020;"
+from app.ui.widgets.styles import ERROR_STYLE
 
 
 def _read(progress: Progress, path: str, sheet: str | None) -> TableData:
@@ -140,7 +139,7 @@ class FilePage(QWizardPage):
         self.sheet.addItems(sheets)
         self.sheet.setCurrentIndex(-1)
         self.sheet.setEnabled(len(sheets) > 1)
-        self.info.setStyleSheet(_ERROR_STYLE)
+        self.info.setStyleSheet(ERROR_STYLE)
         hint = self.tr(" 別のシートを選んでください。") if len(sheets) > 1 else ""
         self.info.setText(self.tr("読み込めませんでした: {0}").format(exc) + hint)
         self.completeChanged.emit()
@@ -233,7 +232,7 @@ class RunPage(QWizardPage):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.cancel_button.setEnabled(False)
-        self.message.setStyleSheet(_ERROR_STYLE)
+        self.message.setStyleSheet(ERROR_STYLE)
         if isinstance(exc, Cancelled):
             self.message.setText(self.tr("中止しました。何も書き込んでいません。"))
         else:

@@ -27,9 +27,9 @@ from app.progress import Progress
 from app.secrets import SecretStore
 from app.services.licenses import get_license_key, set_license_key
 from app.ui.context import AppContext
+from app.ui.widgets.styles import ERROR_STYLE
 
 log = logging.getLogger("hitori.ui.inventory")
-ERROR_STYLE = "color: #b00020;"
 NOTICE_STYLE = "color: #8a4b00; background: #fff3e0; padding: 4px;"
 
 

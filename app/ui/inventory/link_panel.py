@@ -33,9 +33,9 @@ from app.progress import Progress
 from app.services.errors import ValidationError
 from app.services.inventory_common import Choice, LinkedItem
 from app.ui.context import AppContext
+from app.ui.widgets.styles import ERROR_STYLE
 
 log = logging.getLogger("hitori.ui.inventory")
-ERROR_STYLE = "color: #b00020;"
 
 ListFn = Callable[[Session, int], Sequence[LinkedItem]]
 AddFn = Callable[[Session, int, Any, str], object]  # (session, owner, value, mode)

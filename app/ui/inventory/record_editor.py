@@ -23,11 +23,9 @@ from app.progress import Progress
 from app.services.errors import NotFoundError, ValidationError
 from app.ui.context import AppContext
 from app.ui.inventory.record_form import RecordForm
+from app.ui.widgets.styles import ERROR_STYLE, OK_STYLE
 
 log = logging.getLogger("hitori.ui.inventory")
-
-ERROR_STYLE = "color: #b00020;"
-OK_STYLE = "color: #1b5e20;"
 
 
 class RecordAccess:

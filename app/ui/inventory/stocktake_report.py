@@ -39,6 +39,7 @@ from app import jdate
 from app.progress import Progress
 from app.services.stocktake import ReportRow, StocktakeReport, session_report, write_report_csv
 from app.ui.context import AppContext
+from app.ui.widgets.styles import ERROR_STYLE, OK_STYLE
 
 log = logging.getLogger("hitori.ui.stocktake")
 Index = QModelIndex | QPersistentModelIndex
@@ -249,7 +250,7 @@ class StocktakeReportPanel(QWidget):
         if not shiboken6.isValid(self):
             return
         self.csv_button.setEnabled(self._session_id is not None)
-        self.message.setStyleSheet("color: #1b5e20;")
+        self.message.setStyleSheet(OK_STYLE)
         self.message.setText(self.tr("保存しました: {0}（{1:,} 行）").format(path, rows))
         self.message.setVisible(True)
         self.csv_saved.emit(str(path), rows)
@@ -259,7 +260,7 @@ class StocktakeReportPanel(QWidget):
             return
         log.error("stocktake report: %s: %r", what, exc)
         self.csv_button.setEnabled(self._session_id is not None)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message.setStyleSheet(ERROR_STYLE)
         self.message.setText(f"{what}: {exc}")
         self.message.setVisible(True)
 

@@ -46,6 +46,7 @@ from app.ui.context import AppContext
 from app.ui.inventory.stocktake_report import StocktakeReportPanel
 from app.ui.inventory.stocktake_scan import ScanPanel
 from app.ui.views.base import View
+from app.ui.widgets.styles import ERROR_STYLE, OK_STYLE
 
 log = logging.getLogger("hitori.ui.stocktake")
 Counts = tuple[int, int, int]  # expected, seen, unknown
@@ -383,5 +384,5 @@ class StocktakeView(View):
         if not shiboken6.isValid(self):
             return
         self.message.setText(text)
-        self.message.setStyleSheet("color: #b00020;" if error else "color: #1b5e20;")
+        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
         self.message.setVisible(bool(text))

@@ -25,9 +25,7 @@ from app.services.lifecycle import (
     save_windows,
 )
 from app.ui.context import AppContext
-
-ERROR_STYLE = "color: #b00020;"
-OK_STYLE = "color: #1b5e20;"
+from app.ui.widgets.styles import ERROR_STYLE, OK_STYLE
 
 
 def _save(_p: Progress, sessions: object, values: dict[str, int]) -> LifecycleWindows | UserError:

@@ -9,8 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app import jdate
-
-_ERROR_STYLE = "color: #b00020;"
+from app.ui.widgets.styles import ERROR_STYLE
 
 
 class JDateEdit(QWidget):
@@ -75,7 +74,7 @@ class JDateEdit(QWidget):
             value = self.date()
         except jdate.JDateError as exc:
             self.feedback.setText(str(exc))
-            self.feedback.setStyleSheet(_ERROR_STYLE)
+            self.feedback.setStyleSheet(ERROR_STYLE)
             self.feedback.setVisible(True)
             self.line_edit.setToolTip(str(exc))
             return
