@@ -24,7 +24,7 @@ from app.services.errors import NotFoundError, ValidationError
 from app.ui.assets.asset_form import AssetForm
 from app.ui.assets.custom_fields_dialog import CustomFieldsDialog
 from app.ui.context import AppContext
-from app.ui.widgets.styles import ERROR_STYLE, OK_STYLE
+from app.ui.widgets.editor_results import EditorResults
 
 log = logging.getLogger("hitori.ui.assets")
 
@@ -79,9 +79,10 @@ def _delete(_p: Progress, sessions: sessionmaker[Session], asset_id: int) -> Not
     return None
 
 
-class AssetEditor(QWidget):
+class AssetEditor(EditorResults, QWidget):
     """Edits one asset; ``load(None)`` opens an empty form for a new one."""
 
+    noun = "資産"
     saved = Signal(int)
     deleted = Signal(int)
     loaded = Signal(object)  # the asset id (None for a new asset) once the form is filled
@@ -161,7 +162,7 @@ class AssetEditor(QWidget):
         self.form.set_values(None)
         self._baseline = self._form_state()
         self.heading.setText(self.tr("資産を選択するか、「新規登録」を押してください。"))
-        self._say("")
+        self.say("")
         self._update_buttons()
 
     def load(self, asset_id: int | None) -> None:
@@ -170,7 +171,7 @@ class AssetEditor(QWidget):
         generation = self._generation
         self._asset_id, self._mode = asset_id, "loading"
         self.heading.setText(self.tr("読み込み中…"))
-        self._say("")
+        self.say("")
         self._update_buttons()
         self._ctx.jobs.run(
             _load,
@@ -185,7 +186,7 @@ class AssetEditor(QWidget):
         """Back to the values last loaded from the database."""
         if self._mode in ("new", "edit"):
             self.form.set_values(self._values, self._custom)
-            self._say("")
+            self.say("")
             self._update_buttons()
 
     def save(self) -> None:
@@ -245,7 +246,7 @@ class AssetEditor(QWidget):
         if loaded.missing:
             self._mode = "missing"
             self.heading.setText(self.tr("資産（ID {0}）は見つかりません。").format(asset_id))
-            self._say(self.tr("削除された可能性があります。再読み込みしてください。"), error=True)
+            self.say(self.tr("削除された可能性があります。再読み込みしてください。"), error=True)
         elif asset_id is None:
             self._mode = "new"
             self.heading.setText(self.tr("新規登録"))
@@ -255,57 +256,6 @@ class AssetEditor(QWidget):
             self.heading.setText(f"{values.get('asset_tag', '')}　{values.get('name', '')}")
         self._update_buttons()
         self.loaded.emit(asset_id)
-
-    def _saved(self, generation: int, outcome: int | ValidationError | NotFoundError) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._set_busy(False)
-        current = generation == self._generation
-        if isinstance(outcome, ValidationError):
-            if current:
-                first = self.form.show_errors(outcome.errors)
-                labels = "、".join(dict.fromkeys(e.label for e in outcome.errors))
-                self._say(
-                    self.tr("入力内容を確認してください（{0}件）: {1}。保存していません。").format(
-                        len(outcome.errors), labels
-                    ),
-                    error=True,
-                )
-                if first is None:
-                    self.save_button.setFocus()
-            return
-        if isinstance(outcome, NotFoundError):
-            if current:
-                self._say(str(outcome), error=True)
-            return
-        if current:
-            self.load(outcome)
-            self._say(self.tr("保存しました。"))
-        self.saved.emit(outcome)
-
-    def _deleted(self, generation: int, asset_id: int, outcome: NotFoundError | None) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._set_busy(False)
-        if outcome is not None:
-            self._say(str(outcome), error=True)
-            return
-        if generation == self._generation:
-            self.clear()
-            self._say(self.tr("削除しました。"))
-        self.deleted.emit(asset_id)
-
-    def _failed(self, generation: int, what: str, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._set_busy(False)
-        log.error("asset editor: %s: %r", what, exc)
-        if generation == self._generation:
-            if self._mode == "loading":
-                self._mode = "missing"
-                self.heading.setText(what)
-            self._say(f"{what}: {exc}", error=True)
-            self._update_buttons()
 
     # --- custom field definitions ------------------------------------------------------
 
@@ -339,19 +289,3 @@ class AssetEditor(QWidget):
 
     def _form_state(self) -> tuple[dict[str, Any], dict[str, str]]:
         return self.form.values(), self.form.custom_values()
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
-        self.message.setVisible(bool(text))
-
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
-        editable = self._mode in ("new", "edit")
-        self.form.setEnabled(editable and not self._busy)
-        self.save_button.setEnabled(editable and not self._busy)
-        self.revert_button.setEnabled(editable and not self._busy and self.is_dirty())
-        self.delete_button.setEnabled(self._mode == "edit" and not self._busy)

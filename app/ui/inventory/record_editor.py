@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import UserError
 from app.progress import Progress
-from app.services.errors import NotFoundError, ValidationError
+from app.services.errors import NotFoundError
 from app.ui.context import AppContext
 from app.ui.inventory.record_form import RecordForm
-from app.ui.widgets.styles import ERROR_STYLE, OK_STYLE
+from app.ui.widgets.editor_results import EditorResults
 
 log = logging.getLogger("hitori.ui.inventory")
 
@@ -96,14 +96,13 @@ def _delete(
     return None
 
 
-class RecordEditor(QWidget):
+class RecordEditor(EditorResults, QWidget):
     """Edits one record; ``load(None)`` opens an empty form for a new one."""
 
     saved = Signal(int)
     deleted = Signal(int)
     loaded = Signal(object)  # the record id (None for a new one) once the form is filled
 
-    noun = "レコード"  # what the record is called in messages (契約, ベンダー …)
     new_button_text = "新規登録"  # the button that opens an empty form
 
     def __init__(
@@ -261,11 +260,6 @@ class RecordEditor(QWidget):
             name=f"delete-{type(self).__name__}",
         )
 
-    def say(self, text: str, *, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
-        self.message.setVisible(bool(text))
-
     # --- job results (main thread) -----------------------------------------------------
 
     def _filled(self, generation: int, record_id: int | None, loaded: _Loaded) -> None:
@@ -290,65 +284,3 @@ class RecordEditor(QWidget):
         self._update_buttons()
         self.record_changed(record_id if self._mode == "edit" else None)
         self.loaded.emit(record_id)
-
-    def _saved(self, generation: int, outcome: int | UserError) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._set_busy(False)
-        current = generation == self._generation
-        if isinstance(outcome, ValidationError):
-            if current:
-                first = self.form.show_errors(outcome.errors)
-                labels = "、".join(dict.fromkeys(e.label for e in outcome.errors))
-                self.say(
-                    self.tr("入力内容を確認してください（{0}件）: {1}。保存していません。").format(
-                        len(outcome.errors), labels
-                    ),
-                    error=True,
-                )
-                if first is None:
-                    self.save_button.setFocus()
-            return
-        if isinstance(outcome, UserError):
-            if current:
-                self.say(str(outcome), error=True)
-            return
-        if current:
-            self.load(outcome)
-            self.say(self.tr("保存しました。"))
-        self.saved.emit(outcome)
-
-    def _deleted(self, generation: int, record_id: int, outcome: UserError | None) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._set_busy(False)
-        if outcome is not None:
-            self.say(str(outcome), error=True)
-            return
-        if generation == self._generation:
-            self.clear()
-            self.say(self.tr("削除しました。"))
-        self.deleted.emit(record_id)
-
-    def _failed(self, generation: int, what: str, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._set_busy(False)
-        log.error("%s editor: %s: %r", self.noun, what, exc)
-        if generation == self._generation:
-            if self._mode == "loading":
-                self._mode = "missing"
-                self.heading.setText(what)
-            self.say(f"{what}: {exc}", error=True)
-            self._update_buttons()
-
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
-        editable = self._mode in ("new", "edit")
-        self.form.setEnabled(editable and not self._busy)
-        self.save_button.setEnabled(editable and not self._busy)
-        self.revert_button.setEnabled(editable and not self._busy and self.is_dirty())
-        self.delete_button.setEnabled(self._mode == "edit" and not self._busy)
