@@ -30,6 +30,7 @@ from app.services.errors import FieldError
 from app.store.vocab import ASSET_STATUSES, CIA_LEVELS, SEGMENTS
 from app.ui.assets.custom_section import CustomFieldsSection
 from app.ui.widgets.date_edit import JDateEdit
+from app.ui.widgets.input_value import input_value
 from app.ui.widgets.styles import ERROR_STYLE
 
 REQUIRED_FIELDS = ("asset_tag", "name")
@@ -236,12 +237,4 @@ class AssetForm(QScrollArea):
             widget.setText("" if value is None else str(value))
 
     def _get(self, name: str) -> Any:
-        widget = self.inputs[name]
-        if isinstance(widget, JDateEdit):
-            return widget.text()
-        if isinstance(widget, QPlainTextEdit):
-            return widget.toPlainText()
-        if isinstance(widget, QComboBox):
-            return widget.currentData()
-        assert isinstance(widget, QLineEdit)
-        return widget.text()
+        return input_value(self.inputs[name])

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.services.errors import FieldError
 from app.ui.widgets.date_edit import JDateEdit
+from app.ui.widgets.input_value import input_value
 from app.ui.widgets.styles import ERROR_STYLE
 
 
@@ -223,14 +224,4 @@ class RecordForm(QScrollArea):
                 widget.setText(str(value))
 
     def _get(self, name: str) -> Any:
-        widget = self.inputs[name]
-        if isinstance(widget, JDateEdit):
-            return widget.text()
-        if isinstance(widget, QPlainTextEdit):
-            return widget.toPlainText()
-        if isinstance(widget, QCheckBox):
-            return widget.isChecked()
-        if isinstance(widget, QComboBox):
-            return widget.currentData()
-        assert isinstance(widget, QLineEdit)
-        return widget.text()
+        return input_value(self.inputs[name])
