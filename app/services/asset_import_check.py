@@ -1,19 +1,22 @@
 """The row-by-row part of the import preview: clean, resolve names, match, validate.
 
-Validation is :func:`app.services.assets.clean_asset_input`, the same as the editor's,
-so messages are the same as when typing the value by hand. Existing assets are loaded
-once into dictionaries for matching (one query, not one per row).
+Each value is checked by :func:`app.services.asset_fields.clean_field`, as the editor's
+input is, so messages are the same as when typing the value by hand; a value repeated
+down a column is checked once. Existing assets, departments, locations and types are
+loaded once into dictionaries (one query each, not one per row).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.interchange.asset_mapping import IGNORE, custom_key, is_custom
 from app.progress import Progress
+from app.services.asset_fields import date_order_problems, field_cleaner
 from app.services.asset_import_rows import (
     NAME_FALLBACKS,
     NAME_LIMIT,
@@ -23,56 +26,71 @@ from app.services.asset_import_rows import (
     References,
     RowProblem,
     clean_cell,
-    coded_value,
     existing_values,
     looks_like_formula,
     mac_key,
     name_key,
+    value_coder,
 )
-from app.services.assets import FIELD_LABELS, TEXT_LIMITS, clean_asset_input
-from app.services.errors import FieldError, ValidationError
-from app.store.models import AssetType, Department, Location
 
-_PARTIAL = 0  # no asset has id 0
 FORMULA_NOTE = "数式のような値です。計算せず、文字のまま取り込みます"
+CACHE_LIMIT = 2_000  # distinct values remembered per column (see _Column)
 
 
-@dataclass
-class _Columns:
-    fields: list[tuple[int, str, str]]  # (index, header, field)
-    custom: list[tuple[int, str, str]]  # (index, header, custom key)
-    header_of: dict[str, str]  # field → header
-    name_source: str | None  # header whose value names a new asset
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    """What one cell gives the row: a value, problems, and whether it looks like a
+    formula. ``new_name``: a department/location name not yet known."""
 
-    @classmethod
-    def of(cls, mapping: dict[str, str]) -> _Columns:
-        fields, custom = [], []
-        for index, (header, target) in enumerate(mapping.items()):
-            if target == IGNORE:
-                continue
-            if is_custom(target):
-                custom.append((index, header, custom_key(target)))
-            else:
-                fields.append((index, header, target))
-        header_of = {f: h for _i, h, f in fields}
-        source = next((f for f in ("name", *NAME_FALLBACKS) if f in header_of), None)
-        return cls(fields, custom, header_of, header_of[source] if source else None)
+    value: object = None
+    messages: tuple[str, ...] = ()
+    formula: bool = False
+    new_name: str | None = None
+
+
+_EMPTY = _Cell()
+
+
+class _Column:
+    """One mapped column: how a cell is read, remembered per distinct text while the
+    column's values repeat (types, departments, dates: a few dozen values over thousands
+    of rows). A column of mostly distinct values (tags, names) stops remembering after
+    ``CACHE_LIMIT`` values, which bounds the memory a huge file can take."""
+
+    __slots__ = ("header", "index", "read", "results", "target")
+
+    def __init__(self, index: int, header: str, target: str, read: Callable[[str], _Cell]):
+        self.index, self.header, self.target, self.read = index, header, target, read
+        self.results: dict[str, _Cell] | None = {}
+
+    def cell(self, text: str) -> _Cell:
+        results = self.results
+        if results is None:
+            return self.read(text)
+        cell = results.get(text)
+        if cell is None:
+            cell = results[text] = self.read(text)
+            if len(results) > CACHE_LIMIT:
+                self.results = None
+        return cell
 
 
 class _Checker:
     def __init__(self, session: Session, preview: ImportPreview) -> None:
-        self.session = session
-        self.preview = preview
-        self.cols = _Columns.of(preview.mapping)
         self.refs = References.load(session)
-        # clean_asset_input checks ids with session.get(); the identity map holds objects
-        # only weakly, so keep the few reference rows alive instead of a query per row.
-        self._alive = [
-            *session.scalars(select(AssetType)),
-            *session.scalars(select(Department)),
-            *session.scalars(select(Location)),
-        ]
         self.index = MatchIndex.load(session, preview.match_keys)
+        self.fields: list[_Column] = []
+        self.custom: list[_Column] = []
+        for index, (header, target) in enumerate(preview.mapping.items()):
+            if target == IGNORE:
+                continue
+            if is_custom(target):
+                self.custom.append(_Column(index, header, custom_key(target), _custom_cell))
+            else:
+                self.fields.append(_Column(index, header, target, self._reader(target)))
+        self.header_of = {c.target: c.header for c in self.fields}
+        source = next((f for f in ("name", *NAME_FALLBACKS) if f in self.header_of), None)
+        self.name_source = self.header_of[source] if source else None
         self.cell_problems: dict[int, list[RowProblem]] = {}
         target_of = preview.mapping
         for p in preview.table.cell_problems:
@@ -85,94 +103,26 @@ class _Checker:
     def problem(
         self, row_no: int, field: str, message: str, header: str | None = None
     ) -> RowProblem:
-        return RowProblem(row_no, header or self.cols.header_of.get(field), field, message)
+        return RowProblem(row_no, header or self.header_of.get(field), field, message)
 
-    def row(self, row_no: int, cells: list[str]) -> PreviewRow:
-        refs = self.refs
-        problems = list(self.cell_problems.get(row_no, ()))
-        notes: list[RowProblem] = []
-        data: dict[str, object] = {}
-        out = PreviewRow(row_no, "create", None, {}, {}, problems, notes)
-        for index, header, field in self.cols.fields:
-            value = clean_cell(cells[index])
-            if not value:
-                continue
-            if looks_like_formula(value):
-                notes.append(RowProblem(row_no, header, field, FORMULA_NOTE))
-            if field in ("department_id", "location_id"):
-                known = refs.departments if field == "department_id" else refs.locations
-                ref_id = known.get(name_key(value))
-                if ref_id is not None:
-                    data[field] = ref_id
-                elif len(value) > NAME_LIMIT:
-                    problems.append(
-                        self.problem(row_no, field, f"{NAME_LIMIT}文字以内で入力してください"
-                                     f"（{len(value)}文字）", header)
-                    )  # fmt: skip
-                elif field == "department_id":
-                    out.new_department = " ".join(value.split())
-                else:
-                    out.new_location = " ".join(value.split())
-            elif field == "asset_type_id":
-                type_id = refs.types.get(name_key(value))
-                if type_id is None:
-                    problems.append(self.problem(row_no, field, self._unknown_type(value), header))
-                else:
-                    data[field] = type_id
-            else:
-                data[field] = coded_value(field, value)
-        for index, header, key in self.cols.custom:
-            value = clean_cell(cells[index])
-            if value:
-                if looks_like_formula(value):
-                    notes.append(RowProblem(row_no, header, None, FORMULA_NOTE))
-                out.custom[key] = value
-        self._match(out, data)
-        if out.asset_id is None and "name" not in self.cols.header_of:
-            fallback = next((data[f] for f in NAME_FALLBACKS if data.get(f)), None)
-            if fallback:
-                data["name"] = fallback
-        self._validate(out, data)
-        return out
+    # --- one cell ----------------------------------------------------------------------
 
-    def _validate(self, out: PreviewRow, data: dict[str, object]) -> None:
-        """clean_asset_input on every field but the tag, whose uniqueness is looked up in
-        the tags loaded once (same messages as clean_asset_input's own check)."""
-        tag = data.pop("asset_tag", "")
-        errors = self._check_tag(str(tag), out.asset_id)
-        if out.asset_id is None and not data.get("name") and self.cols.name_source:
-            errors.append(FieldError("name", FIELD_LABELS["name"], "必須です"))
-        values: dict[str, object] = {}
-        try:
-            # A given asset_id validates only the fields present (no required fields, no
-            # tag query); _PARTIAL stands in for a new asset, whose required fields and
-            # tag are checked above.
-            asset_id = out.asset_id if out.asset_id is not None else _PARTIAL
-            values = clean_asset_input(self.session, data, asset_id=asset_id)
-        except ValidationError as exc:
-            errors = [*exc.errors, *errors]
-        for err in errors:
-            header = self.cols.name_source if err.field == "name" else None
-            out.problems.append(self.problem(out.row_number, err.field, err.message, header))
-        if tag:
-            values["asset_tag"] = tag
-        out.values = values
+    def _reader(self, field: str) -> Callable[[str], _Cell]:
+        if field in ("department_id", "location_id"):
+            known = self.refs.departments if field == "department_id" else self.refs.locations
+            return lambda text: _name_cell(text, known)
+        if field == "asset_type_id":
+            return self._type_cell
+        return _field_reader(field)
 
-    def _check_tag(self, tag: str, asset_id: int | None) -> list[FieldError]:
-        def err(message: str) -> list[FieldError]:
-            return [FieldError("asset_tag", FIELD_LABELS["asset_tag"], message)]
-
-        if not tag:
-            return err("必須です") if asset_id is None else []
-        limit = TEXT_LIMITS["asset_tag"]
-        if len(tag) > limit:
-            return err(f"{limit}文字以内で入力してください（{len(tag)}文字）")
-        if "\x00" in tag:
-            return err("制御文字（NUL）は使えません")
-        owner = self.index.tag_owner.get(tag)
-        if owner is not None and owner != asset_id:
-            return err(f"「{tag}」は既に使われています")
-        return []
+    def _type_cell(self, text: str) -> _Cell:
+        value = clean_cell(text)
+        if not value:
+            return _EMPTY
+        type_id = self.refs.types.get(name_key(value))
+        if type_id is None:
+            return _Cell(None, (self._unknown_type(value),), looks_like_formula(value))
+        return _Cell(type_id, (), looks_like_formula(value))
 
     def _unknown_type(self, value: str) -> str:
         names = "、".join(self.refs.type_names[:20])
@@ -181,8 +131,60 @@ class _Checker:
             "取込先を「独自項目」にするか、種別を登録してから取り込んでください"
         )
 
-    def _match(self, out: PreviewRow, data: dict[str, object]) -> None:
-        found = self.index.find({k: str(v) for k, v in data.items() if isinstance(v, str)})
+    # --- one row -----------------------------------------------------------------------
+
+    def row(self, row_no: int, cells: list[str]) -> PreviewRow:
+        problems = list(self.cell_problems.get(row_no, ()))
+        notes: list[RowProblem] = []
+        values: dict[str, Any] = {}
+        out = PreviewRow(row_no, "create", None, values, {}, problems, notes)
+        for col in self.fields:
+            cell = col.cell(cells[col.index])
+            if cell is _EMPTY:
+                continue
+            field = col.target
+            if cell.formula:
+                notes.append(RowProblem(row_no, col.header, field, FORMULA_NOTE))
+            for message in cell.messages:
+                problems.append(RowProblem(row_no, col.header, field, message))
+            if cell.new_name is not None:
+                if field == "department_id":
+                    out.new_department = cell.new_name
+                else:
+                    out.new_location = cell.new_name
+            elif not cell.messages or field == "asset_tag":
+                values[field] = cell.value
+        for col in self.custom:
+            cell = col.cell(cells[col.index])
+            if cell is not _EMPTY:
+                if cell.formula:
+                    notes.append(RowProblem(row_no, col.header, None, FORMULA_NOTE))
+                out.custom[col.target] = cell.value  # type: ignore[assignment]
+        self._match(out, values)
+        self._check_row(out, values)
+        return out
+
+    def _check_row(self, out: PreviewRow, values: dict[str, Any]) -> None:
+        """The checks across fields: tag (required, not another asset's), a name for a new
+        asset, dates after the purchase date. Messages as clean_asset_input's."""
+        row_no = out.row_number
+        tag = values.get("asset_tag", "")
+        if not tag and out.asset_id is None:
+            out.problems.append(self.problem(row_no, "asset_tag", "必須です"))
+        owner = self.index.tag_owner.get(tag) if tag else None
+        if owner is not None and owner != out.asset_id:
+            out.problems.append(self.problem(row_no, "asset_tag", f"「{tag}」は既に使われています"))
+        if out.asset_id is None and "name" not in values:
+            fallback = next((values[f] for f in NAME_FALLBACKS if values.get(f)), None)
+            if fallback:
+                values["name"] = fallback
+            elif self.name_source:
+                out.problems.append(self.problem(row_no, "name", "必須です", self.name_source))
+        for field, message in date_order_problems(values):
+            out.problems.append(self.problem(row_no, field, message))
+
+    def _match(self, out: PreviewRow, values: dict[str, Any]) -> None:
+        found = self.index.find({k: v for k, v in values.items() if isinstance(v, str)})
         ids = set().union(*found.values()) if found else set()
         if len(ids) > 1:
             keys = list(found)
@@ -194,6 +196,40 @@ class _Checker:
             out.asset_id = next(iter(ids))
             out.matched_by = next(iter(found))
             out.action = "update"
+
+
+def _field_reader(field: str) -> Callable[[str], _Cell]:
+    coder = value_coder(field)
+    cleaner = field_cleaner(field)
+
+    def read(text: str) -> _Cell:
+        value = clean_cell(text)
+        if not value:
+            return _EMPTY
+        typed, messages = cleaner(coder(value) if coder is not None else value)
+        return _Cell(typed, messages, looks_like_formula(value))
+
+    return read
+
+
+def _name_cell(text: str, known: dict[str, int]) -> _Cell:
+    value = clean_cell(text)
+    if not value:
+        return _EMPTY
+    formula = looks_like_formula(value)
+    ref_id = known.get(name_key(value))
+    if ref_id is not None:
+        return _Cell(ref_id, (), formula)
+    if len(value) > NAME_LIMIT:
+        return _Cell(
+            None, (f"{NAME_LIMIT}文字以内で入力してください（{len(value)}文字）",), formula
+        )
+    return _Cell(None, (), formula, " ".join(value.split()))
+
+
+def _custom_cell(text: str) -> _Cell:
+    value = clean_cell(text)
+    return _Cell(value, (), looks_like_formula(value)) if value else _EMPTY
 
 
 def check_rows(session: Session, preview: ImportPreview, progress: Progress | None) -> None:

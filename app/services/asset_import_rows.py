@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 
 from app.interchange.asset_mapping import cia_level, segment_code, status_code
 from app.interchange.table_reader import TableData
-from app.services.assets import CIA_FIELDS, DATE_FIELDS, FIELD_LABELS
+from app.services.assets import FIELD_LABELS
 from app.store.models import Asset, AssetType, CustomFieldDef, Department, Location
+from app.store.vocab import CIA_FIELDS, DATE_FIELDS
 
 DEFAULT_MATCH_KEYS = ("asset_tag", "serial_number", "mac_address", "hostname")
 NAME_FALLBACKS = ("hostname", "model")  # name a new asset when there is no 名称 column
@@ -93,17 +94,23 @@ def name_key(value: str) -> str:
 
 def coded_value(field_name: str, value: str) -> str:
     """Labels of coded fields turned into codes (unknown text is left for validation)."""
+    coder = value_coder(field_name)
+    return coder(value) if coder is not None else value
+
+
+def value_coder(field_name: str) -> Callable[[str], str] | None:
+    """What :func:`coded_value` does to values of ``field_name`` (None: nothing)."""
     if field_name == "status":
-        return status_code(value)
+        return status_code
     if field_name == "segment":
-        return segment_code(value)
+        return segment_code
     if field_name in CIA_FIELDS:
-        return cia_level(value)
+        return cia_level
     if field_name in DATE_FIELDS:
-        return date_text(value)
+        return date_text
     if field_name == "mac_address":
-        return mac_text(value)
-    return value
+        return mac_text
+    return None
 
 
 # --- records ---------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -13,27 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import jdate
+from app.services.asset_fields import (
+    REFERENCE_FIELDS,
+    clean_field,
+    date_order_problems,
+)
 from app.services.errors import FieldError, NotFoundError, ValidationError
 from app.store.models import Asset, AssetType, Department, Location
 from app.store.search_text import normalize
 from app.store.vocab import ASSET_FIELD_LABELS as FIELD_LABELS
-from app.store.vocab import ASSET_STATUSES, CIA_FIELDS, DATE_FIELDS, SEGMENTS
-
-TEXT_LIMITS: dict[str, int] = {
-    "asset_tag": 60,
-    "name": 200,
-    "user_name": 100,
-    "hostname": 100,
-    "ip_address": 60,
-    "mac_address": 40,
-    "serial_number": 100,
-    "manufacturer": 100,
-    "model": 100,
-    "os_name": 100,
-    "notes": 20_000,
-}
-_MAC_RE = re.compile(r"^[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$")
-_HOST_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_-]{1,63})*$")
 
 
 @dataclass(slots=True)
@@ -251,48 +237,8 @@ def clean_asset_input(
     errors: list[FieldError] = []
     out: dict[str, Any] = {}
     for name, value in data.items():
-        if name not in FIELD_LABELS:
-            errors.append(FieldError(name, name, "不明な項目です"))
-            continue
-        if isinstance(value, str):
-            value = value.strip()
-        if name in DATE_FIELDS:
-            try:
-                out[name] = value if isinstance(value, date) else jdate.parse_optional_date(value)
-            except jdate.JDateError as exc:
-                errors.append(_err(name, str(exc)))
-            continue
-        if name in CIA_FIELDS:
-            if value in (None, ""):
-                out[name] = None
-            elif str(value) in ("1", "2", "3"):
-                out[name] = int(value)
-            else:
-                errors.append(_err(name, "1〜3で指定してください"))
-            continue
-        if name in ("asset_type_id", "department_id", "location_id"):
-            out[name] = int(value) if value not in (None, "") else None
-            continue
-        if name == "status":
-            if value not in ASSET_STATUSES:
-                errors.append(_err(name, f"不明な状態です: {value}"))
-            out[name] = value
-            continue
-        if name == "segment":
-            if value in (None, ""):
-                out[name] = None
-            elif value not in SEGMENTS:
-                errors.append(_err(name, f"不明なネットワーク区分です: {value}"))
-            else:
-                out[name] = value
-            continue
-        text = "" if value is None else str(value)
-        limit = TEXT_LIMITS.get(name)
-        if limit is not None and len(text) > limit:
-            errors.append(_err(name, f"{limit}文字以内で入力してください（{len(text)}文字）"))
-        if "\x00" in text:
-            errors.append(_err(name, "制御文字（NUL）は使えません"))
-        out[name] = text
+        out[name], problems = clean_field(name, value)
+        errors.extend(FieldError(name, FIELD_LABELS.get(name, name), m) for m in problems)
     errors.extend(_check_fields(session, out, asset_id))
     if errors:
         raise ValidationError(errors)
@@ -300,6 +246,7 @@ def clean_asset_input(
 
 
 def _check_fields(session: Session, out: dict[str, Any], asset_id: int | None) -> list[FieldError]:
+    """The checks that need the other fields or the database."""
     errors: list[FieldError] = []
     if asset_id is None or "asset_tag" in out:
         tag = out.get("asset_tag", "")
@@ -313,30 +260,10 @@ def _check_fields(session: Session, out: dict[str, Any], asset_id: int | None) -
                 errors.append(_err("asset_tag", f"「{tag}」は既に使われています"))
     if (asset_id is None or "name" in out) and not out.get("name"):
         errors.append(_err("name", "必須です"))
-    if out.get("ip_address"):
-        try:
-            ipaddress.ip_address(out["ip_address"])
-        except ValueError:
-            errors.append(
-                _err("ip_address", f"IPアドレスの形式ではありません: {out['ip_address']}")
-            )
-    if out.get("mac_address") and not _MAC_RE.match(out["mac_address"]):
-        errors.append(
-            _err("mac_address", "MACアドレスの形式ではありません（例: 00:11:22:33:44:55）")
-        )
-    if out.get("hostname") and not _HOST_RE.match(out["hostname"]):
-        errors.append(_err("hostname", "ホスト名に使えない文字が含まれています"))
-    for key, model in (
-        ("asset_type_id", AssetType),
-        ("department_id", Department),
-        ("location_id", Location),
-    ):
+    for key, model in zip(REFERENCE_FIELDS, (AssetType, Department, Location), strict=True):
         if out.get(key) is not None and session.get(model, out[key]) is None:
             errors.append(_err(key, "選択肢にない値です"))
-    purchase = out.get("purchase_date")
-    for later in ("lease_end", "maintenance_end", "eol_date"):
-        if purchase and out.get(later) and out[later] < purchase:
-            errors.append(_err(later, "購入日より前の日付です"))
+    errors.extend(_err(name, message) for name, message in date_order_problems(out))
     return errors
 
 

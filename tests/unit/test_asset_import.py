@@ -32,6 +32,7 @@ from app.services.asset_import import (
     preview_import,
     save_profile,
 )
+from app.services.asset_import_check import CACHE_LIMIT
 from app.services.assets import create_asset
 from app.services.errors import ValidationError
 from app.store.models import Asset, ChangeLogEntry, CustomFieldDef, Department, SearchDoc
@@ -462,3 +463,23 @@ def test_profiles_are_saved_listed_and_matched(session) -> None:  # type: ignore
     assert match_profile(session, ["資産管理番号", "ホスト名"]) is None
     with pytest.raises(ValidationError, match="設定名"):
         save_profile(session, "  ", {})
+
+
+def test_problems_are_found_in_columns_past_the_value_cache(db) -> None:  # type: ignore[no-untyped-def]
+    """A column of mostly distinct values stops being remembered after CACHE_LIMIT values;
+    rows after that are checked the same, and a repeated bad value is reported each time."""
+    count = CACHE_LIMIT + 500
+    lines = [f"A-{i:05d},PC {i},10.0.{i // 256}.{i % 256},{'R8.2.30' if i % 997 == 0 else ''}"
+             for i in range(count)]  # fmt: skip
+    lines[-1] = f"A-{count - 1:05d},PC,10.0.0.999,R8.2.30"
+    table = csv_table("資産管理番号,名称,IPアドレス,リース終了日\n" + "\n".join(lines) + "\n")
+    pv = preview(db, table)
+    problems = [str(p) for p in pv.problems()]
+    bad_dates = [i for i in range(count) if i % 997 == 0] + [count - 1]
+    assert [p for p in problems if "2月30日" in p] == [
+        f"{i + 2}行目「リース終了日」: 2月30日は存在しない日付です" for i in bad_dates
+    ]
+    assert f"{count + 1}行目「IPアドレス」: IPアドレスの形式ではありません: 10.0.0.999" in problems
+    assert pv.count("create") == count - len(bad_dates)
+    ok = next(r for r in pv.rows if r.row_number == count)  # past the cache limit
+    assert ok.values["ip_address"] == f"10.0.{(count - 2) // 256}.{(count - 2) % 256}"
