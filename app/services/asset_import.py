@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, inspect, select, text, update
+from sqlalchemy import Table, bindparam, func, inspect, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import UserError
@@ -58,7 +58,7 @@ from app.services.import_profiles import (
     save_profile,
     target_label,
 )
-from app.store import audit, search_index
+from app.store import audit, bulk, search_index
 from app.store.models import (
     Asset,
     AssetType,
@@ -368,7 +368,7 @@ def _write_chunk(
     conn = session.connection()
     table = cast(Table, Asset.__table__)
     if inserts:
-        conn.execute(insert(table), inserts)
+        bulk.insert_many(conn, table, inserts)
     # One executemany per set of changed columns (SET takes the keys of the parameters).
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for asset_id, changed in changes:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, event, insert, inspect, select
+from sqlalchemy import Connection, Table, event, insert, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import NO_VALUE
 
+from app.store import bulk
 from app.store.models import Base, ChangeLogEntry, utcnow
 
 # Long texts are kept whole in history, but a bound stops a runaway field from
@@ -41,14 +42,19 @@ def render(value: Any) -> str | None:
     return text[:MAX_VALUE_CHARS]
 
 
+def _json_default(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else str(value)
+
+
+# One encoder for every snapshot; dates become ISO text through ``default``, which the C
+# encoder calls only for them (a bulk import snapshots thousands of rows).
+_SNAPSHOT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_json_default)
+
+
 def snapshot_values(values: Mapping[str, Any]) -> str:
     """The JSON snapshot of a record written for an insert or a delete (``values``: every
     column attribute of the record by key)."""
-    data = {  # _plain, inlined: this runs for every row of a bulk import
-        key: value.isoformat() if isinstance(value, datetime | date) else value
-        for key, value in values.items()
-    }
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)[:MAX_VALUE_CHARS]
+    return _SNAPSHOT_JSON.encode(values)[:MAX_VALUE_CHARS]
 
 
 def _snapshot(obj: Base) -> str:
@@ -138,8 +144,7 @@ def record_bulk(
         before, after = render(old), render(new)
         if before != after:
             rows.append(row(rid, "update", field, before, after))
-    if rows:
-        conn.execute(insert(ChangeLogEntry), rows)
+    bulk.insert_many(conn, cast(Table, ChangeLogEntry.__table__), rows)
     return len(rows)
 
 

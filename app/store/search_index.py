@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection, bindparam, delete, event, func, insert, select
+from sqlalchemy import Connection, Table, bindparam, delete, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.store import bulk
 from app.store.models import Base, Searchable, SearchDoc
 from app.store.search_text import EmptyQuery, index_tokens, match_expression, runs
 
@@ -123,7 +124,7 @@ def _doc(kind: str, ref_id: int, obj: Document) -> tuple[dict[str, Any], tuple[i
 
 def _write(conn: Connection, docs: list[dict[str, Any]], fts: list[tuple[int, str, str]]) -> None:
     if docs:
-        conn.execute(insert(SearchDoc), docs)
+        bulk.insert_many(conn, cast(Table, SearchDoc.__table__), docs)
         conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (?, ?, ?)", fts)
 
 

@@ -1,0 +1,45 @@
+"""INSERT thousands of rows at once, at the driver's speed.
+
+``conn.execute(insert(table), rows)`` spends most of its time, for a bulk import of
+10,000 rows, building each row's parameters inside SQLAlchemy. :func:`insert_many` does
+what that does — the same INSERT statement, compiled for the connection's dialect, and
+each column type's own conversion of Python values (dates, datetimes, JSON) — once per
+column instead of once per row, then hands all rows to the driver's ``executemany``.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, insert
+
+
+def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT ``rows`` into ``table``; every row has the same keys (column keys)."""
+    if not rows:
+        return
+    dialect = conn.dialect
+    keys = list(rows[0])
+    stmt = insert(table).values({key: bindparam(key) for key in keys})
+    compiled = stmt.compile(dialect=dialect)
+    order = list(compiled.positiontup or keys) if compiled.positional else keys
+    convert = [
+        (position, processor)
+        for position, key in enumerate(order)
+        if (processor := table.c[key].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+    getter = operator.itemgetter(*order)
+    values = (
+        [list(getter(row)) for row in rows] if len(order) > 1 else [[getter(row)] for row in rows]
+    )
+    # Column by column: one processor applied down the column, not a lookup per cell.
+    for position, processor in convert:
+        for row_values in values:
+            row_values[position] = processor(row_values[position])
+    if compiled.positional:
+        params: list[Any] = [tuple(v) for v in values]
+    else:
+        params = [dict(zip(order, v, strict=True)) for v in values]
+    conn.exec_driver_sql(str(compiled), params)
