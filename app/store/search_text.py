@@ -10,6 +10,7 @@ that サーバ, ｻｰﾊﾞ and さーば find each other.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -48,9 +49,16 @@ def index_tokens(text: str) -> str:
 
     At every letter/digit, the lookahead captures it with the next one when that is
     a letter/digit too: the overlapping bigrams of each run, then its last
-    character alone.
+    character alone. No run spans white space, so the text is tokenised word by word,
+    and a word seen recently (a maker, a department, an OS repeated over thousands of
+    records) is not tokenised again.
     """
-    return " ".join(_GRAMS.findall(normalize(text)))
+    return " ".join([tokens for tokens in map(_word_tokens, text.split()) if tokens])
+
+
+@functools.lru_cache(maxsize=16_384)
+def _word_tokens(word: str) -> str:
+    return " ".join(_GRAMS.findall(normalize(word)))
 
 
 class EmptyQuery(UserError, ValueError):

@@ -182,6 +182,22 @@ def test_index_tokens_are_each_runs_bigrams_then_its_last_character(text: str) -
     assert index_tokens(text).split(" ") == expected if expected else index_tokens(text) == ""
 
 
+# White space of every kind beside characters that NFKC composes, expands or turns into
+# spaces: tokenising word by word (index_tokens) must equal tokenising the whole text.
+_TRICKY = st.text(
+    alphabet=st.sampled_from(" \u3000\u00a0\t\n\x1c\u2028ｶﾞﾊﾟ゛゜\u3099\u309aカはＡß①⑴¨\u0301e_-"),
+    max_size=40,
+)
+
+
+@given(_TRICKY)
+def test_index_tokens_word_by_word_equal_whole_text(text: str) -> None:
+    expected: list[str] = []
+    for run in runs(text):
+        expected += [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+    assert index_tokens(text) == " ".join(expected)
+
+
 @given(st.text(max_size=60))
 def test_normalize_folds_width_case_and_katakana(text: str) -> None:
     table = {c: c - 0x60 for c in range(0x30A1, 0x30F7)}
