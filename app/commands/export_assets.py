@@ -76,13 +76,14 @@ def _show_progress(done: int, total: int, message: str) -> None:
 
 
 def cmd_export_assets(data_dir: DataDir, args: argparse.Namespace) -> int:
+    from app.gc_pause import gc_paused
     from app.interchange.asset_export import export_assets
     from app.progress import Progress
 
     progress = Progress(_show_progress) if sys.stderr.isatty() else None
     db = _open(data_dir)
     try:
-        with db.sessions() as session:
+        with gc_paused(), db.sessions() as session:
             result = export_assets(
                 session, args.file, layout=args.layout, encoding=args.encoding, progress=progress
             )

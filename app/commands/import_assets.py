@@ -137,6 +137,13 @@ def _print_preview(table: Any, preview: Any, source: str) -> None:
 
 
 def cmd_import_assets(data_dir: DataDir, args: argparse.Namespace) -> int:
+    from app.gc_pause import gc_paused
+
+    with gc_paused():
+        return _import_assets(data_dir, args)
+
+
+def _import_assets(data_dir: DataDir, args: argparse.Namespace) -> int:
     from app.cli import CommandError
     from app.interchange.table_reader import read_table
     from app.services.asset_import import apply_import, preview_import

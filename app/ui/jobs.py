@@ -11,18 +11,16 @@ parallel. Widgets are only touched in the callbacks, which run on the main threa
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
-import threading
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from app.errors import UserError
+from app.gc_pause import gc_paused
 from app.progress import Cancelled, Progress
 from app.store.errors import classify
 
@@ -34,35 +32,6 @@ class _Signals(QObject):
     error = Signal(object)
     progress = Signal(int, int, str)
     finished = Signal()
-
-
-_gc_lock = threading.Lock()
-_gc_pausers = 0
-_gc_was_enabled = True
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold off Python's cyclic garbage collector while a big job runs.
-
-    A full collection triggered by the many objects an import or export creates
-    runs in the worker thread but holds the GIL for 100 ms or more, which freezes
-    the UI thread. Reference counting still frees almost everything; the collector
-    runs again when the last such job ends. Process-wide, so counted.
-    """
-    global _gc_pausers, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pausers == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pausers += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_was_enabled:
-                gc.enable()
 
 
 class Job(QRunnable):
