@@ -168,6 +168,13 @@ class ImportPreview:
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.ok and r.action == action)
 
+    def tally(self) -> dict[str, int]:
+        """Rows by what would happen: create / update / unchanged, and ``bad`` (one pass)."""
+        out = dict.fromkeys(("create", "update", "unchanged", "bad"), 0)
+        for r in self.rows:
+            out[r.action if not r.problems else "bad"] += 1
+        return out
+
     @property
     def bad_rows(self) -> int:
         return sum(1 for r in self.rows if not r.ok)

@@ -116,3 +116,23 @@ def test_quiet_gc_holds_off_the_collector_only_while_big_jobs_run(qtbot, runner)
     runner.run(lambda progress: gc.isenabled(), on_result=seen.append)
     qtbot.waitUntil(lambda: len(seen) == 3)
     assert seen[2] is True
+
+
+def test_the_ui_thread_gets_the_gil_back_quickly_while_jobs_run(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from app.ui.jobs import JOB_SWITCH_INTERVAL_S
+
+    before = sys.getswitchinterval()
+    assert before > JOB_SWITCH_INTERVAL_S
+    release = threading.Event()
+    seen: list[float] = []
+    for _ in range(2):  # two at once: the first to end must not restore it yet
+        runner.run(lambda progress: (release.wait(5), sys.getswitchinterval())[1],
+                   on_result=seen.append)  # fmt: skip
+    qtbot.waitUntil(lambda: sys.getswitchinterval() == JOB_SWITCH_INTERVAL_S)
+    release.set()
+    qtbot.waitUntil(lambda: len(seen) == 2)
+    assert seen == [JOB_SWITCH_INTERVAL_S] * 2
+    qtbot.waitUntil(lambda: runner.active() == 0)
+    qtbot.waitUntil(lambda: sys.getswitchinterval() == before)

@@ -483,3 +483,14 @@ def test_problems_are_found_in_columns_past_the_value_cache(db) -> None:  # type
     assert pv.count("create") == count - len(bad_dates)
     ok = next(r for r in pv.rows if r.row_number == count)  # past the cache limit
     assert ok.values["ip_address"] == f"10.0.{(count - 2) // 256}.{(count - 2) % 256}"
+
+
+def test_tally_counts_each_row_once(db) -> None:  # type: ignore[no-untyped-def]
+    add_asset(db, asset_tag="A-1", name="同じ")
+    add_asset(db, asset_tag="A-2", name="古い名前")
+    table = csv_table("資産管理番号,名称,IPアドレス\nA-1,同じ,\nA-2,新しい名前,\nA-3,新規,\n"
+                      "A-4,新規,10.0.0.999\n")  # fmt: skip
+    pv = preview(db, table)
+    assert pv.tally() == {"create": 1, "update": 1, "unchanged": 1, "bad": 1}
+    assert [pv.count(a) for a in ("create", "update", "unchanged")] == [1, 1, 1]
+    assert pv.bad_rows == 1

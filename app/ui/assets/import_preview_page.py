@@ -213,22 +213,22 @@ class PreviewPage(QWizardPage):
         self._job = None
         self.preview = preview
         self.progress.setVisible(False)
-        self._writable = preview.count("create") + preview.count("update")
-        self._writable += preview.count("unchanged")
+        tally = preview.tally()
+        self._writable = tally["create"] + tally["update"] + tally["unchanged"]
         self.model.set_preview(preview, only_problems=self.only_problems.isChecked())
-        self.counts.setText(self._summary(preview))
+        self.counts.setText(self._summary(preview, tally))
         if preview.file_problems:
             self.file_problems.setText("\n".join(str(p) for p in preview.file_problems))
-        self.skip_bad.setEnabled(preview.bad_rows > 0 and not preview.file_problems)
+        self.skip_bad.setEnabled(tally["bad"] > 0 and not preview.file_problems)
         self.completeChanged.emit()
         self.previewed.emit(preview)
 
-    def _summary(self, p: ImportPreview) -> str:
+    def _summary(self, p: ImportPreview, tally: dict[str, int]) -> str:
         text = self.tr(
             "新規登録 {0} 件／更新 {1} 件／変更なし {2} 件／問題のある行 {3} 行"
         ).format(
-            f"{p.count('create'):,}", f"{p.count('update'):,}", f"{p.count('unchanged'):,}",
-            f"{p.bad_rows:,}",
+            f"{tally['create']:,}", f"{tally['update']:,}", f"{tally['unchanged']:,}",
+            f"{tally['bad']:,}",
         )  # fmt: skip
         for label, names in (
             (self.tr("新しく登録する部署"), p.new_departments),
@@ -237,7 +237,7 @@ class PreviewPage(QWizardPage):
         ):
             if names:
                 text += f"\n{label}: {'、'.join(names[:20])}" + ("…" if len(names) > 20 else "")
-        if p.bad_rows:
+        if tally["bad"]:
             text += "\n" + self.tr(
                 "問題のある行があるため、このままでは何も取り込みません。"
                 "直して読み込み直すか、問題のある行を飛ばしてください。"
