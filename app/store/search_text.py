@@ -58,7 +58,9 @@ def index_tokens(text: str) -> str:
 
 @functools.lru_cache(maxsize=16_384)
 def _word_tokens(word: str) -> str:
-    return " ".join(_GRAMS.findall(normalize(word)))
+    # ASCII is its own NFKC form and has no katakana: lower() is all normalize() does.
+    folded = word.lower() if word.isascii() else normalize(word)
+    return " ".join(_GRAMS.findall(folded))
 
 
 class EmptyQuery(UserError, ValueError):
