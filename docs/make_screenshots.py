@@ -45,6 +45,23 @@ def settle(ms: int = 300) -> None:
     loop.exec()
 
 
+def _ledger_csv(db) -> str:  # type: ignore[no-untyped-def]
+    """A small Systemwalker-like ledger: new PCs, one known asset, one bad row."""
+    from sqlalchemy import select
+
+    from app.store.models import Asset
+
+    with db.sessions() as session:
+        known = session.scalars(select(Asset.asset_tag).order_by(Asset.id).limit(1)).one()
+    lines = ["資産管理番号,機器名,分類,部門名,設置場所,IPアドレス,リース終了日,リース契約No"]
+    for i in range(1, 9):
+        lines.append(f"2026-{i:04d},事務用PC {i},デスクトップPC,総務課,本庁舎2F,"
+                     f"10.1.0.{i},R13.3.31,L-2026-01")  # fmt: skip
+    lines.append(f"{known},サーバ室 仮想基盤,,情報政策課,サーバ室,10.0.0.10,R10.3.31,")
+    lines.append("2026-0099,事務用PC 99,デスクトップPC,髙田支所,①号館,10.1.0.256,R8.2.30,")
+    return "\r\n".join(lines) + "\r\n"
+
+
 def main() -> int:
     app = QApplication(sys.argv[:1])
     install_fonts(app)
@@ -108,6 +125,15 @@ def main() -> int:
     wizard = AssetImportWizard(ctx, window)
     wizard.resize(1000, 700)
     wizard.show()
+    settle(500)
+    ledger = tmp / "機器台帳.csv"
+    ledger.write_bytes(_ledger_csv(db).encode("cp932"))
+    wizard.file_page.load(str(ledger))
+    wait_for(wizard.file_page.loaded)
+    wizard.next()
+    wait_for(wizard.mapping_page.profiles_loaded)
+    wizard.next()
+    wait_for(wizard.preview_page.previewed)
     settle(500)
     wizard.grab().save(str(OUT / "import.png"))
     wizard.close()
