@@ -71,7 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", parents=[common], help="バックアップから復元する")
     restore.add_argument("file", type=Path)
 
-    sub.add_parser("check", parents=[common], help="データベースの整合性を検査する")
+    check = sub.add_parser("check", parents=[common], help="データベースの整合性を検査する")
+    check.add_argument(
+        "--reindex",
+        action="store_true",
+        help="検索索引を作り直してから検査する（検索索引の問題が報告されたとき）",
+    )
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub, common)
     return parser
@@ -255,14 +260,36 @@ def cmd_check(data_dir: DataDir, args: argparse.Namespace) -> int:
 
     if not data_dir.db_path.exists():
         raise CommandError(f"データベースがありません: {data_dir.db_path}")
+    if args.reindex:
+        _reindex(data_dir)
     report = check_database(data_dir.db_path)
     for line in report.lines:
         print(line)
     if not report.ok:
-        raise CommandError(
-            "問題が見つかりました（上記を参照）。バックアップからの復元を検討してください。"
+        hint = (
+            "検索索引は hitori check --reindex で作り直せます（記録そのものは無事です）。"
+            if report.index_only and not args.reindex
+            else "バックアップからの復元を検討してください。"
         )
+        raise CommandError(f"問題が見つかりました（上記を参照）。{hint}")
     return 0
+
+
+def _reindex(data_dir: DataDir) -> None:
+    from app.store import search_index
+
+    def show(done: int, total: int, message: str) -> None:
+        print(f"\r{message} {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
+
+    db = _open(data_dir)
+    try:
+        with db.sessions.begin() as session:
+            count = search_index.recreate(session, progress=show if sys.stderr.isatty() else None)
+    finally:
+        db.dispose()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"検索索引を作り直しました（{count:,} 件）")
 
 
 COMMANDS: dict[str, Callable[[DataDir, argparse.Namespace], int]] = {

@@ -30,6 +30,11 @@ from app.store.models import Base, Searchable, SearchDoc
 from app.store.search_text import EmptyQuery, index_tokens, match_expression, runs
 
 FTS_TABLE = "search_fts"
+# As created by the first migration (db/versions/0001); ``recreate`` builds it anew.
+FTS_DDL = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
+    "title, body, tokenize='unicode61 remove_diacritics 0', prefix='1')"
+)
 # Title hits weigh more than body hits in the bm25 ranking.
 TITLE_WEIGHT = 8.0
 BODY_WEIGHT = 1.0
@@ -70,6 +75,7 @@ __all__ = [
     "kind_range",
     "rank_key",
     "rebuild",
+    "recreate",
     "search",
 ]
 
@@ -220,6 +226,16 @@ def rebuild(
                 progress(done, grand_total, "検索索引を作成中")
     conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
     return done
+
+
+def recreate(session: Session, *, progress: Callable[[int, int, str], None] | None = None) -> int:
+    """Drop the full-text table, create it again and index every record (``hitori check
+    --reindex``): mends an index whose own pages are damaged, which ``rebuild`` cannot
+    empty. Returns the number indexed."""
+    conn = session.connection()
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+    conn.exec_driver_sql(FTS_DDL)
+    return rebuild(session, progress=progress)
 
 
 # One kind, newest first.

@@ -172,6 +172,37 @@ def test_check_reports_ok(tmp_path: Path) -> None:
     assert any("integrity_check" in line for line in lines)
 
 
+def test_a_damaged_search_index_is_found_and_rebuilt(tmp_path: Path) -> None:
+    data_dir = make_db(tmp_path / "d", *(f"IDX-{i:03d}" for i in range(300)))
+    with sqlite3.connect(data_dir.db_path) as conn:  # lose some of the index's pages
+        conn.execute("DELETE FROM search_fts_data WHERE id > 10 AND id % 2 = 0")
+    broken = hitori("check", data_dir=data_dir.root)
+    assert_no_traceback(broken)
+    assert broken.returncode == 1
+    assert "NG  検索索引が壊れています" in broken.stdout
+    assert "hitori check --reindex で作り直せます" in broken.stderr
+    fixed = hitori("check", "--reindex", data_dir=data_dir.root)
+    assert_ok(fixed)
+    assert "検索索引を作り直しました（300 件）" in fixed.stdout
+    assert "OK  検索索引（300 件）" in fixed.stdout
+    found = hitori("search", "IDX-123", "--json", data_dir=data_dir.root)
+    assert_ok(found)
+    assert "IDX-123" in found.stdout
+    assert asset_tags(data_dir) == {f"IDX-{i:03d}" for i in range(300)}
+
+
+def test_damage_beyond_the_index_points_to_a_backup(tmp_path: Path) -> None:
+    data_dir = make_db(tmp_path / "d", "FK-1")
+    with sqlite3.connect(data_dir.db_path) as conn:
+        conn.execute("PRAGMA foreign_keys=OFF")
+        conn.execute("UPDATE assets SET department_id = 999")
+    proc = hitori("check", data_dir=data_dir.root)
+    assert proc.returncode == 1
+    assert "外部キー" in proc.stdout
+    assert "バックアップからの復元を検討してください" in proc.stderr
+    assert "--reindex" not in proc.stderr
+
+
 def test_unknown_subcommand_is_a_usage_error(tmp_path: Path) -> None:
     proc = hitori("frobnicate", data_dir=tmp_path / "d")
     assert_no_traceback(proc)

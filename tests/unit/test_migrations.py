@@ -256,3 +256,12 @@ def test_upgrade_from_an_older_revision_copies_the_file_aside(tmp_path) -> None:
         assert conn.execute("SELECT name FROM departments").fetchall() == [("総務課",)]
     finally:
         conn.close()
+
+
+def test_the_search_table_recreated_by_reindex_is_the_migrated_one(engine) -> None:  # type: ignore[no-untyped-def]
+    from app.store.search_index import FTS_DDL
+
+    migrations.upgrade(engine)
+    with engine.connect() as conn:
+        sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'search_fts'")
+        assert sql.scalar_one() == FTS_DDL
