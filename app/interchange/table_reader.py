@@ -185,9 +185,13 @@ def read_table_bytes(
 
 def detect_delimiter(text: str) -> str:
     """TAB when the first non-empty line has more tabs than commas, else comma."""
-    for line in text.splitlines():
+    start = 0
+    while start < len(text):  # line by line: no list of every line of a big file
+        end = text.find("\n", start)
+        line = text[start : len(text) if end < 0 else end]
         if line.strip():
             return "\t" if line.count("\t") > line.count(",") else ","
+        start = len(text) if end < 0 else end + 1
     return ","
 
 

@@ -206,3 +206,18 @@ def test_cancelling_the_import_writes_nothing(qtbot, wizard, ctx, tmp_path) -> N
     assert type(blocker.args[0]).__name__ == "Cancelled"
     assert "中止しました。何も書き込んでいません。" in wizard.run_page.message.text()
     assert asset_count(ctx) == 0
+
+
+def test_collector_waits_while_open_and_closing_frees_the_wizard(qtbot, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    import shiboken6
+
+    assert gc.isenabled()
+    w = AssetImportWizard(ctx)
+    w.show()
+    load(qtbot, w, write(tmp_path, "a.csv", SYSTEMWALKER.encode("cp932")))
+    assert not gc.isenabled()  # the file's rows are not walked by a full collection
+    w.close()
+    assert gc.isenabled()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(w))  # deleted on close, rows and all

@@ -19,6 +19,7 @@ from app.interchange.table_reader import (
     PASSWORD_MESSAGE,
     ReadLimits,
     TableReadError,
+    detect_delimiter,
     read_table,
     read_table_bytes,
 )
@@ -350,3 +351,18 @@ def test_file_size_is_checked_before_reading(tmp_path: Path) -> None:
         read_table(path, limits=ReadLimits(max_bytes=100))
     with pytest.raises(TableReadError, match="ファイルを開けません"):
         read_table(tmp_path / "missing.csv")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a,b,c\n1,2,3\n", ","),
+        ("a\tb\tc\r\n1\t2\t3\r\n", "\t"),
+        ("\r\n  \n\t\na\tb,c\td\n", "\t"),  # blank lines first; more tabs than commas
+        ("a,b\tc", ","),  # no newline at all
+        ("\n\n", ","),
+        ("", ","),
+    ],
+)
+def test_delimiter_from_the_first_non_blank_line(text: str, expected: str) -> None:
+    assert detect_delimiter(text) == expected
