@@ -89,7 +89,23 @@ def _run_locked(app, data_dir: DataDir, recent, process_start: float, self_test:
         if message:
             window.statusBar().showMessage(message, 20_000)
 
-    jobs.run(keyring_state, on_result=show_keyring_state)
+    def background_start() -> None:
+        """Work that can wait until the first view is up (it would compete with it)."""
+        window.view_ready.disconnect(background_start)
+        jobs.run(keyring_state, on_result=show_keyring_state)
+        if not self_test:
+            jobs.run(daily_backup, on_error=lambda e: log.warning("automatic backup failed: %s", e))
+
+    stored = settings.value("backup/generations", DEFAULT_GENERATIONS)
+    generations = int(cast("int | str", stored))  # an int, or its text from an INI file
+
+    def daily_backup(progress: Progress):  # type: ignore[no-untyped-def]
+        return auto_backup(
+            data_dir.db_path, data_dir.backups, generations=generations,
+            interval=timedelta(days=1),
+        )  # fmt: skip
+
+    window.view_ready.connect(background_start)
 
     def excepthook(exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
         log.error("uncaught exception", exc_info=(exc_type, exc, tb))
@@ -110,17 +126,6 @@ def _run_locked(app, data_dir: DataDir, recent, process_start: float, self_test:
     # exports) stay short and do not stall the UI thread through the GIL.
     gc.collect()
     gc.freeze()
-    if not self_test:
-        stored = settings.value("backup/generations", DEFAULT_GENERATIONS)
-        generations = int(cast("int | str", stored))  # an int, or its text from an INI file
-
-        def daily_backup(progress: Progress):  # type: ignore[no-untyped-def]
-            return auto_backup(
-                data_dir.db_path, data_dir.backups, generations=generations,
-                interval=timedelta(days=1),
-            )  # fmt: skip
-
-        jobs.run(daily_backup, on_error=lambda exc: log.warning("automatic backup failed: %s", exc))
     try:
         code = app.exec()
     finally:

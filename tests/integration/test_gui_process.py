@@ -81,3 +81,25 @@ def test_corrupt_database_is_reported(tmp_path: Path) -> None:
     assert "壊れています" in result.stderr or "読めません" in result.stderr
     assert "Traceback" not in result.stderr
     assert db.read_bytes() == before
+
+
+def test_the_daily_backup_is_made_once_the_window_is_up(tmp_path: Path) -> None:
+    import time
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "--data-dir", str(tmp_path)],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        made: list[Path] = []
+        while not made and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+            made = list((tmp_path / "backups").glob("*.sqlite3"))
+        assert made, "no automatic backup was made"
+        with sqlite3.connect(f"file:{made[0]}?mode=ro", uri=True) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        proc.terminate()
+        proc.wait(10)
