@@ -6,20 +6,17 @@ form stored in a scan; anything that cannot be a tag is refused with a Japanese
 message and nothing is written. A tag scanned twice in one session is ignored.
 
 Reports are plain SQL over the whole scope (50,000 assets in well under a second),
-never one query per asset.
+never one query per asset (:mod:`app.services.stocktake_report`).
 """
 
 from __future__ import annotations
 
-import csv
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import UserError
@@ -68,30 +65,6 @@ class SessionInfo:
     location_name: str
     include_disposed: bool
     scan_count: int
-
-
-@dataclass(frozen=True, slots=True)
-class ReportRow:
-    """An asset in a report: missing, seen in the wrong place, or outside the scope."""
-
-    asset_id: int
-    asset_tag: str
-    name: str
-    location_name: str
-    user_name: str
-    last_audited_on: date | None
-    seen_location_name: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class StocktakeReport:
-    session: SessionInfo
-    expected: int
-    seen: int
-    missing: list[ReportRow]
-    unknown: list[str]
-    wrong_location: list[ReportRow]
-    out_of_scope: list[ReportRow]
 
 
 # --- input -----------------------------------------------------------------------------
@@ -225,7 +198,7 @@ def session_info(session: Session, session_id: int) -> SessionInfo:
 # --- scanning --------------------------------------------------------------------------
 
 
-def _scope(stocktake: StocktakeSession | SessionInfo) -> list[ColumnElement[bool]]:
+def in_scope_conditions(stocktake: StocktakeSession | SessionInfo) -> list[ColumnElement[bool]]:
     """Conditions on Asset for the assets this stock-take expects to find."""
     conditions: list[ColumnElement[bool]] = []
     if stocktake.location_id is not None:
@@ -235,8 +208,8 @@ def _scope(stocktake: StocktakeSession | SessionInfo) -> list[ColumnElement[bool
     return conditions
 
 
-def _out_of_scope(stocktake: SessionInfo) -> ColumnElement[bool] | None:
-    """The negation of _scope, NULL-safe (an asset without a location is outside)."""
+def out_of_scope_condition(stocktake: SessionInfo) -> ColumnElement[bool] | None:
+    """The negation of in_scope_conditions, NULL-safe (an asset without a location is outside)."""
     conditions: list[ColumnElement[bool]] = []
     if stocktake.location_id is not None:
         conditions.append(Asset.location_id.is_distinct_from(stocktake.location_id))
@@ -246,7 +219,7 @@ def _out_of_scope(stocktake: SessionInfo) -> ColumnElement[bool] | None:
 
 
 def _in_scope(stocktake: StocktakeSession, location_id: int | None, status: str) -> bool:
-    """Whether an asset with this location and status is expected (as _scope in SQL)."""
+    """Whether an asset with this location and status is expected (in_scope_conditions)."""
     if stocktake.location_id is not None and location_id != stocktake.location_id:
         return False
     return stocktake.include_disposed or status != "disposed"
@@ -352,116 +325,3 @@ def list_scans(session: Session, session_id: int, *, limit: int = 500) -> list[S
         out.append(ScanOutcome("matched", asset_id, tag, message, name, wrong, in_scope))
     out.reverse()
     return out
-
-
-# --- reports ---------------------------------------------------------------------------
-
-
-def _scanned_ids(session_id: int) -> Any:
-    return select(StocktakeScan.asset_id).where(
-        StocktakeScan.session_id == session_id, StocktakeScan.asset_id.is_not(None)
-    )
-
-
-def _counts(session: Session, info: SessionInfo) -> tuple[int, int, int]:
-    scope = _scope(info)
-    scanned = Asset.id.in_(_scanned_ids(info.id))
-    unknown = (StocktakeScan.session_id == info.id) & StocktakeScan.asset_id.is_(None)
-    return (
-        session.scalar(select(func.count(Asset.id)).where(*scope)) or 0,
-        session.scalar(select(func.count(Asset.id)).where(*scope, scanned)) or 0,
-        session.scalar(select(func.count(StocktakeScan.id)).where(unknown)) or 0,
-    )
-
-
-def session_counts(session: Session, session_id: int) -> tuple[int, int, int]:
-    """(expected, seen, unknown) for the counters, without listing rows."""
-    return _counts(session, session_info(session, session_id))
-
-
-def session_report(session: Session, session_id: int) -> StocktakeReport:
-    """Expected, seen, missing, unknown, wrong-location and out-of-scope, by SQL."""
-    info = session_info(session, session_id)
-    scope = _scope(info)
-    expected, seen, _unknown = _counts(session, info)
-    ledger = aliased(Location)
-    columns = (Asset.id, Asset.asset_tag, Asset.name, ledger.name, Asset.user_name,
-               Asset.last_audited_on)  # fmt: skip
-    missing_stmt = (
-        select(*columns)
-        .outerjoin(ledger, ledger.id == Asset.location_id)
-        .where(*scope, Asset.id.not_in(_scanned_ids(session_id)))
-        .order_by(ledger.name, Asset.asset_tag)
-    )
-    missing = [
-        ReportRow(r[0], r[1], r[2], r[3] or "", r[4], r[5]) for r in session.execute(missing_stmt)
-    ]
-    unknown = list(
-        session.scalars(
-            select(StocktakeScan.scanned_tag)
-            .where(StocktakeScan.session_id == session_id, StocktakeScan.asset_id.is_(None))
-            .order_by(StocktakeScan.id)
-        )
-    )
-    seen_at = aliased(Location)
-    scanned = (
-        select(*columns, seen_at.name, Asset.location_id, StocktakeScan.seen_location_id)
-        .join(Asset, Asset.id == StocktakeScan.asset_id)
-        .outerjoin(ledger, ledger.id == Asset.location_id)
-        .outerjoin(seen_at, seen_at.id == StocktakeScan.seen_location_id)
-        .where(StocktakeScan.session_id == session_id)
-    )
-    is_wrong = and_(
-        StocktakeScan.seen_location_id.is_not(None),
-        Asset.location_id.is_distinct_from(StocktakeScan.seen_location_id),
-    )
-    wrong_stmt = scanned.where(is_wrong).order_by(StocktakeScan.id)
-    wrong = [_report_row(r) for r in session.execute(wrong_stmt)]
-    out_of_scope: list[ReportRow] = []
-    outside = _out_of_scope(info)
-    if outside is not None:
-        outside_stmt = scanned.where(outside, ~is_wrong).order_by(StocktakeScan.id)
-        out_of_scope = [_report_row(r) for r in session.execute(outside_stmt)]
-    return StocktakeReport(info, expected, seen, missing, unknown, wrong, out_of_scope)
-
-
-def _report_row(r: Any) -> ReportRow:
-    return ReportRow(r[0], r[1], r[2], r[3] or "", r[4], r[5], r[6] or "")
-
-
-# --- CSV -------------------------------------------------------------------------------
-
-CSV_HEADER = ("区分", "資産管理番号", "名称", "台帳の設置場所", "読取場所", "利用者", "最終棚卸日")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    """A CSV cell that Excel shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def report_csv_rows(report: StocktakeReport) -> list[list[str]]:
-    rows: list[list[str]] = [list(CSV_HEADER)]
-
-    def add(kind: str, items: Iterable[ReportRow]) -> None:
-        for r in items:
-            audited = r.last_audited_on.isoformat() if r.last_audited_on else ""
-            rows.append(
-                [_cell(v) for v in (kind, r.asset_tag, r.name, r.location_name,
-                                    r.seen_location_name, r.user_name, audited)]
-            )  # fmt: skip
-
-    add("未確認", report.missing)
-    rows.extend([_cell(v) for v in ("不明", tag, "", "", "", "", "")] for tag in report.unknown)
-    add("場所が違う", report.wrong_location)
-    add("対象外", report.out_of_scope)
-    return rows
-
-
-def write_report_csv(report: StocktakeReport, path: Path) -> int:
-    """Write the report as CSV (UTF-8 with BOM, for Excel). Returns the data row count."""
-    rows = report_csv_rows(report)
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh, lineterminator="\r\n").writerows(rows)
-    return len(rows) - 1

@@ -19,11 +19,9 @@ from app.services.stocktake import (
     list_sessions,
     normalize_tag,
     record_scan,
-    session_counts,
-    session_report,
     start_session,
-    write_report_csv,
 )
+from app.services.stocktake_report import session_counts, session_report, write_report_csv
 from app.store.models import Asset, ChangeLogEntry, Location, StocktakeScan
 
 TODAY = date(2026, 11, 1)

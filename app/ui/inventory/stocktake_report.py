@@ -37,7 +37,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import jdate
 from app.progress import Progress
-from app.services.stocktake import ReportRow, StocktakeReport, session_report, write_report_csv
+from app.services.stocktake_report import (
+    ReportRow,
+    StocktakeReport,
+    session_report,
+    write_report_csv,
+)
 from app.ui.context import AppContext
 from app.ui.widgets.styles import ERROR_STYLE, OK_STYLE
 

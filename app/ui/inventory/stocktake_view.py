@@ -34,14 +34,13 @@ from app.services.assets import Choice, load_lookups
 from app.services.stocktake import (
     ScanOutcome,
     SessionInfo,
-    StocktakeReport,
     finish_session,
     list_scans,
     list_sessions,
-    session_counts,
     session_info,
     start_session,
 )
+from app.services.stocktake_report import StocktakeReport, session_counts
 from app.ui.context import AppContext
 from app.ui.inventory.stocktake_report import StocktakeReportPanel
 from app.ui.inventory.stocktake_scan import ScanPanel
