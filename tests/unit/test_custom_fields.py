@@ -9,18 +9,16 @@ from sqlalchemy import select
 
 from app.services.assets import create_asset, load_lookups
 from app.services.custom_fields import (
-    clean_custom_values,
     define_field,
     delete_field,
     fields_for_type,
     load_field_specs,
     move_field,
     rename_field,
-    save_asset,
-    set_custom_values,
     specs_for_type,
     update_field,
 )
+from app.services.custom_values import clean_custom_values, save_asset, set_custom_values
 from app.services.errors import ValidationError
 from app.services.search import global_search
 from app.store.models import Asset, ChangeLogEntry, CustomFieldDef

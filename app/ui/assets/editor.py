@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.progress import Progress
 from app.services.assets import Lookups, asset_values, delete_asset, get_asset, load_lookups
-from app.services.custom_fields import CustomFieldSpec, load_field_specs, save_asset
+from app.services.custom_fields import CustomFieldSpec, load_field_specs
+from app.services.custom_values import save_asset
 from app.services.errors import NotFoundError, ValidationError
 from app.ui.assets.asset_form import AssetForm
 from app.ui.assets.custom_fields_dialog import CustomFieldsDialog
