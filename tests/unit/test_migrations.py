@@ -265,3 +265,52 @@ def test_the_search_table_recreated_by_reindex_is_the_migrated_one(engine) -> No
     with engine.connect() as conn:
         sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'search_fts'")
         assert sql.scalar_one() == FTS_DDL
+
+
+def test_0003_keeps_one_seat_per_licence_and_asset_or_user(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from alembic import command
+    from sqlalchemy.exc import IntegrityError
+
+    from app.paths import DataDir
+    from app.store.database import open_database
+    from app.store.engine import make_engine
+    from app.store.migrations import alembic_config
+
+    data_dir = DataDir(tmp_path / "old")
+    data_dir.root.mkdir()
+    engine = make_engine(data_dir.db_url)
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+    stamp = "'2026-01-01', '2026-01-01'"
+    with engine.begin() as conn:
+        run = conn.exec_driver_sql
+        run(f"INSERT INTO licenses (id, product, seats, notes, created_at, updated_at)"
+            f" VALUES (1, 'Office', 10, '', {stamp})")  # fmt: skip
+        for i in (1, 2):
+            run(f"INSERT INTO assets (id, asset_tag, name, status, user_name, hostname, ip_address,"
+                f" mac_address, serial_number, manufacturer, model, os_name, notes, custom_fields,"
+                f" created_at, updated_at) VALUES ({i}, 'A-{i}', 'PC', 'in_use', '', '', '', '',"
+                f" '', '', '', '', '', '{{}}', {stamp})")  # fmt: skip
+        rows = [(10, 1, "''"), (11, 1, "''"), (12, 2, "'髙橋'"), (13, "NULL", "'髙橋'"),
+                (14, "NULL", "'髙橋'"), (15, "NULL", "'佐藤'")]  # fmt: skip
+        for rid, asset, user in rows:
+            run(f"INSERT INTO license_assignments (id, license_id, asset_id, user_name, created_at,"
+                f" updated_at) VALUES ({rid}, 1, {asset}, {user}, {stamp})")  # fmt: skip
+    engine.dispose()
+    db = open_database(data_dir)  # upgrades to the head
+    try:
+        with db.engine.begin() as conn:
+            ids = conn.exec_driver_sql("SELECT id FROM license_assignments ORDER BY id")
+            # The earliest of each repeat; 12 (asset 2, used by 髙橋) and 13 (髙橋 without an
+            # asset) are different seats.
+            assert [r[0] for r in ids] == [10, 12, 13, 15]
+        for asset, user in (("1", "''"), ("NULL", "'佐藤'")):
+            with pytest.raises(IntegrityError), db.engine.begin() as conn:
+                conn.exec_driver_sql(
+                    f"INSERT INTO license_assignments (license_id, asset_id, user_name,"
+                    f" created_at, updated_at) VALUES (1, {asset}, {user}, {stamp})"
+                )
+    finally:
+        db.dispose()

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -243,7 +244,15 @@ class License(Searchable, Record):
 class LicenseAssignment(Record):
     __tablename__ = "license_assignments"
     __label__ = "ライセンス割当"
-    __table_args__ = (CheckConstraint("asset_id IS NOT NULL OR user_name <> ''", "target"),)
+    __table_args__ = (
+        CheckConstraint("asset_id IS NOT NULL OR user_name <> ''", "target"),
+        # One seat per licence and asset, or per licence and user without an asset.
+        Index("uq_license_assignments_asset", "license_id", "asset_id", unique=True,
+              sqlite_where=text("asset_id IS NOT NULL"),
+              postgresql_where=text("asset_id IS NOT NULL")),
+        Index("uq_license_assignments_user", "license_id", "user_name", unique=True,
+              sqlite_where=text("asset_id IS NULL"), postgresql_where=text("asset_id IS NULL")),
+    )  # fmt: skip
 
     license_id: Mapped[int] = mapped_column(ForeignKey("licenses.id", ondelete="CASCADE"))
     asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -77,7 +78,10 @@ class StocktakeScan(Record):
     __tablename__ = "stocktake_scans"
     __label__ = "棚卸の読取"
     __audited__ = False
-    __table_args__ = (UniqueConstraint("session_id", "scanned_tag", name="tag"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "scanned_tag", name="tag"),
+        Index("ix_stocktake_scans_session_asset", "session_id", "asset_id"),  # reports
+    )
 
     session_id: Mapped[int] = mapped_column(ForeignKey("stocktake_sessions.id", ondelete="CASCADE"))
     scanned_tag: Mapped[str] = mapped_column(String(60))
