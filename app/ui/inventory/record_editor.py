@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -34,7 +34,9 @@ class RecordAccess:
     def fetch(self, session: Session, record_id: int) -> dict[str, Any]:
         raise NotImplementedError
 
-    def fetch_choices(self, session: Session) -> dict[str, list[tuple[Any, str]]]:
+    def fetch_choices(self, session: Session) -> Any:
+        """What the form needs besides the record (by default: choices by field name,
+        handed to ``RecordEditor.apply_choices``)."""
         return {}
 
     def create(self, session: Session, data: dict[str, Any]) -> int:
@@ -50,7 +52,7 @@ class RecordAccess:
 @dataclass(frozen=True)
 class _Loaded:
     values: dict[str, Any] | None
-    choices: dict[str, list[tuple[Any, str]]]
+    choices: Any
     missing: bool = False
 
 
@@ -108,13 +110,15 @@ class RecordEditor(EditorResults, QWidget):
     def __init__(
         self,
         ctx: AppContext,
-        form: RecordForm,
+        form: RecordForm | QWidget,
         access: RecordAccess,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self.form = form
+        # A RecordForm, or a form with the same members (edited, set_values, values,
+        # show_errors); subclasses say which in ``fill_form``/``form_data``.
+        self.form: Any = cast(Any, form)
         self.access = access
         self._record_id: int | None = None
         self._mode = "empty"  # empty / loading / new / edit / missing
@@ -125,6 +129,8 @@ class RecordEditor(EditorResults, QWidget):
         self.heading = QLabel(self)
         font = self.heading.font()
         font.setBold(True)
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * 1.15)
         self.heading.setFont(font)
         self.heading.setWordWrap(True)
         self.message = QLabel(self)
@@ -132,7 +138,9 @@ class RecordEditor(EditorResults, QWidget):
         self.message.setVisible(False)
         self.save_button = QPushButton(self.tr("保存"), self)
         self.save_button.setToolTip(self.tr("保存 (Ctrl+S)"))
+        self.save_button.setDefault(True)
         self.revert_button = QPushButton(self.tr("元に戻す"), self)
+        self.revert_button.setToolTip(self.tr("保存していない変更を取り消します"))
         self.delete_button = QPushButton(self.tr("削除"), self)
         self.buttons = QHBoxLayout()
         self.buttons.addWidget(self.save_button)
@@ -166,6 +174,18 @@ class RecordEditor(EditorResults, QWidget):
     def record_changed(self, record_id: int | None) -> None:
         """Called when another record (or none) is shown: refresh linked lists."""
 
+    def apply_choices(self, choices: Any) -> None:
+        """Hand the form what ``RecordAccess.fetch_choices`` read."""
+        for name, items in choices.items():
+            self.form.set_choices(name, items)
+
+    def fill_form(self, values: dict[str, Any] | None) -> None:
+        self.form.set_values(values)
+
+    def form_data(self) -> dict[str, Any]:
+        """The input as saved (and compared for unsaved changes)."""
+        return dict(self.form.values())
+
     # --- public ------------------------------------------------------------------------
 
     @property
@@ -176,13 +196,13 @@ class RecordEditor(EditorResults, QWidget):
         return self._mode
 
     def is_dirty(self) -> bool:
-        return self._mode in ("new", "edit") and self.form.values() != self._baseline
+        return self._mode in ("new", "edit") and self.form_data() != self._baseline
 
     def clear(self) -> None:
         self._generation += 1
         self._record_id, self._values, self._mode = None, None, "empty"
-        self.form.set_values(None)
-        self._baseline = self.form.values()
+        self.fill_form(None)
+        self._baseline = self.form_data()
         self.heading.setText(
             self.tr("{0}を選択するか、「{1}」を押してください。").format(
                 self.noun, self.tr(self.new_button_text)
@@ -212,7 +232,7 @@ class RecordEditor(EditorResults, QWidget):
 
     def revert(self) -> None:
         if self._mode in ("new", "edit"):
-            self.form.set_values(self._values)
+            self.fill_form(self._values)
             self.say("")
             self._update_buttons()
 
@@ -226,7 +246,7 @@ class RecordEditor(EditorResults, QWidget):
             self._ctx.db.sessions,
             self.access,
             self._record_id,
-            self.form.values(),
+            self.form_data(),
             writer=True,
             on_result=lambda outcome: self._saved(generation, outcome),
             on_error=lambda exc: self._failed(generation, self.tr("保存できませんでした"), exc),
@@ -265,11 +285,10 @@ class RecordEditor(EditorResults, QWidget):
     def _filled(self, generation: int, record_id: int | None, loaded: _Loaded) -> None:
         if not shiboken6.isValid(self) or generation != self._generation:
             return
-        for name, choices in loaded.choices.items():
-            self.form.set_choices(name, choices)
+        self.apply_choices(loaded.choices)
         self._values = loaded.values
-        self.form.set_values(loaded.values)
-        self._baseline = self.form.values()
+        self.fill_form(loaded.values)
+        self._baseline = self.form_data()
         if loaded.missing:
             self._mode = "missing"
             self.heading.setText(self.tr("{0}（ID {1}）は見つかりません。").format(
