@@ -30,6 +30,7 @@ from app.services.errors import FieldError
 from app.store.vocab import ASSET_STATUSES, CIA_FIELDS, CIA_LEVELS, DATE_FIELDS, SEGMENTS
 from app.ui.assets.custom_section import CustomFieldsSection
 from app.ui.widgets.date_edit import JDateEdit
+from app.ui.widgets.field_errors import FieldErrors
 from app.ui.widgets.input_value import input_value
 from app.ui.widgets.styles import ERROR_STYLE
 
@@ -53,7 +54,7 @@ class AssetForm(QScrollArea):
         self.setWidgetResizable(True)
         self.inputs: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
-        self._messages: dict[str, str] = {}
+        self.errors = FieldErrors(self.inputs, self.error_labels)
         self._lookups: Lookups | None = None
         self._custom_specs: list[CustomFieldSpec] = []
         body = QWidget(self)
@@ -142,18 +143,9 @@ class AssetForm(QScrollArea):
         """Show each message under its field; focus the first; return its field name
         ("custom:<key>" for a custom field)."""
         errors = list(errors)
-        self.clear_errors()
         first_custom = self.custom.show_errors(errors)
-        for error in errors:
-            if error.field in self.inputs:
-                old = self._messages.get(error.field)
-                self._messages[error.field] = f"{old}\n{error.message}" if old else error.message
-        for name, message in self._messages.items():
-            widget = self.inputs[name]
-            duplicate = isinstance(widget, JDateEdit) and widget.error_text() == message
-            self.error_labels[name].setText(message)
-            self.error_labels[name].setVisible(not duplicate)
-        first = next((n for n in FIELD_LABELS if n in self._messages), None)
+        self.errors.show((e.field, e.message) for e in errors)
+        first = self.errors.first(FIELD_LABELS)
         if first is not None:
             self.inputs[first].setFocus()
             self.ensureWidgetVisible(self.inputs[first])
@@ -169,14 +161,11 @@ class AssetForm(QScrollArea):
         failed save, else ''."""
         if name.startswith("custom:"):
             return self.custom.field_error(name.removeprefix("custom:"))
-        return self._messages.get(name, "")
+        return self.errors.message(name)
 
     def clear_errors(self) -> None:
-        self._messages.clear()
+        self.errors.clear()
         self.custom.clear_errors()
-        for label in self.error_labels.values():
-            label.clear()
-            label.setVisible(False)
 
     # --- internals ---------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from app.services.custom_fields import KINDS, CustomFieldSpec
 from app.services.custom_values import display_value
 from app.services.errors import FieldError
 from app.ui.widgets.date_edit import JDateEdit
+from app.ui.widgets.field_errors import FieldErrors
 from app.ui.widgets.styles import ERROR_STYLE
 
 
@@ -47,7 +48,7 @@ class CustomFieldsSection(QWidget):
         self.specs: list[CustomFieldSpec] = []
         self.inputs: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
-        self._messages: dict[str, str] = {}
+        self.errors = FieldErrors(self.inputs, self.error_labels)
         self._carry: dict[str, str] = {}  # typed text per key, kept across rebuilds
         heading = QLabel(self.tr("独自項目"), self)
         font = heading.font()
@@ -83,11 +84,11 @@ class CustomFieldsSection(QWidget):
         # (row, role); PySide6's stub declares the tuple as "object".
         position = cast("tuple[int, QFormLayout.ItemRole]", self.form.getWidgetPosition(self))
         heading_row = position[0]
+        self.errors.clear()  # while its labels still exist
         for _spec in self.specs:  # the field rows right below the heading
             self.form.removeRow(heading_row + 1)
         self.inputs.clear()
         self.error_labels.clear()
-        self._messages.clear()
         self.specs = specs
         for spec in specs:
             self._add_row(spec)
@@ -109,27 +110,18 @@ class CustomFieldsSection(QWidget):
 
     def show_errors(self, errors: Iterable[FieldError]) -> str | None:
         """Show "custom:<key>" errors under their fields; return the first key shown."""
-        self.clear_errors()
-        for error in errors:
-            key = error.field.removeprefix("custom:")
-            if error.field.startswith("custom:") and key in self.inputs:
-                old = self._messages.get(key)
-                self._messages[key] = f"{old}\n{error.message}" if old else error.message
-        for key, message in self._messages.items():
-            widget = self.inputs[key]
-            duplicate = isinstance(widget, JDateEdit) and widget.error_text() == message
-            self.error_labels[key].setText(message)
-            self.error_labels[key].setVisible(not duplicate)
-        return next((s.key for s in self.specs if s.key in self._messages), None)
+        self.errors.show(
+            (e.field.removeprefix("custom:"), e.message)
+            for e in errors
+            if e.field.startswith("custom:")
+        )
+        return self.errors.first(s.key for s in self.specs)
 
     def field_error(self, key: str) -> str:
-        return self._messages.get(key, "")
+        return self.errors.message(key)
 
     def clear_errors(self) -> None:
-        self._messages.clear()
-        for label in self.error_labels.values():
-            label.clear()
-            label.setVisible(False)
+        self.errors.clear()
 
     # --- internals ---------------------------------------------------------------------
 

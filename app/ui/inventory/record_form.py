@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.services.errors import FieldError
 from app.ui.widgets.date_edit import JDateEdit
+from app.ui.widgets.field_errors import FieldErrors
 from app.ui.widgets.input_value import input_value
 from app.ui.widgets.styles import ERROR_STYLE
 
@@ -58,7 +59,7 @@ class RecordForm(QScrollArea):
         self._context = context or "RecordForm"
         self.inputs: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
-        self._messages: dict[str, str] = {}
+        self.errors = FieldErrors(self.inputs, self.error_labels)
         body = QWidget(self)
         outer = QVBoxLayout(body)
         self.form = QFormLayout()
@@ -127,17 +128,8 @@ class RecordForm(QScrollArea):
 
     def show_errors(self, errors: Iterable[FieldError]) -> str | None:
         """Show each message under its field; focus the first; return its field name."""
-        self.clear_errors()
-        for error in errors:
-            if error.field in self.inputs:
-                old = self._messages.get(error.field)
-                self._messages[error.field] = f"{old}\n{error.message}" if old else error.message
-        for name, message in self._messages.items():
-            widget = self.inputs[name]
-            duplicate = isinstance(widget, JDateEdit) and widget.error_text() == message
-            self.error_labels[name].setText(message)
-            self.error_labels[name].setVisible(not duplicate)
-        first = next((n for n in self.specs if n in self._messages), None)
+        self.errors.show((e.field, e.message) for e in errors)
+        first = self.errors.first(self.specs)
         if first is not None:
             self.inputs[first].setFocus()
             self.ensureWidgetVisible(self.inputs[first])
@@ -145,13 +137,10 @@ class RecordForm(QScrollArea):
 
     def field_error(self, name: str) -> str:
         """The message shown for ``name`` after a failed save, else ''."""
-        return self._messages.get(name, "")
+        return self.errors.message(name)
 
     def clear_errors(self) -> None:
-        self._messages.clear()
-        for label in self.error_labels.values():
-            label.clear()
-            label.setVisible(False)
+        self.errors.clear()
 
     # --- internals ---------------------------------------------------------------------
 
