@@ -14,7 +14,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -39,6 +38,7 @@ from app.ui.assets.ledger_actions import LedgerActionsButton
 from app.ui.assets.table_model import AssetTableModel, search_texts
 from app.ui.assets.table_view import AssetTableView
 from app.ui.context import AppContext
+from app.ui.widgets.discard import confirm_discard
 from app.ui.widgets.history_panel import HistoryPanel
 
 log = logging.getLogger("hitori.ui.assets")
@@ -294,16 +294,7 @@ class AssetLedgerView(QWidget):
         self.model.pin(asset_id)  # so re-selecting after a sort/filter needs no fetch
 
     def _confirm_discard(self) -> bool:
-        if not self.editor.is_dirty():
-            return True
-        answer = QMessageBox.question(
-            self,
-            self.tr("保存していない変更"),
-            self.tr("保存していない変更があります。破棄してよろしいですか？"),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return confirm_discard(self, self.editor)
 
     def _update_count(self) -> None:
         if not self._populated:

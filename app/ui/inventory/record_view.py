@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -31,6 +30,7 @@ from app.ui.context import AppContext
 from app.ui.inventory.record_editor import RecordEditor
 from app.ui.inventory.rows_model import RowColumn, RowsTableModel, RowsTableView
 from app.ui.views.base import View
+from app.ui.widgets.discard import confirm_discard
 from app.ui.widgets.history_panel import HistoryPanel
 
 log = logging.getLogger("hitori.ui.inventory")
@@ -218,16 +218,7 @@ class RecordListView(View):
         self.reload()
 
     def _confirm_discard(self) -> bool:
-        if not self.editor.is_dirty():
-            return True
-        answer = QMessageBox.question(
-            self,
-            self.tr("保存していない変更"),
-            self.tr("保存していない変更があります。破棄してよろしいですか？"),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return confirm_discard(self, self.editor)
 
 
 def _load_rows(_p: Progress, sessions: Any, load: Any, today: date) -> tuple[list[Any], Any]:
