@@ -174,3 +174,21 @@ def test_importing_every_module_opens_no_database_and_loads_no_qt(tmp_path: Path
     assert result["qt"] == [], f"importing non-UI modules loaded Qt: {result['qt']}"
     assert _all_files(data) == [], "something wrote to the data folder at import time"
     assert _all_files(home) == [], "something wrote to the home folder at import time"
+
+
+# Libraries only some commands need: opening the window must not pay for them (they are
+# imported where used: export, import, labels, other database servers).
+NOT_AT_START_UP = ("openpyxl", "reportlab", "charset_normalizer", "qrcode",
+                   "sqlalchemy.dialects.postgresql", "paramiko")  # fmt: skip
+
+
+def test_opening_the_window_imports_no_library_it_does_not_need() -> None:
+    code = (
+        "import json, sys; import app.ui.app_main, app.ui.main_window; "
+        f"print(json.dumps(sorted(m for m in {list(NOT_AT_START_UP)!r} if m in sys.modules)))"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []

@@ -247,11 +247,12 @@ class LicenseAssignment(Record):
     __table_args__ = (
         CheckConstraint("asset_id IS NOT NULL OR user_name <> ''", "target"),
         # One seat per licence and asset, or per licence and user without an asset.
+        # (Migration 0003 also gives PostgreSQL the WHERE; saying it here would load the
+        # PostgreSQL dialect at every start-up.)
         Index("uq_license_assignments_asset", "license_id", "asset_id", unique=True,
-              sqlite_where=text("asset_id IS NOT NULL"),
-              postgresql_where=text("asset_id IS NOT NULL")),
+              sqlite_where=text("asset_id IS NOT NULL")),
         Index("uq_license_assignments_user", "license_id", "user_name", unique=True,
-              sqlite_where=text("asset_id IS NULL"), postgresql_where=text("asset_id IS NULL")),
+              sqlite_where=text("asset_id IS NULL")),
     )  # fmt: skip
 
     license_id: Mapped[int] = mapped_column(ForeignKey("licenses.id", ondelete="CASCADE"))
