@@ -16,7 +16,8 @@ from app.services.asset_fields import (
     clean_field,
     date_order_problems,
 )
-from app.services.errors import FieldError, NotFoundError, ValidationError
+from app.services.errors import FieldError, ValidationError
+from app.services.records import get_or_not_found
 from app.store.models import Asset, AssetType, Department, Location
 from app.store.search_text import normalize
 from app.store.vocab import ASSET_FIELD_LABELS as FIELD_LABELS
@@ -291,10 +292,7 @@ def delete_asset(session: Session, asset_id: int) -> None:
 
 
 def get_asset(session: Session, asset_id: int) -> Asset:
-    asset = session.get(Asset, asset_id)
-    if asset is None:
-        raise NotFoundError(f"資産（ID {asset_id}）は見つかりません。削除された可能性があります。")
-    return asset
+    return get_or_not_found(session, Asset, asset_id)
 
 
 def asset_values(asset: Asset) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from app.services.inventory_common import (
     count_where,
     refuse_if_used,
 )
+from app.services.records import get_or_not_found
 from app.store.models import (
     Asset,
     BusinessSystem,
@@ -129,12 +130,7 @@ def contract_choices(session: Session) -> list[Choice]:
 
 
 def get_contract(session: Session, contract_id: int) -> Contract:
-    contract = session.get(Contract, contract_id)
-    if contract is None:
-        raise NotFoundError(
-            f"契約（ID {contract_id}）は見つかりません。削除された可能性があります。"
-        )
-    return contract
+    return get_or_not_found(session, Contract, contract_id)
 
 
 def contract_values(contract: Contract) -> dict[str, Any]:

@@ -24,7 +24,8 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from app.services.assets import FIELD_LABELS
-from app.services.errors import FieldError, NotFoundError, ValidationError
+from app.services.errors import FieldError, ValidationError
+from app.services.records import get_or_not_found
 from app.store.models import AssetType, CustomFieldDef
 
 KINDS: dict[str, str] = {"text": "文字列", "number": "数値", "date": "日付", "choice": "選択肢"}
@@ -193,12 +194,7 @@ def define_field(
 
 
 def get_field(session: Session, def_id: int) -> CustomFieldDef:
-    definition = session.get(CustomFieldDef, def_id)
-    if definition is None:
-        raise NotFoundError(
-            f"独自項目（ID {def_id}）は見つかりません。削除された可能性があります。"
-        )
-    return definition
+    return get_or_not_found(session, CustomFieldDef, def_id)
 
 
 def update_field(

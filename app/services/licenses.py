@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.services.contracts import asset_id_by_tag
 from app.services.errors import FieldError, NotFoundError, ValidationError
 from app.services.inventory_common import MAX_NOTES, FieldReader, count_where
+from app.services.records import get_or_not_found
 from app.store.models import (
     Asset,
     Contract,
@@ -133,12 +134,7 @@ def license_usage(session: Session, *, over_only: bool = False) -> list[LicenseU
 
 
 def get_license(session: Session, license_id: int) -> License:
-    lic = session.get(License, license_id)
-    if lic is None:
-        raise NotFoundError(
-            f"ライセンス（ID {license_id}）は見つかりません。削除された可能性があります。"
-        )
-    return lic
+    return get_or_not_found(session, License, license_id)
 
 
 def license_values(lic: License) -> dict[str, Any]:

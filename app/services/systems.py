@@ -25,6 +25,7 @@ from app.services.inventory_common import (
     name_taken,
     refuse_if_used,
 )
+from app.services.records import get_or_not_found
 from app.store.models import (
     Asset,
     BusinessSystem,
@@ -142,12 +143,7 @@ def system_choices(session: Session) -> list[Choice]:
 
 
 def get_system(session: Session, system_id: int) -> BusinessSystem:
-    system = session.get(BusinessSystem, system_id)
-    if system is None:
-        raise NotFoundError(
-            f"業務システム（ID {system_id}）は見つかりません。削除された可能性があります。"
-        )
-    return system
+    return get_or_not_found(session, BusinessSystem, system_id)
 
 
 def system_values(system: BusinessSystem) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.services.errors import NotFoundError
 from app.services.inventory_common import (
     MAX_NOTES,
     Choice,
@@ -22,6 +21,7 @@ from app.services.inventory_common import (
     name_taken,
     refuse_if_used,
 )
+from app.services.records import get_or_not_found
 from app.store.models import (
     BusinessSystem,
     Contact,
@@ -130,12 +130,7 @@ def vendor_choices(session: Session) -> list[Choice]:
 
 
 def get_vendor(session: Session, vendor_id: int) -> Vendor:
-    vendor = session.get(Vendor, vendor_id)
-    if vendor is None:
-        raise NotFoundError(
-            f"ベンダー（ID {vendor_id}）は見つかりません。削除された可能性があります。"
-        )
-    return vendor
+    return get_or_not_found(session, Vendor, vendor_id)
 
 
 def vendor_values(vendor: Vendor) -> dict[str, Any]:
@@ -208,12 +203,7 @@ def delete_vendor(session: Session, vendor_id: int) -> None:
 
 
 def get_contact(session: Session, contact_id: int) -> Contact:
-    contact = session.get(Contact, contact_id)
-    if contact is None:
-        raise NotFoundError(
-            f"連絡先（ID {contact_id}）は見つかりません。削除された可能性があります。"
-        )
-    return contact
+    return get_or_not_found(session, Contact, contact_id)
 
 
 def contact_values(contact: Contact) -> dict[str, Any]:
