@@ -98,7 +98,10 @@ def test_a_cp932_ledger_goes_through_every_page(qtbot, wizard, ctx, tmp_path) ->
         result = to_result(qtbot, wizard)
     assert isinstance(result, ImportResult) and imported.args[0] == result
     assert (result.created, result.custom_fields_added) == (2, 1)
-    assert "新規登録 2 件" in wizard.run_page.message.text()
+    summary = wizard.run_page.message.text().splitlines()
+    assert summary[1] == "新規登録 2 件／更新 0 件／変更なし 0 件"
+    assert "新しく追加: 部署 2 件、独自項目 1 件" in summary
+    assert wizard.run_page.cancel_button.isHidden()  # nothing left to stop
     with ctx.db.sessions() as s:
         a = s.scalars(select(Asset).where(Asset.asset_tag == "00124")).one()
         assert (a.name, a.hostname, a.model) == ("髙橋PC", "PC-00124", "")

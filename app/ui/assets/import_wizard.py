@@ -178,6 +178,7 @@ class RunPage(QWizardPage):
         self.progress.setRange(0, 0)
         self.message.setStyleSheet("")
         self.message.setText(self.tr("取り込んでいます…"))
+        self.cancel_button.setVisible(True)
         self.cancel_button.setEnabled(True)
         page = self._wizard.preview_page
         ctx = self._wizard.ctx
@@ -214,14 +215,31 @@ class RunPage(QWizardPage):
         self._done, self.result = True, result
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        self.cancel_button.setEnabled(False)
-        text = self.tr("取り込みました: 新規登録 {0} 件／更新 {1} 件／変更なし {2} 件").format(
-            f"{result.created:,}", f"{result.updated:,}", f"{result.unchanged:,}"
-        )
+        self.cancel_button.setVisible(False)
+        lines = [
+            self.tr("取り込みました（変更履歴に記録し、検索にも反映しました）。"),
+            self.tr("新規登録 {0} 件／更新 {1} 件／変更なし {2} 件").format(
+                f"{result.created:,}", f"{result.updated:,}", f"{result.unchanged:,}"
+            ),
+        ]
         if result.skipped:
-            text += self.tr("／飛ばした行 {0} 行").format(f"{result.skipped:,}")
-        if result.custom_fields_added:
-            text += self.tr("／追加した独自項目 {0} 件").format(result.custom_fields_added)
+            lines.append(
+                self.tr("飛ばした行 {0} 行（問題のあった行は書き込んでいません）").format(
+                    f"{result.skipped:,}"
+                )
+            )
+        added = [
+            (self.tr("部署"), result.departments_added),
+            (self.tr("設置場所"), result.locations_added),
+            (self.tr("独自項目"), result.custom_fields_added),
+        ]
+        if any(count for _label, count in added):
+            lines.append(
+                self.tr("新しく追加: ")
+                + "、".join(f"{label} {count:,} 件" for label, count in added if count)
+            )
+        lines.append(self.tr("「完了」を押すと資産台帳に戻ります。"))
+        text = "\n".join(lines)
         self.message.setText(text)
         self.completeChanged.emit()
         self._wizard.imported.emit(result)
