@@ -12,7 +12,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Engine, inspect
 
 from app.paths import DataDir, migrations_dir
 from app.store import migrations
@@ -221,21 +221,29 @@ def test_head_revision_constant_matches_the_scripts() -> None:
     assert head_revision() == HEAD_REVISION
 
 
-def test_upgrade_from_an_older_revision_copies_the_file_aside(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _database_at(root: Path, revision: str) -> tuple[DataDir, Engine]:
+    """A data folder whose database is migrated only up to ``revision`` (an older copy
+    of Hitori made it), and an engine on it to put rows in."""
     from alembic import command
 
-    from app.paths import DataDir
-    from app.store.database import open_database
     from app.store.engine import make_engine
-    from app.store.migrations import HEAD_REVISION, alembic_config, current_revision
+    from app.store.migrations import alembic_config
 
-    data_dir = DataDir(tmp_path / "old")
+    data_dir = DataDir(root / "old")
     data_dir.root.mkdir()
     engine = make_engine(data_dir.db_url)
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
+        command.upgrade(cfg, revision)
+    return data_dir, engine
+
+
+def test_upgrade_from_an_older_revision_copies_the_file_aside(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.store.database import open_database
+    from app.store.migrations import HEAD_REVISION, current_revision
+
+    data_dir, engine = _database_at(tmp_path, "0001")
     with engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO departments (name, notes, created_at, updated_at)"
                              " VALUES ('総務課', '', '2026-01-01', '2026-01-01')")  # fmt: skip
@@ -268,21 +276,11 @@ def test_the_search_table_recreated_by_reindex_is_the_migrated_one(engine) -> No
 
 
 def test_0003_keeps_one_seat_per_licence_and_asset_or_user(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from alembic import command
     from sqlalchemy.exc import IntegrityError
 
-    from app.paths import DataDir
     from app.store.database import open_database
-    from app.store.engine import make_engine
-    from app.store.migrations import alembic_config
 
-    data_dir = DataDir(tmp_path / "old")
-    data_dir.root.mkdir()
-    engine = make_engine(data_dir.db_url)
-    cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002")
+    data_dir, engine = _database_at(tmp_path, "0002")
     stamp = "'2026-01-01', '2026-01-01'"
     with engine.begin() as conn:
         run = conn.exec_driver_sql
