@@ -175,7 +175,11 @@ class _Checker:
         if owner is not None and owner != out.asset_id:
             out.problems.append(self.problem(row_no, "asset_tag", f"「{tag}」は既に使われています"))
         if out.asset_id is None and "name" not in values:
-            fallback = next((values[f] for f in NAME_FALLBACKS if values.get(f)), None)
+            # ホスト名/型番 name a new asset only when the file has no 名称 column; an
+            # empty 名称 cell is a problem, not a reason to use another column.
+            fallback = None
+            if "name" not in self.header_of:
+                fallback = next((values[f] for f in NAME_FALLBACKS if values.get(f)), None)
             if fallback:
                 values["name"] = fallback
             elif self.name_source:

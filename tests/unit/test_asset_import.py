@@ -212,6 +212,15 @@ def test_name_falls_back_to_hostname_or_model(db) -> None:  # type: ignore[no-un
     assert asset_by_tag(db, "A-2").name == "D589"
 
 
+def test_an_empty_name_cell_is_not_filled_from_the_host_name(db) -> None:  # type: ignore[no-untyped-def]
+    table = csv_table("資産管理番号,名称,ホスト名\nA-1,,PC-SOMU01\nA-2,会計課PC,\n")
+    assert [str(p) for p in preview(db, table).problems()] == ["2行目「名称」: 必須です"]
+    no_host = csv_table("資産管理番号,ホスト名,型番\nA-1,,\n")
+    assert [str(p) for p in preview(db, no_host).problems()] == [
+        "2行目「ホスト名」（名称）: 必須です"
+    ]
+
+
 # --- matching existing assets ----------------------------------------------------------
 
 
