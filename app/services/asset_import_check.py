@@ -152,7 +152,7 @@ class _Checker:
                     out.new_department = cell.new_name
                 else:
                     out.new_location = cell.new_name
-            elif not cell.messages or field == "asset_tag":
+            else:  # a bad value too: it still matches, names and counts as given
                 values[field] = cell.value
         for col in self.custom:
             cell = col.cell(cells[col.index])

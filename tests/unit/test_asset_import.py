@@ -503,3 +503,11 @@ def test_tally_counts_each_row_once(db) -> None:  # type: ignore[no-untyped-def]
     assert pv.tally() == {"create": 1, "update": 1, "unchanged": 1, "bad": 1}
     assert [pv.count(a) for a in ("create", "update", "unchanged")] == [1, 1, 1]
     assert pv.bad_rows == 1
+
+
+def test_a_bad_name_is_reported_once_not_also_as_missing(db) -> None:  # type: ignore[no-untyped-def]
+    table = csv_table(f"資産管理番号,名称,ホスト名\nA-1,{'名' * 201},総務PC\n")
+    assert sorted(str(p) for p in preview(db, table).problems()) == [
+        "2行目「ホスト名」: ホスト名に使えない文字が含まれています",
+        "2行目「名称」: 200文字以内で入力してください（201文字）",
+    ]
