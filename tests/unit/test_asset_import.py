@@ -10,7 +10,6 @@ import codecs
 import hashlib
 import io
 import re
-import zipfile
 from datetime import date
 from typing import Any
 
@@ -36,19 +35,9 @@ from app.services.asset_import_check import CACHE_LIMIT
 from app.services.assets import create_asset
 from app.services.errors import ValidationError
 from app.store.models import Asset, ChangeLogEntry, CustomFieldDef, Department, SearchDoc
+from tests.xlsx_files import without_sheets
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _without_sheets(data: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
-        for item in zin.infolist():
-            body = zin.read(item.filename)
-            if item.filename == "xl/workbook.xml":
-                body = re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", body, flags=re.S)
-            zout.writestr(item, body)
-    return out.getvalue()
 
 
 def fingerprint(db: Any) -> tuple[Any, ...]:
@@ -412,7 +401,7 @@ BAD_FILES = {
         "1行目（12バイト目）に読めない文字があります。推定される文字コード: EUC-JP",
     ),
     "xlsx without sheets": (
-        _without_sheets(_ledger_xlsx()), "Excelブックにワークシートがありません"
+        without_sheets(_ledger_xlsx()), "Excelブックにワークシートがありません"
     ),
     "xlsx that is not a zip": (b"id,name\n1,2\n", "ZIP形式ではありません"),
     "password protected xlsx": (

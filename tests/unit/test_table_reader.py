@@ -8,7 +8,6 @@ from __future__ import annotations
 import codecs
 import io
 import re
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from app.interchange.table_reader import (
     read_table,
     read_table_bytes,
 )
+from tests.xlsx_files import without_sheets
 
 SYSTEMWALKER_HEADERS = [
     "資産管理番号", "モデル名", "シリアル番号", "メーカ名", "分類", "PC名", "ユーザーID",
@@ -241,17 +241,6 @@ def test_xlsx_unknown_sheet_names_the_sheets() -> None:
 # --- bad files -------------------------------------------------------------------------
 
 
-def _without_sheets(data: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
-        for item in zin.infolist():
-            body = zin.read(item.filename)
-            if item.filename == "xl/workbook.xml":
-                body = re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", body, flags=re.S)
-            zout.writestr(item, body)
-    return out.getvalue()
-
-
 def encrypted_xlsx() -> bytes:
     """What Excel writes for a password-protected workbook: an OLE compound file."""
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
@@ -272,7 +261,7 @@ BAD_FILES = {
         b"PK\x03\x04" + bytes(100), "a.xlsx", "Excelブック（.xlsx）として読めません"
     ),
     "xlsx without sheets": (
-        _without_sheets(xlsx_bytes(grouped_ledger)), "a.xlsx", "ワークシートがありません"
+        without_sheets(xlsx_bytes(grouped_ledger)), "a.xlsx", "ワークシートがありません"
     ),
     "password protected": (encrypted_xlsx(), "a.xlsx", re.escape(PASSWORD_MESSAGE)),
     "old xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000), "a.xls", r"97-2003形式"),
