@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
 
 from app.ui.assets.table_model import AssetTableModel
+from app.ui.widgets.silent_selection import SilentSelection
 
 # 資産管理番号 名称 種別 状態 区分 部署 設置場所 利用者 ホスト名 IP 保守終了日 (EOL stretches)
 COLUMN_WIDTHS = (115, 190, 110, 64, 150, 100, 100, 90, 100, 100, 90)
 
 
-class AssetTableView(QTableView):
+class AssetTableView(SilentSelection):
     """Emits ``asset_chosen(id)`` when the user moves to another row (not when code does)."""
 
     asset_chosen = Signal(int)
 
     def __init__(self, model: AssetTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._silent = False
         self.setModel(model)
         self.setAlternatingRowColors(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -55,20 +55,10 @@ class AssetTableView(QTableView):
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows
         )
-        self._silent = True
-        try:
+        with self.silently():
             self.selectionModel().setCurrentIndex(index, flags)
-        finally:
-            self._silent = False
         self.scrollTo(index)
         return True
-
-    def clear_selection_silently(self) -> None:
-        self._silent = True
-        try:
-            self.selectionModel().clear()
-        finally:
-            self._silent = False
 
     def selected_asset_id(self) -> int | None:
         index = self.selectionModel().currentIndex()

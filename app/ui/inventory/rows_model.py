@@ -23,9 +23,10 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
 
 from app import jdate
+from app.ui.widgets.silent_selection import SilentSelection
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -158,7 +159,7 @@ class RowsTableModel(QAbstractTableModel):
         return None
 
 
-class RowsTableView(QTableView):
+class RowsTableView(SilentSelection):
     """Sortable, filterable; emits ``record_chosen(id)`` when the user moves to a row
     and ``record_activated(id)`` on double-click / Enter."""
 
@@ -167,7 +168,6 @@ class RowsTableView(QTableView):
 
     def __init__(self, model: RowsTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._silent = False
         self.source = model
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(model)
@@ -205,21 +205,11 @@ class RowsTableView(QTableView):
         index = self.proxy.mapFromSource(self.source.index(row, 0))
         if not index.isValid():
             return False
-        self._silent = True
-        try:
+        with self.silently():
             self.selectRow(index.row())
             self.setCurrentIndex(index)
-        finally:
-            self._silent = False
         self.scrollTo(index)
         return True
-
-    def clear_selection_silently(self) -> None:
-        self._silent = True
-        try:
-            self.selectionModel().clear()
-        finally:
-            self._silent = False
 
     def selected_id(self) -> Any:
         index = self.selectionModel().currentIndex()
