@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
 from app.services.assets import asset_values, create_asset, load_lookups
 from app.store.models import Asset, ChangeLogEntry, Department, Location
 from app.ui.assets.ledger_view import AssetLedgerView
 from app.ui.widgets.date_edit import JDateEdit
+from tests.gui.user_input import type_text
 
 pytestmark = pytest.mark.gui
 
@@ -83,20 +83,6 @@ def snapshot(db) -> tuple[dict[int, dict[str, Any]], int]:  # type: ignore[no-un
         values = {a.id: asset_values(a) for a in s.scalars(select(Asset))}
         history = s.scalar(select(func.count()).select_from(ChangeLogEntry))
     return values, history or 0
-
-
-def type_text(qtbot, widget: QWidget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Replace the text like a user: select all, then keys (ASCII) or an IME commit."""
-    line = widget.line_edit if isinstance(widget, JDateEdit) else widget
-    assert isinstance(line, QLineEdit)
-    line.selectAll()
-    qtbot.keyClick(line, Qt.Key.Key_Delete)
-    if text.isascii():
-        qtbot.keyClicks(line, text)
-    else:
-        event = QInputMethodEvent("", [])
-        event.setCommitString(text)
-        QApplication.sendEvent(line, event)
 
 
 def open_view(qtbot, ctx) -> AssetLedgerView:  # type: ignore[no-untyped-def]

@@ -6,26 +6,15 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QWidget
 
 from app.jdate import JDateError
 from app.services.assets import Choice, Lookups, create_asset, update_asset
 from app.ui.assets.filter_panel import AssetFilterPanel
 from app.ui.widgets.date_edit import JDateEdit
 from app.ui.widgets.history_panel import HistoryPanel
+from tests.gui.user_input import type_keys
 
 pytestmark = pytest.mark.gui
-
-
-def type_text(qtbot, widget: QWidget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type like a user: key clicks for ASCII, an input-method commit otherwise (IME)."""
-    if text.isascii():
-        qtbot.keyClicks(widget, text)
-        return
-    event = QInputMethodEvent("", [])
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
 
 
 LOOKUPS = Lookups(
@@ -45,7 +34,7 @@ def test_date_edit_reads_wareki_and_seireki(qtbot, typed: str) -> None:  # type:
     edit = JDateEdit()
     qtbot.addWidget(edit)
     with qtbot.waitSignal(edit.edited):
-        type_text(qtbot, edit.line_edit, typed)
+        type_keys(qtbot, edit.line_edit, typed)
     assert edit.text() == typed
     assert edit.date() == date(2026, 3, 31)
     assert edit.is_valid()
@@ -56,7 +45,7 @@ def test_date_edit_reads_wareki_and_seireki(qtbot, typed: str) -> None:  # type:
 def test_date_edit_shows_the_error_in_red(qtbot) -> None:  # type: ignore[no-untyped-def]
     edit = JDateEdit()
     qtbot.addWidget(edit)
-    type_text(qtbot, edit.line_edit, "2026年2月30日")
+    type_keys(qtbot, edit.line_edit, "2026年2月30日")
     with pytest.raises(JDateError, match="2月30日は存在しない日付です"):
         edit.date()
     assert not edit.is_valid()
@@ -108,7 +97,7 @@ def test_text_input_is_debounced_into_one_signal(qtbot, panel: AssetFilterPanel)
     panel.changed.connect(seen.append)
     assert panel.text_edit.placeholderText() == "資産管理番号・名称・利用者・ホスト名・IPで絞り込み"
     with qtbot.waitSignal(panel.changed) as blocker:
-        type_text(qtbot, panel.text_edit, "総務")
+        type_keys(qtbot, panel.text_edit, "総務")
         qtbot.keyClicks(panel.text_edit, "PC")
         assert seen == []  # nothing yet: the timer is still running
     assert blocker.args[0].text == "総務PC"

@@ -6,9 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QMessageBox
 from sqlalchemy import func, select
 
 from app.services.assets import create_asset, load_lookups
@@ -16,6 +14,7 @@ from app.services.custom_fields import define_field
 from app.store.models import Asset, ChangeLogEntry, CustomFieldDef
 from app.ui.assets.ledger_view import AssetLedgerView
 from app.ui.widgets.date_edit import JDateEdit
+from tests.gui.user_input import type_text
 
 pytestmark = pytest.mark.gui
 
@@ -58,19 +57,6 @@ def assets(db, types, fields) -> dict[str, int]:  # type: ignore[no-untyped-def]
             s, {"asset_tag": "PC-001", "name": "事務用PC", "asset_type_id": types["desktop"]}
         )
         return {"server": server.id, "pc": pc.id}
-
-
-def type_text(qtbot, widget: QWidget, text: str) -> None:  # type: ignore[no-untyped-def]
-    line = widget.line_edit if isinstance(widget, JDateEdit) else widget
-    assert isinstance(line, QLineEdit)
-    line.selectAll()
-    qtbot.keyClick(line, Qt.Key.Key_Delete)
-    if text.isascii():
-        qtbot.keyClicks(line, text)
-    else:
-        event = QInputMethodEvent("", [])
-        event.setCommitString(text)
-        QApplication.sendEvent(line, event)
 
 
 def open_asset(qtbot, ctx, asset_id: int) -> AssetLedgerView:  # type: ignore[no-untyped-def]
