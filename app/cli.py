@@ -276,18 +276,17 @@ def cmd_check(data_dir: DataDir, args: argparse.Namespace) -> int:
 
 
 def _reindex(data_dir: DataDir) -> None:
+    from app.progress import terminal_progress
     from app.store import search_index
 
-    def show(done: int, total: int, message: str) -> None:
-        print(f"\r{message} {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
-
+    progress = terminal_progress()
     db = _open(data_dir)
     try:
         with db.sessions.begin() as session:
-            count = search_index.recreate(session, progress=show if sys.stderr.isatty() else None)
+            count = search_index.recreate(session, progress=progress.report if progress else None)
     finally:
         db.dispose()
-    if sys.stderr.isatty():
+    if progress is not None:
         print(file=sys.stderr)
     print(f"検索索引を作り直しました（{count:,} 件）")
 

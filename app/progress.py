@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 
@@ -35,3 +36,15 @@ class Progress:
     def check(self) -> None:
         if self._cancel.is_set():
             raise Cancelled("キャンセルされました")
+
+
+def terminal_progress() -> Progress | None:
+    """A Progress that redraws one line on stderr for a command run in a terminal
+    (None when stderr is not a terminal: nothing to redraw in a log)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, message: str) -> None:
+        print(f"\r{message} {done:,}/{total:,}\033[K", end="", file=sys.stderr, flush=True)
+
+    return Progress(show)

@@ -71,16 +71,12 @@ def _open(data_dir: DataDir):  # type: ignore[no-untyped-def]
     return open_database(data_dir)
 
 
-def _show_progress(done: int, total: int, message: str) -> None:
-    print(f"\r{message} {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
-
-
 def cmd_export_assets(data_dir: DataDir, args: argparse.Namespace) -> int:
     from app.gc_pause import gc_paused
     from app.interchange.asset_export import export_assets
-    from app.progress import Progress
+    from app.progress import terminal_progress
 
-    progress = Progress(_show_progress) if sys.stderr.isatty() else None
+    progress = terminal_progress()
     db = _open(data_dir)
     try:
         with gc_paused(), db.sessions() as session:

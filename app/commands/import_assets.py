@@ -65,18 +65,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_import_assets)
 
 
-def _progress_printer() -> Any:
-    from app.progress import Progress
-
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int, message: str) -> None:
-        print(f"\r{message} {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
-
-    return Progress(show)
-
-
 def _mapping(session: Any, table: Any, args: argparse.Namespace) -> tuple[dict[str, str], str]:
     from app.cli import CommandError
     from app.interchange.asset_mapping import suggest_mapping
@@ -146,10 +134,11 @@ def cmd_import_assets(data_dir: DataDir, args: argparse.Namespace) -> int:
 def _import_assets(data_dir: DataDir, args: argparse.Namespace) -> int:
     from app.cli import CommandError
     from app.interchange.table_reader import read_table
+    from app.progress import terminal_progress
     from app.services.asset_import import apply_import, preview_import
     from app.store.database import open_database
 
-    progress = _progress_printer()
+    progress = terminal_progress()
     table = read_table(args.file, sheet=args.sheet, progress=progress)
     db = open_database(data_dir)
     try:
