@@ -114,6 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = _user_message(exc)
         if message is None:
             raise
+        from app.store.database import note_failure
+
+        note_failure(data_dir, exc)
         print(f"hitori: {message}", file=sys.stderr)
         return 1
 
@@ -128,10 +131,10 @@ def _user_message(exc: BaseException) -> str | None:
     return problem.message if problem else None
 
 
-def _open(data_dir: DataDir):  # type: ignore[no-untyped-def]
+def _open(data_dir: DataDir, *, read_only: bool = False):  # type: ignore[no-untyped-def]
     from app.store.database import open_database
 
-    return open_database(data_dir)
+    return open_database(data_dir, read_only=read_only)
 
 
 def cmd_init(data_dir: DataDir, args: argparse.Namespace) -> int:
@@ -175,7 +178,7 @@ def cmd_demo(data_dir: DataDir, args: argparse.Namespace) -> int:
 def cmd_search(data_dir: DataDir, args: argparse.Namespace) -> int:
     from app.services.search import global_search
 
-    db = _open(data_dir)
+    db = _open(data_dir, read_only=True)
     try:
         with db.sessions() as session:
             results = global_search(session, args.query, per_group=max(1, args.limit))
@@ -214,81 +217,75 @@ def cmd_search(data_dir: DataDir, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(data_dir: DataDir, args: argparse.Namespace) -> int:
-    from app.store.backup import backup_to, copy_database
+    from app.store.backup import backup_out, backup_to
+    from app.store.sqlite_files import can_write
 
-    if not data_dir.db_path.exists():
-        raise CommandError(f"データベースがありません: {data_dir.db_path}（先に hitori init）")
-    if args.out:
-        out = Path(args.out)
-        if out.exists():
-            raise CommandError(f"出力先のファイルが既にあります: {out}")
-        try:
-            copy_database(data_dir.db_path, out)
-        except OSError as exc:
-            raise CommandError(f"バックアップを書き込めません: {out}（{exc}）") from exc
-    else:
-        out = backup_to(data_dir.db_path, data_dir.backups, reason="manual")
+    # Held shared for the copy: no restore or upgrade can replace the file meanwhile.
+    db = _open(data_dir, read_only=True)
+    try:
+        if args.out:
+            root = data_dir.root if can_write(data_dir.db_path) else None
+            out = backup_out(data_dir.db_path, Path(args.out), root=root)
+        else:
+            out = backup_to(data_dir.db_path, data_dir.backups, reason="manual")
+    finally:
+        db.dispose()
     print(f"バックアップを作成しました: {out}")
     return 0
 
 
 def cmd_restore(data_dir: DataDir, args: argparse.Namespace) -> int:
-    from app.store.backup import restore
-    from app.store.instance import AlreadyRunning, InstanceLock
+    from app.store.restore import restore_database
 
-    data_dir.root.mkdir(parents=True, exist_ok=True)
-    lock = InstanceLock(data_dir.lock_path)
-    # Held for the whole restore, so a GUI cannot open the database half-way through.
+    source = Path(args.file)
     try:
-        lock.acquire()
-    except AlreadyRunning as exc:
-        raise CommandError("Hitoriが起動中です。終了してから復元してください。") from exc
-    try:
-        aside = restore(Path(args.file), data_dir.db_path, data_dir.backups)
-        db = _open(data_dir)  # upgrades an older backup to the current schema
-        db.dispose()
-    finally:
-        lock.release()
-    print(f"復元しました: {args.file} → {data_dir.db_path}")
-    if aside:
-        print(f"復元前のデータベースを保存しました: {aside}")
+        data_dir.root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CommandError(
+            f"データフォルダを作成できません: {data_dir.root}（{exc.strerror or exc}）"
+        ) from exc
+    result = restore_database(data_dir.root, data_dir.db_path, data_dir.backups, source)
+    print(f"復元しました: {source} → {data_dir.db_path}")
+    if result.revision_before is not None:
+        from app.store.migrations import HEAD_REVISION
+
+        if result.revision_before != HEAD_REVISION:
+            print(
+                f"バックアップのスキーマを {result.revision_before} から {HEAD_REVISION} に"
+                "更新しました"
+            )
+    if result.aside:
+        print(f"復元前のデータベースを保存しました: {result.aside}")
     return 0
 
 
 def cmd_check(data_dir: DataDir, args: argparse.Namespace) -> int:
-    from app.services.maintenance import check_database
+    from app.services.maintenance import check_database, reindex_search
 
     if not data_dir.db_path.exists():
         raise CommandError(f"データベースがありません: {data_dir.db_path}")
     if args.reindex:
-        _reindex(data_dir)
-    report = check_database(data_dir.db_path)
+        from app.progress import terminal_progress
+
+        progress = terminal_progress()
+        count = reindex_search(data_dir, progress=progress.report if progress else None)
+        if progress is not None:
+            print(file=sys.stderr)
+        print(f"検索索引を作り直しました（{count:,} 件）")
+    report = check_database(data_dir)
     for line in report.lines:
         print(line)
     if not report.ok:
-        hint = (
-            "検索索引は hitori check --reindex で作り直せます（記録そのものは無事です）。"
-            if report.index_only and not args.reindex
-            else "バックアップからの復元を検討してください。"
-        )
+        from app.store.health import REINDEX_HINT, RESTORE_HINT
+
+        if report.newer:
+            hint = ""
+        elif report.index_only and not args.reindex:
+            hint = REINDEX_HINT + "。"
+        else:
+            hint = RESTORE_HINT + "。"
         raise CommandError(f"問題が見つかりました（上記を参照）。{hint}")
     return 0
-
-
-def _reindex(data_dir: DataDir) -> None:
-    from app.progress import terminal_progress
-    from app.store import search_index
-
-    progress = terminal_progress()
-    db = _open(data_dir)
-    try:
-        with db.sessions.begin() as session:
-            count = search_index.recreate(session, progress=progress.report if progress else None)
-    finally:
-        db.dispose()
-    if progress is not None:
-        print(file=sys.stderr)
-    print(f"検索索引を作り直しました（{count:,} 件）")
 
 
 COMMANDS: dict[str, Callable[[DataDir, argparse.Namespace], int]] = {

@@ -1,98 +1,59 @@
-"""Database health checks for ``hitori check``."""
+"""``hitori check`` and ``check --reindex``: verify the database and mend its search index.
+
+The verification itself is app.store.verify (the same one backups, restores and upgrades
+use); a failure is noted (app.store.health) so that nothing writes to or backs up a
+damaged database until it verifies again, and a pass clears the note. Both hold the data
+folder as the sharing rule says (app.store.access): a check shared, a rebuild of the
+search index (it drops and recreates a table) exclusively.
+"""
 
 from __future__ import annotations
 
-import sqlite3
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable
 
-from app.store.migrations import check_revision, head_revision
-from app.store.readonly import read_only
-from app.store.search_index import FTS_TABLE
+from app.errors import UserError
+from app.paths import DataDir
+from app.store import health, migrations
+from app.store.access import FolderAccess
+from app.store.verify import VerifyReport, verify_file
 
-
-@dataclass
-class CheckReport:
-    ok: bool = True
-    lines: list[str] = field(default_factory=list)
-    index_only: bool = True  # every failure is the search index's (``check --reindex``)
-
-    def fail(self, line: str, *, index: bool = False) -> None:
-        self.ok = False
-        self.index_only = self.index_only and index
-        self.lines.append(f"NG  {line}")
-
-    def good(self, line: str) -> None:
-        self.lines.append(f"OK  {line}")
+__all__ = ["VerifyReport", "check_database", "reindex_search"]
 
 
-def check_database(db_path: Path) -> CheckReport:
-    """Integrity, foreign keys, schema revision and the search index, read-only."""
-    report = CheckReport()
+def check_database(data_dir: DataDir) -> VerifyReport:
+    """Integrity, foreign keys, schema and search index of the data folder's database."""
+    access = FolderAccess(data_dir.root)
     try:
-        with read_only(db_path) as conn:
-            _check(conn, report)
-    except sqlite3.Error as exc:
-        report.fail(f"開けません: {exc}")
+        access.acquire_shared()
+        report = verify_file(data_dir.db_path)
+    finally:
+        access.close()
+    if report.ok:
+        health.clear_damaged(data_dir.root)
+    elif not report.newer:
+        health.mark_damaged(data_dir.root, report.summary(), index_only=report.index_only)
     return report
 
 
-def _check(conn: sqlite3.Connection, report: CheckReport) -> None:
-    try:
-        rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-    except sqlite3.DatabaseError as exc:
-        report.fail(f"データベースとして読めません: {exc}")
-        return
-    if rows == ["ok"]:
-        report.good("整合性検査（integrity_check）")
-    else:
-        for r in rows[:20]:
-            report.fail(f"整合性: {r}")
-    fk = conn.execute("PRAGMA foreign_key_check").fetchall()
-    if fk:
-        for table, rowid, parent, _ in fk[:20]:
-            report.fail(f"外部キー: {table} の行 {rowid} が {parent} にない行を参照しています")
-    else:
-        report.good("外部キー検査（foreign_key_check）")
-    row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    revision = row[0] if row else None
-    try:
-        check_revision(revision)
-    except RuntimeError as exc:
-        report.fail(str(exc))
-    else:
-        state = "最新" if revision == head_revision() else f"更新が必要（最新 {head_revision()}）"
-        report.good(f"スキーマ {revision}（{state}）")
-    try:
-        conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('integrity-check')")
-    except sqlite3.OperationalError as exc:
-        if "readonly" not in str(exc).lower():
-            report.fail(f"検索索引: {exc}", index=True)
-        else:
-            _count_check(conn, report)
-    except sqlite3.DatabaseError as exc:
-        report.fail(f"検索索引が壊れています: {exc}（再作成が必要です）", index=True)
-    else:
-        report.good("検索索引")
+def reindex_search(
+    data_dir: DataDir, *, progress: Callable[[int, int, str], None] | None = None
+) -> int:
+    """Drop and recreate the search index from the records; returns how many entries."""
+    from app.store import search_index
+    from app.store.engine import make_engine, make_session_factory
+    from app.store.replacement import inspect_revision
 
-
-def _count_check(conn: sqlite3.Connection, report: CheckReport) -> None:
-    """The read-only form of FTS5's own integrity check (an INSERT, refused here): the
-    counts agree, and every term's entries can be read (a vocabulary table reads them
-    all; damaged pages fail)."""
-    docs = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
-    fts = conn.execute(f"SELECT count(*) FROM {FTS_TABLE}").fetchone()[0]
-    if docs != fts:
-        report.fail(f"検索索引の件数が一致しません（{docs} / {fts}）", index=True)
-        return
+    access = FolderAccess(data_dir.root)
     try:
-        conn.execute(
-            f"CREATE VIRTUAL TABLE temp.hitori_check_vocab USING fts5vocab(main, {FTS_TABLE}, row)"
-        )
-        conn.execute("SELECT sum(cnt) FROM temp.hitori_check_vocab").fetchone()
-    except sqlite3.DatabaseError as exc:
-        report.fail(f"検索索引が壊れています: {exc}（再作成が必要です）", index=True)
-    else:
-        report.good(f"検索索引（{docs:,} 件）")
+        access.acquire_exclusive(purpose="検索索引を作り直")
+        if inspect_revision(data_dir.db_path) != migrations.HEAD_REVISION:
+            raise UserError("先に hitori init でデータベースを更新してください")
+        engine = make_engine(data_dir.db_url)
+        try:
+            sessions = make_session_factory(engine)
+            with sessions.begin() as session:
+                return search_index.recreate(session, progress=progress)
+        finally:
+            engine.dispose()
     finally:
-        conn.execute("DROP TABLE IF EXISTS temp.hitori_check_vocab")
+        access.close()

@@ -1,17 +1,26 @@
-"""Backups: consistent copies while the database is in use, rotation, validation, restore."""
+"""Backups: consistent copies while the database is in use, proved before they count.
+
+A backup is made with SQLite's online backup API from a connection that only reads, into
+a private file under ``tmp/``; the copy is verified (app.store.verify) before it takes its
+name in ``backups/`` — so a damaged database never pushes a good generation out of the
+rotation: the damage is noted (app.store.health) and the backup refused instead.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import shutil
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.errors import UserError
-from app.store.readonly import read_only
+from app.store.health import DatabaseDamaged, damaged_message, mark_damaged
+from app.store.sqlite_files import connect_reader, sync_file, sync_folder
+from app.store.verify import verify_file
+from app.store.workfiles import noted_partial, private_dir
 
 log = logging.getLogger("hitori.store.backup")
 
@@ -29,30 +38,94 @@ def _timestamp() -> str:
 
 
 def copy_database(src: Path, dest: Path) -> None:
-    """Copy ``src`` to ``dest`` with the SQLite online backup API (safe while in use)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    with read_only(src) as source:
-        target = sqlite3.connect(tmp)
+    """Copy ``src`` to the new file ``dest`` with the SQLite online backup API (safe while
+    the database is in use); ``dest`` is one self-contained file in rollback mode.
+    ``dest`` must be a file of the caller's own (it is overwritten)."""
+    source = connect_reader(src)
+    try:
+        target = sqlite3.connect(dest)
         try:
             source.backup(target)
             # A backup is one self-contained file: no WAL beside it.
             target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
-    tmp.replace(dest)
+    finally:
+        source.close()
 
 
-def backup_to(db_path: Path, backup_dir: Path, *, reason: str = "manual") -> Path:
+def proved_copy(db_path: Path, dest: Path, *, root: Path) -> None:
+    """Copy ``db_path`` to ``dest`` (a file of our own work) and prove the copy.
+
+    Raises DatabaseDamaged — and notes the damage for the data folder ``root`` — when
+    what was copied fails verification.
+    """
+    copy_database(db_path, dest)
+    report = verify_file(dest, private=True)
+    if not report.ok:
+        reason = report.summary()
+        mark_damaged(root, reason, index_only=report.index_only)
+        raise DatabaseDamaged(
+            "バックアップを作成しませんでした（既存のバックアップはそのまま残しています）。"
+            + damaged_message(reason, index_only=report.index_only),
+            index_only=report.index_only,
+        )
+    sync_file(dest)
+
+
+def backup_to(
+    db_path: Path, backup_dir: Path, *, reason: str = "manual", root: Path | None = None
+) -> Path:
+    """A proved backup of ``db_path`` in ``backup_dir``; returns its path.
+
+    ``root`` is the data folder (default: the database's folder), whose ``tmp/`` holds
+    the copy until it is proved.
+    """
+    root = root or db_path.parent
     if not db_path.exists():
         raise BackupError(f"データベースファイルがありません: {db_path}")
     dest = backup_dir / f"{reason}-{_timestamp()}{BACKUP_SUFFIX}"
     try:
-        copy_database(db_path, dest)
+        with private_dir(root, "backup") as work:
+            tmp = work / dest.name
+            proved_copy(db_path, tmp, root=root)
+            backup_dir.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, dest)
+            sync_folder(backup_dir)
     except (sqlite3.Error, OSError) as exc:
-        raise BackupError(f"バックアップを作成できませんでした: {exc}") from exc
+        raise BackupError(f"バックアップを作成できませんでした: {_reason(exc)}") from exc
     return dest
+
+
+def backup_out(db_path: Path, out: Path, *, root: Path | None) -> Path:
+    """A proved backup of ``db_path`` written to ``out`` (a new file anywhere).
+
+    ``root`` is the data folder, where a note of the unfinished file is kept so that a
+    later start can remove it if this process is killed (None: a read-only folder).
+    """
+    if out.exists() or out.is_symlink():
+        raise BackupError(f"出力先のファイルが既にあります: {out}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with noted_partial(root, out) as partial:
+            proved_copy(db_path, partial, root=root or db_path.parent)
+            # Refuse to replace a file that appeared meanwhile (os.link fails if it exists).
+            try:
+                os.link(partial, out)
+            except OSError:
+                if out.exists():
+                    raise BackupError(f"出力先のファイルが既にあります: {out}") from None
+                os.replace(partial, out)
+            sync_folder(out.parent)
+    except (sqlite3.Error, OSError) as exc:
+        raise BackupError(f"バックアップを書き込めません: {out}（{_reason(exc)}）") from exc
+    return out
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
 
 
 @dataclass(frozen=True)
@@ -66,11 +139,12 @@ def list_backups(backup_dir: Path, prefix: str = "") -> list[BackupInfo]:
     """Backups in ``backup_dir``, newest first."""
     if not backup_dir.is_dir():
         return []
-    found = [
-        BackupInfo(p, datetime.fromtimestamp(p.stat().st_mtime), p.stat().st_size)
-        for p in backup_dir.glob(f"{prefix}*{BACKUP_SUFFIX}")
-        if p.is_file()
-    ]
+    found = []
+    for p in backup_dir.glob(f"{prefix}*{BACKUP_SUFFIX}"):
+        with contextlib.suppress(OSError):  # removed meanwhile by another rotation
+            st = p.stat()
+            if p.is_file():
+                found.append(BackupInfo(p, datetime.fromtimestamp(st.st_mtime), st.st_size))
     return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
 
 
@@ -81,68 +155,22 @@ def auto_backup(
     generations: int = DEFAULT_GENERATIONS,
     interval: timedelta = timedelta(days=1),
     now: datetime | None = None,
+    root: Path | None = None,
 ) -> Path | None:
     """Make the daily backup if the newest automatic one is older than ``interval``.
 
-    Keeps the newest ``generations`` automatic backups and deletes older ones.
-    Returns the new backup's path, or None when none was due.
+    Keeps the newest ``generations`` automatic backups and deletes older ones — only once
+    the new one is proved (a damaged database raises DatabaseDamaged before anything is
+    rotated out). Returns the new backup's path, or None when none was due.
     """
     now = now or datetime.now()
     existing = list_backups(backup_dir, AUTO_PREFIX)
     made: Path | None = None
     if not existing or now - existing[0].created >= interval:
-        made = backup_to(db_path, backup_dir, reason="auto")
+        made = backup_to(db_path, backup_dir, reason="auto", root=root)
         existing = list_backups(backup_dir, AUTO_PREFIX)
     for old in existing[max(generations, 1) :]:
         with contextlib.suppress(OSError):
             old.path.unlink()
             log.info("removed old automatic backup %s", old.path.name)
     return made
-
-
-def validate_backup(path: Path) -> str | None:
-    """Check that ``path`` is a sound Hitori database. Returns its schema revision.
-
-    Raises BackupError with a Japanese message otherwise.
-    """
-    from app.store.migrations import NewerDatabaseError, check_revision
-
-    if not path.is_file():
-        raise BackupError(f"ファイルが見つかりません: {path}")
-    with path.open("rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise BackupError(f"SQLiteのデータベースファイルではありません: {path.name}")
-    try:
-        with read_only(path) as conn:
-            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-            if result != "ok":
-                raise BackupError(f"ファイルが壊れています（integrity_check: {result}）")
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-            if "alembic_version" not in tables or "assets" not in tables:
-                raise BackupError(f"Hitoriのデータベースではありません: {path.name}")
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(f"データベースとして読めません（{exc}）: {path.name}") from exc
-    revision = row[0] if row else None
-    try:
-        check_revision(revision)
-    except NewerDatabaseError as exc:
-        raise BackupError(str(exc)) from exc
-    return revision
-
-
-def restore(backup: Path, db_path: Path, backup_dir: Path) -> Path | None:
-    """Replace the database with ``backup`` after validating it.
-
-    The current database is first copied aside; its path is returned.
-    """
-    validate_backup(backup)
-    aside: Path | None = None
-    if db_path.exists():
-        aside = backup_to(db_path, backup_dir, reason="before-restore")
-    for suffix in ("-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    tmp = db_path.with_name(db_path.name + ".restoring")
-    shutil.copyfile(backup, tmp)
-    tmp.replace(db_path)
-    return aside

@@ -1,10 +1,17 @@
-"""Open the database of a data directory: create, check, upgrade, seed."""
+"""Open the database of a data directory: create, check, upgrade, seed.
+
+Every process opens it through here, and so takes part in the data folder's sharing rule
+(app.store.access): the folder is held shared while the database is open; creating or
+upgrading it, and clearing what interrupted work left behind, are done with the folder
+held exclusively. A database known to be damaged (app.store.health) is opened only after
+it verifies again. ``read_only=True`` opens without needing write access to the folder.
+"""
 
 from __future__ import annotations
 
 import logging
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -12,11 +19,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import UserError
 from app.paths import DataDir
-from app.store import migrations
-from app.store.engine import make_engine, make_session_factory
-from app.store.readonly import read_only
+from app.store import health, migrations, workfiles
+from app.store.access import FolderAccess
+from app.store.engine import make_engine, make_reader_engine, make_session_factory
+from app.store.replacement import NotHitoriDatabase, create_or_upgrade, inspect_revision
+from app.store.sqlite_files import can_write
 
 log = logging.getLogger("hitori.store")
+
+__all__ = ["DataDirError", "Database", "NotHitoriDatabase", "ensure_data_dir", "open_database"]
 
 
 class DataDirError(UserError, RuntimeError):
@@ -29,16 +40,23 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     upgraded_from_copy: Path | None = None
+    access: FolderAccess | None = field(default=None, repr=False)
+    read_only: bool = False
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.access is not None:
+            self.access.close()
+            self.access = None
 
 
 def ensure_data_dir(data_dir: DataDir) -> None:
     try:
         data_dir.root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DataDirError(f"データフォルダを作成できません: {data_dir.root}（{exc}）") from exc
+        raise DataDirError(
+            f"データフォルダを作成できません: {data_dir.root}（{exc.strerror or exc}）"
+        ) from exc
     try:
         # A unique name: several hitori processes may start at once on one folder.
         with tempfile.NamedTemporaryFile(dir=data_dir.root, prefix=".write-test-"):
@@ -49,54 +67,114 @@ def ensure_data_dir(data_dir: DataDir) -> None:
         ) from exc
 
 
-def precheck_file(db_path: Path) -> None:
-    """Refuse a corrupt or newer database before anything writes to it.
-
-    Opening through the engine switches the file to WAL, so this check reads the
-    file read-only first.
-    """
-    if not db_path.exists() or db_path.stat().st_size == 0:
-        return
-    with read_only(db_path) as conn:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        revision = None
-        if "alembic_version" in tables:
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            revision = row[0] if row else None
-        elif tables:
-            raise DataDirError(
-                f"Hitoriのデータベースではないファイルがあります: {db_path}。"
-                "別の場所に移してから起動してください。ファイルは変更していません。"
-            )
-    migrations.check_revision(revision)
-
-
 def open_database(
-    data_dir: DataDir, *, url: str | None = None, upgrade: bool = True, actor: str | None = None
+    data_dir: DataDir,
+    *,
+    url: str | None = None,
+    actor: str | None = None,
+    read_only: bool = False,
 ) -> Database:
-    """Open (and by default create or upgrade) the database of ``data_dir``.
+    """Open (creating or upgrading when needed) the database of ``data_dir``.
 
     Raises NewerDatabaseError for a database from a newer version (left untouched),
-    DataDirError for an unusable folder, and SQLAlchemy errors for a corrupt file.
+    DataDirError for an unusable folder, DatabaseDamaged for a database that fails
+    verification after a damage was noted, FolderInUse / FolderUnavailable when the
+    folder's maintenance cannot be done or waited for, and SQLAlchemy or sqlite3 errors for
+    a file SQLite cannot read.
     """
-    if url is None:
+    if url is not None:
+        return _open_server(data_dir, url, actor)
+    if read_only:
+        _require_existing(data_dir)
+    else:
         ensure_data_dir(data_dir)
-        url = data_dir.db_url
-        precheck_file(data_dir.db_path)
+    access = FolderAccess(data_dir.root)
+    try:
+        writable = can_write(data_dir.db_path)
+        if writable and workfiles.has_leftovers(data_dir.root) and access.try_exclusive():
+            workfiles.clear_leftovers(data_dir.root)
+            access.release()
+        access.acquire_shared()
+        _refuse_if_still_damaged(data_dir)
+        copy = _bring_up_to_date(data_dir, access, writable)
+        engine = make_reader_engine(data_dir.db_path) if read_only else make_engine(data_dir.db_url)
+        try:
+            sessions = make_session_factory(engine, actor=actor)
+            if not read_only:
+                from app.services.reference_data import ensure_reference_data
+
+                with sessions.begin() as session:
+                    ensure_reference_data(session)
+        except BaseException:
+            engine.dispose()
+            raise
+    except BaseException:
+        access.close()
+        raise
+    return Database(data_dir, engine, sessions, copy, access, read_only)
+
+
+def _require_existing(data_dir: DataDir) -> None:
+    if not data_dir.db_path.is_file():
+        raise DataDirError(f"データベースがありません: {data_dir.db_path}（先に hitori init）")
+
+
+def _refuse_if_still_damaged(data_dir: DataDir) -> None:
+    note = health.damaged_note(data_dir.root)
+    if note is None:
+        return
+    from app.store.verify import verify_file
+
+    report = verify_file(data_dir.db_path)
+    if report.ok:
+        health.clear_damaged(data_dir.root)
+        return
+    reason = report.summary() or str(note.get("reason", ""))
+    raise health.DatabaseDamaged(
+        health.damaged_message(reason, index_only=report.index_only),
+        index_only=report.index_only,
+    )
+
+
+def _bring_up_to_date(data_dir: DataDir, access: FolderAccess, writable: bool) -> Path | None:
+    """Create or upgrade the database when needed (folder held exclusively meanwhile)."""
+    revision = inspect_revision(data_dir.db_path)
+    if revision == migrations.HEAD_REVISION:
+        return None
+    if not writable:
+        raise DataDirError(
+            f"データベースの作成・更新が必要ですが、データフォルダに書き込めません: {data_dir.root}"
+        )
+    access.release()
+    try:
+        purpose = "データベースを作成" if revision is None else "データベースを更新"
+        access.acquire_exclusive(purpose=purpose)
+        return create_or_upgrade(data_dir.root, data_dir.db_path, data_dir.backups, access)
+    finally:
+        access.release()
+        access.acquire_shared()
+
+
+def _open_server(data_dir: DataDir, url: str, actor: str | None) -> Database:
+    """A database server (``url``): migrated in place, where DDL is transactional."""
     engine = make_engine(url)
     try:
-        copy = None
-        if upgrade:
-            copy = migrations.upgrade(engine, backup_dir=data_dir.backups)
-        else:
-            migrations.check_revision(migrations.current_revision(engine))
+        migrations.upgrade(engine)
         sessions = make_session_factory(engine, actor=actor)
-        if upgrade:
-            from app.services.reference_data import ensure_reference_data
+        from app.services.reference_data import ensure_reference_data
 
-            with sessions.begin() as session:
-                ensure_reference_data(session)
+        with sessions.begin() as session:
+            ensure_reference_data(session)
     except BaseException:
         engine.dispose()
         raise
-    return Database(data_dir, engine, sessions, copy)
+    return Database(data_dir, engine, sessions)
+
+
+def note_failure(data_dir: DataDir, exc: BaseException) -> None:
+    """Note the damage when ``exc`` says the database file is corrupt."""
+    from app.store.errors import classify
+
+    problem = classify(exc)
+    if problem is not None and problem.code == "corrupt":
+        health.mark_damaged(data_dir.root, str(getattr(exc, "orig", exc) or exc))

@@ -5,14 +5,23 @@ from __future__ import annotations
 import getpass
 import json
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from app.store import audit, search_index
+from app.store.sqlite_files import connect_reader
 
-BUSY_TIMEOUT_MS = 5000
+# How long a statement waits for another connection's lock (a writer waiting for another
+# process's write transaction to end). Commands and the GUI's writer thread may wait this
+# long; readers in WAL mode never wait for writers.
+BUSY_TIMEOUT_MS = 30_000
+# A transaction opened with Session.begin() writes: it takes SQLite's write lock at BEGIN
+# (BEGIN IMMEDIATE), waiting up to the busy timeout, so that it never reads a snapshot it
+# then cannot write on top of (SQLITE_BUSY_SNAPSHOT, which no busy timeout can wait out).
+WRITE_OPTION = "hitori_write"
 
 
 def _user() -> str:
@@ -24,7 +33,7 @@ def _user() -> str:
 
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     # pysqlite's implicit transactions are switched off for good: journal_mode cannot
-    # change inside a transaction, and SQLAlchemy emits BEGIN itself (_begin_deferred).
+    # change inside a transaction, and SQLAlchemy emits BEGIN itself (_begin).
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -47,10 +56,18 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _begin_deferred(conn: Any) -> None:
+def _begin(conn: Any) -> None:
     # pysqlite's own transaction handling is off (isolation_level=None on connect);
     # emit BEGIN ourselves so SAVEPOINTs and rollbacks behave.
-    conn.exec_driver_sql("BEGIN")
+    write = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _reader_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -68,14 +85,40 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         def _on_connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:
             _sqlite_pragmas(dbapi_conn, record)
 
-        event.listen(engine, "begin", _begin_deferred)
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
+def make_reader_engine(db_path: Path) -> Engine:
+    """An engine that only reads ``db_path``: it needs no write access to the file or its
+    folder and never changes the journal mode (see app.store.sqlite_files)."""
+    engine = create_engine(
+        f"sqlite:///{db_path}",
+        json_serializer=_json_dumps,
+        creator=lambda: connect_reader(db_path, timeout=BUSY_TIMEOUT_MS / 1000),
+    )
+    event.listen(engine, "connect", _reader_pragmas)
+    event.listen(engine, "begin", _begin)
+    return engine
+
+
+class HitoriSession(Session):
+    """A session whose explicit ``begin()`` opens a write transaction (BEGIN IMMEDIATE
+    on SQLite); a transaction begun implicitly by a query only reads."""
+
+    def begin(self, nested: bool = False) -> SessionTransaction:
+        transaction = super().begin(nested=nested)
+        if not nested and self.bind is not None and self.bind.dialect.name == "sqlite":
+            self.connection(execution_options={WRITE_OPTION: True})
+        return transaction
+
+
 def make_session_factory(engine: Engine, *, actor: str | None = None) -> sessionmaker[Session]:
     """A session factory whose sessions write change history and keep the search index."""
-    factory = sessionmaker(engine, expire_on_commit=False, info={"actor": actor or _user()})
+    factory: sessionmaker[Session] = sessionmaker(
+        engine, class_=HitoriSession, expire_on_commit=False, info={"actor": actor or _user()}
+    )
     audit.install(factory)
     search_index.install(factory)
     return factory

@@ -2,15 +2,14 @@
 
 - A database written by a newer Hitori (a revision we do not know) is refused
   and left untouched.
-- Before an existing database is upgraded, the file is copied aside with the
-  SQLite backup API.
+- An existing SQLite database is never upgraded where it lies: app.store.replacement
+  copies it aside, upgrades and proves a private copy, and only then puts it in place.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
@@ -84,26 +83,28 @@ def needs_upgrade(engine: Engine) -> bool:
     return rev != HEAD_REVISION
 
 
-def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> Path | None:
-    """Upgrade to head. Returns the path of the pre-upgrade copy, if one was made."""
+def upgrade(engine: Engine) -> None:
+    """Migrate the database behind ``engine`` to head, in place, in one transaction.
+
+    For an SQLite data folder this runs only on a private copy (app.store.replacement
+    upgrades a live database by proving an upgraded copy first, then putting it in
+    place); directly, on a new or server database, where there is nothing to lose.
+    """
     rev = current_revision(engine)
     check_revision(rev)
     if rev == HEAD_REVISION:
-        return None
+        return
     from alembic import command
 
-    copy: Path | None = None
-    if rev is not None and backup_dir is not None and engine.url.database:
-        from app.store.backup import backup_to  # local import: backup imports this module
+    from app.store.engine import WRITE_OPTION
 
-        copy = backup_to(Path(engine.url.database), backup_dir, reason=f"pre-upgrade-{rev}")
-        log.info("copied database aside before upgrade: %s", copy)
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-    log.info("database upgraded from %s to %s", rev, head_revision())
-    return copy
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITE_OPTION: True})  # BEGIN IMMEDIATE on SQLite
+        with conn.begin():
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    log.info("database upgraded from %s to %s", rev, HEAD_REVISION)
 
 
 def _revision_cli(message: str) -> None:  # pragma: no cover - developer tool

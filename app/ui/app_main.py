@@ -12,16 +12,17 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, __version__
+from app.errors import UserError
 from app.logs import log_file, setup_logging
 from app.paths import DataDir
 from app.process_clock import process_start_time
 from app.progress import Progress
 from app.secrets import SecretStore
 from app.store.backup import DEFAULT_GENERATIONS, auto_backup
-from app.store.database import DataDirError, ensure_data_dir, open_database
+from app.store.database import DataDirError, ensure_data_dir, note_failure, open_database
 from app.store.errors import classify
+from app.store.health import DatabaseDamaged
 from app.store.instance import AlreadyRunning, InstanceLock
-from app.store.migrations import NewerDatabaseError
 
 log = logging.getLogger("hitori.ui")
 
@@ -68,12 +69,13 @@ def _run_locked(app, data_dir: DataDir, recent, process_start: float, self_test:
 
     try:
         db = open_database(data_dir)
-    except (NewerDatabaseError, DataDirError) as exc:
+    except UserError as exc:  # newer, damaged, unusable folder, maintenance elsewhere …
         return _fatal(str(exc), self_test)
     except Exception as exc:
         problem = classify(exc)
         if problem is None:
             raise
+        note_failure(data_dir, exc)
         return _fatal(f"{problem.message}\n{data_dir.db_path}", self_test)
     log.info("hitori %s started on %s", __version__, data_dir.root)
     settings = QSettings(str(data_dir.settings_path), QSettings.Format.IniFormat)
@@ -94,7 +96,7 @@ def _run_locked(app, data_dir: DataDir, recent, process_start: float, self_test:
         window.view_ready.disconnect(background_start)
         jobs.run(keyring_state, on_result=show_keyring_state)
         if not self_test:
-            jobs.run(daily_backup, on_error=lambda e: log.warning("automatic backup failed: %s", e))
+            jobs.run(daily_backup, on_error=backup_failed)
 
     stored = settings.value("backup/generations", DEFAULT_GENERATIONS)
     generations = int(cast("int | str", stored))  # an int, or its text from an INI file
@@ -102,8 +104,13 @@ def _run_locked(app, data_dir: DataDir, recent, process_start: float, self_test:
     def daily_backup(progress: Progress):  # type: ignore[no-untyped-def]
         return auto_backup(
             data_dir.db_path, data_dir.backups, generations=generations,
-            interval=timedelta(days=1),
+            interval=timedelta(days=1), root=data_dir.root,
         )  # fmt: skip
+
+    def backup_failed(exc: BaseException) -> None:
+        log.warning("automatic backup failed: %s", exc)
+        if isinstance(exc, DatabaseDamaged):  # nothing was rotated out; the user must act
+            QMessageBox.critical(window, window.tr("自動バックアップ"), str(exc))
 
     window.view_ready.connect(background_start)
 

@@ -199,7 +199,7 @@ def test_damage_beyond_the_index_points_to_a_backup(tmp_path: Path) -> None:
     proc = hitori("check", data_dir=data_dir.root)
     assert proc.returncode == 1
     assert "外部キー" in proc.stdout
-    assert "バックアップからの復元を検討してください" in proc.stderr
+    assert "バックアップから復元してください" in proc.stderr
     assert "--reindex" not in proc.stderr
 
 
@@ -279,7 +279,7 @@ def test_search_too_long_query(search_results) -> None:  # type: ignore[no-untyp
 
 
 def test_backup_default_location(tmp_path: Path) -> None:
-    from app.store.backup import validate_backup
+    from app.store.restore import validate_backup
 
     data_dir = make_db(tmp_path / "d", "BK-1")
     proc = hitori("backup", data_dir=data_dir.root)
@@ -342,12 +342,13 @@ def test_restore_of_a_text_file_is_refused(tmp_path: Path) -> None:
     assert asset_tags(data_dir) == {"R-1"}
 
 
+# Holds the database open as the GUI does (it opens it the same way), until told to stop.
 _HOLDER = """
 import sys
 from pathlib import Path
-from app.store.instance import InstanceLock
-lock = InstanceLock(Path(sys.argv[1]))
-lock.acquire()
+from app.paths import DataDir
+from app.store.database import open_database
+db = open_database(DataDir(Path(sys.argv[1])))
 print("locked", flush=True)
 sys.stdin.readline()
 """
@@ -360,7 +361,7 @@ def test_restore_while_hitori_is_running_is_refused(tmp_path: Path) -> None:
     saved = backup_to(data_dir.db_path, tmp_path / "saved")
     before = sha256(data_dir.db_path)
     holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLDER, str(data_dir.lock_path)],
+        [sys.executable, "-c", _HOLDER, str(data_dir.root)],
         cwd=REPO_ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -370,7 +371,7 @@ def test_restore_while_hitori_is_running_is_refused(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "locked"
-        assert_refused(hitori("restore", saved, data_dir=data_dir.root), "起動中")
+        assert_refused(hitori("restore", saved, data_dir=data_dir.root), "使用中")
     finally:
         holder.kill()
         holder.communicate(timeout=10)

@@ -156,7 +156,7 @@ def test_search_index_follows_the_import(db, data_dir) -> None:  # type: ignore[
     assert found(db, "旧サーバ機") == set()
     with db.sessions() as s:
         assert s.scalar(select(func.count()).where(SearchDoc.kind == "asset")) == 2
-    assert check_database(data_dir.db_path).ok
+    assert check_database(data_dir).ok
 
 
 def test_a_factory_without_hooks_writes_no_history_or_index(db) -> None:  # type: ignore[no-untyped-def]

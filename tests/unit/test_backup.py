@@ -19,6 +19,7 @@ from app.store import backup as bk
 from app.store.backup import BackupError
 from app.store.database import open_database
 from app.store.models import Asset
+from app.store.restore import restore_database, validate_backup
 
 
 def _sha256(path: Path) -> str:
@@ -66,6 +67,10 @@ def _delete_assets(data_dir: DataDir, *tags: str) -> None:
         db.dispose()
 
 
+def _restore(data_dir: DataDir, source: Path) -> Path | None:
+    return restore_database(data_dir.root, data_dir.db_path, data_dir.backups, source).aside
+
+
 @pytest.fixture
 def hitori_backup(data_dir: DataDir, tmp_path: Path) -> Path:
     """A real backup of a Hitori database with two assets."""
@@ -91,7 +96,7 @@ def test_backup_while_a_write_transaction_is_open(db, data_dir: DataDir, tmp_pat
             "INSERT INTO departments (name, notes, created_at, updated_at) VALUES (?, ?, ?, ?)",
             [(f"未確定の部署{i}", "x" * 4000, now, now) for i in range(300)],
         )
-        with db.sessions.begin() as s:  # other readers keep working meanwhile
+        with db.sessions() as s:  # other readers keep working meanwhile
             assert s.scalar(select(Asset.id).where(Asset.asset_tag == "C-0")) is not None
 
         made = bk.backup_to(data_dir.db_path, tmp_path / "backups")
@@ -115,7 +120,7 @@ def test_backup_is_one_self_contained_file(hitori_backup: Path) -> None:
     with closing(_ro(hitori_backup)) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert _asset_tags(hitori_backup) == {"B-1", "B-2"}
-    assert bk.validate_backup(hitori_backup) is not None
+    assert validate_backup(hitori_backup) is not None
 
 
 def test_backup_of_a_missing_database_is_refused(tmp_path: Path) -> None:
@@ -214,12 +219,12 @@ def test_list_backups_newest_first(hitori_backup: Path, tmp_path: Path) -> None:
 def test_validate_accepts_a_real_backup(hitori_backup: Path) -> None:
     from app.store.migrations import head_revision
 
-    assert bk.validate_backup(hitori_backup) == head_revision()
+    assert validate_backup(hitori_backup) == head_revision()
 
 
 def test_validate_rejects_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(BackupError) as info:
-        bk.validate_backup(tmp_path / "gone.sqlite3")
+        validate_backup(tmp_path / "gone.sqlite3")
     assert "見つかりません" in str(info.value)
 
 
@@ -227,7 +232,7 @@ def test_validate_rejects_a_text_file(tmp_path: Path) -> None:
     p = tmp_path / "memo.sqlite3"
     p.write_text("これはメモです。データベースではありません。\n", encoding="utf-8")
     with pytest.raises(BackupError) as info:
-        bk.validate_backup(p)
+        validate_backup(p)
     assert "SQLite" in str(info.value) and "ではありません" in str(info.value)
 
 
@@ -235,7 +240,7 @@ def test_validate_rejects_an_empty_file(tmp_path: Path) -> None:
     p = tmp_path / "empty.sqlite3"
     p.write_bytes(b"")
     with pytest.raises(BackupError):
-        bk.validate_backup(p)
+        validate_backup(p)
 
 
 def test_validate_rejects_a_foreign_sqlite_file(tmp_path: Path) -> None:
@@ -244,7 +249,7 @@ def test_validate_rejects_a_foreign_sqlite_file(tmp_path: Path) -> None:
         conn.execute("CREATE TABLE foo (x)")
         conn.commit()
     with pytest.raises(BackupError) as info:
-        bk.validate_backup(p)
+        validate_backup(p)
     assert "Hitoriのデータベースではありません" in str(info.value)
 
 
@@ -256,7 +261,7 @@ def test_validate_rejects_a_corrupted_copy(hitori_backup: Path, tmp_path: Path) 
     data[middle : middle + 4 * page] = bytes((i * 37 + 11) % 256 for i in range(4 * page))
     bad.write_bytes(bytes(data))
     with pytest.raises(BackupError) as info:
-        bk.validate_backup(bad)
+        validate_backup(bad)
     message = str(info.value)
     assert "壊れています" in message or "読めません" in message
 
@@ -266,7 +271,7 @@ def test_validate_rejects_a_truncated_copy(hitori_backup: Path, tmp_path: Path) 
     data = hitori_backup.read_bytes()
     bad.write_bytes(data[: len(data) // 2])
     with pytest.raises(BackupError) as info:
-        bk.validate_backup(bad)
+        validate_backup(bad)
     message = str(info.value)
     assert "壊れています" in message or "読めません" in message
 
@@ -278,7 +283,7 @@ def test_validate_rejects_a_future_revision(hitori_backup: Path, tmp_path: Path)
         conn.execute("UPDATE alembic_version SET version_num='9999_future'")
         conn.commit()
     with pytest.raises(BackupError) as info:
-        bk.validate_backup(future)
+        validate_backup(future)
     assert "新しい版" in str(info.value)
 
 
@@ -291,7 +296,7 @@ def test_restore_keeps_the_current_database_aside(data_dir: DataDir, tmp_path: P
     _delete_assets(data_dir, "R-1")
     _add_assets(data_dir, "R-3")
 
-    aside = bk.restore(saved, data_dir.db_path, data_dir.backups)
+    aside = _restore(data_dir, saved)
 
     assert aside is not None and aside.is_file()
     assert aside.parent == data_dir.backups
@@ -325,7 +330,7 @@ def test_restore_after_a_crash_with_changes_only_in_the_wal(
     shutil.copyfile(crash / "db", data_dir.db_path)
     shutil.copyfile(crash / "wal", wal)
 
-    aside = bk.restore(saved, data_dir.db_path, data_dir.backups)
+    aside = _restore(data_dir, saved)
 
     assert aside is not None
     assert _asset_tags(aside) == {"W-1", "W-2"}, "changes still in the WAL were not kept aside"
@@ -350,7 +355,7 @@ def test_restore_of_a_bad_file_leaves_the_database_untouched(
             conn.commit()
 
     with pytest.raises(BackupError):
-        bk.restore(bad, data_dir.db_path, data_dir.backups)
+        _restore(data_dir, bad)
 
     assert _sha256(data_dir.db_path) == before
     assert not data_dir.backups.exists() or not list(data_dir.backups.glob("before-restore-*"))

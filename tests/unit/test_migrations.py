@@ -16,8 +16,8 @@ from sqlalchemy import Engine, inspect
 
 from app.paths import DataDir, migrations_dir
 from app.store import migrations
-from app.store.database import DataDirError, open_database
-from app.store.engine import make_engine
+from app.store.database import NotHitoriDatabase, open_database
+from app.store.engine import BUSY_TIMEOUT_MS, make_engine
 from app.store.migrations import NewerDatabaseError
 from app.store.models import Base
 
@@ -101,7 +101,7 @@ def test_engine_pragmas(engine) -> None:
         assert str(pragma("journal_mode")).lower() == "wal"
         assert pragma("foreign_keys") == 1
         assert pragma("synchronous") == 2  # FULL
-        assert pragma("busy_timeout") == 5000
+        assert pragma("busy_timeout") == BUSY_TIMEOUT_MS
 
 
 def test_pragmas_hold_on_every_pooled_connection(tmp_path: Path) -> None:
@@ -150,7 +150,7 @@ def test_newer_revision_refused_by_needs_upgrade_and_upgrade(data_dir: DataDir) 
         with pytest.raises(NewerDatabaseError):
             migrations.needs_upgrade(eng)
         with pytest.raises(NewerDatabaseError):
-            migrations.upgrade(eng, backup_dir=data_dir.backups)
+            migrations.upgrade(eng)
         assert migrations.current_revision(eng) == "9999_future"
     finally:
         eng.dispose()
@@ -162,7 +162,9 @@ def test_upgrade_at_head_makes_no_copy(data_dir: DataDir) -> None:
     eng = make_engine(data_dir.db_url)
     try:
         assert migrations.needs_upgrade(eng) is False
-        assert migrations.upgrade(eng, backup_dir=data_dir.backups) is None
+        before = _sha256(data_dir.db_path)
+        migrations.upgrade(eng)
+        assert _sha256(data_dir.db_path) == before
     finally:
         eng.dispose()
     assert not data_dir.backups.exists() or not any(data_dir.backups.iterdir())
@@ -185,7 +187,7 @@ def test_foreign_sqlite_file_is_refused_and_left_unchanged(data_dir: DataDir) ->
         conn.commit()
     before = _sha256(data_dir.db_path)
 
-    with pytest.raises(DataDirError) as info:
+    with pytest.raises(NotHitoriDatabase) as info:
         open_database(data_dir)
 
     assert "Hitoriのデータベースではない" in str(info.value)

@@ -1,0 +1,148 @@
+"""Restore the database from a backup file, proving the file before anything live changes.
+
+    result = restore_database(data_dir.root, data_dir.db_path, data_dir.backups, Path(f))
+
+The backup is copied into a private folder (with its ``-wal`` when the file is a WAL
+database that has one, so that what is proved is exactly what is restored), brought to
+the current schema and proved there (app.store.replacement). Only then is the data
+folder taken exclusively — refused while any other Hitori process has it open — the
+current database copied aside into ``backups/`` (as it is, damaged or not), and the
+proved file renamed into place.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.store.access import FolderAccess
+from app.store.backup import BACKUP_SUFFIX, BackupError, copy_database
+from app.store.health import clear_damaged
+from app.store.replacement import CandidateRefused, prove, put_in_place
+from app.store.sqlite_files import is_wal_file, side_file, sync_folder
+from app.store.workfiles import private_dir
+
+log = logging.getLogger("hitori.store.restore")
+
+COPY_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    aside: Path | None  # the database as it was before, kept in backups/
+    revision_before: str | None  # the backup's schema revision (upgraded when older)
+
+
+def restore_database(root: Path, db_path: Path, backups: Path, source: Path) -> RestoreResult:
+    """Replace the database at ``db_path`` with the backup ``source``.
+
+    Raises BackupError (the file is refused: nothing was changed), FolderInUse (another
+    Hitori process has the folder open: nothing was changed).
+    """
+    with private_dir(root, "restore") as work:
+        candidate = work / "candidate.sqlite3"
+        _copy_in(source, candidate)
+        try:
+            proved = prove(candidate)
+        except CandidateRefused as exc:
+            raise BackupError(f"復元できないファイルです: {source.name}（{exc}）") from exc
+        access = FolderAccess(root)
+        try:
+            access.acquire_exclusive(purpose="復元")
+            aside = _keep_aside(db_path, backups, work) if db_path.exists() else None
+            try:
+                put_in_place(proved, db_path, access)
+            except BaseException:
+                if aside is not None:
+                    aside.unlink(missing_ok=True)  # ours, made just now
+                raise
+            clear_damaged(root)
+        finally:
+            access.close()
+    log.info("restored %s (revision %s); before: %s", source, proved.revision_before, aside)
+    return RestoreResult(aside, proved.revision_before)
+
+
+def validate_backup(source: Path) -> str:
+    """Prove the backup ``source`` as a restore would, on a private copy in a temporary
+    folder; returns its schema revision. Raises BackupError saying what is wrong."""
+    with tempfile.TemporaryDirectory(prefix="hitori-verify-") as tmp:
+        candidate = Path(tmp) / "candidate.sqlite3"
+        _copy_in(source, candidate)
+        try:
+            proved = prove(candidate)
+        except CandidateRefused as exc:
+            raise BackupError(f"復元できないファイルです: {source.name}（{exc}）") from exc
+    assert proved.revision_before is not None
+    return proved.revision_before
+
+
+def _copy_in(source: Path, candidate: Path) -> None:
+    """Copy the backup (and its WAL, when it is a WAL database with one) into our folder."""
+    _copy_file(source, candidate)
+    wal = side_file(source, "-wal")
+    if is_wal_file(candidate) and wal.exists():
+        _copy_file(wal, side_file(candidate, "-wal"))
+
+
+def _copy_file(source: Path, dest: Path) -> None:
+    with _open_source(source) as src, dest.open("xb") as out:
+        while True:
+            try:
+                chunk = src.read(COPY_CHUNK)
+            except OSError as exc:
+                raise BackupError(
+                    f"バックアップファイルを読み取れません: {source}（{exc.strerror or exc}）"
+                ) from exc
+            if not chunk:
+                return
+            try:
+                out.write(chunk)
+            except OSError as exc:
+                raise BackupError(
+                    f"復元の準備のためのコピーを作れません（{exc.strerror or exc}）"
+                ) from exc
+
+
+def _open_source(source: Path):  # type: ignore[no-untyped-def]
+    import stat
+
+    try:
+        fd = os.open(
+            source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        )
+    except FileNotFoundError as exc:
+        raise BackupError(f"ファイルが見つかりません: {source}") from exc
+    except OSError as exc:
+        raise BackupError(f"ファイルを開けません: {source}（{exc.strerror or exc}）") from exc
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise BackupError(f"通常のファイルではありません: {source}")
+    return os.fdopen(fd, "rb")
+
+
+def _keep_aside(db_path: Path, backups: Path, work: Path) -> Path:
+    """The current database, as it is, in ``backups/before-restore-….sqlite3``."""
+    from app.store.backup import _timestamp
+
+    dest = backups / f"before-restore-{_timestamp()}{BACKUP_SUFFIX}"
+    tmp = work / dest.name
+    try:
+        copy_database(db_path, tmp)
+    except sqlite3.DatabaseError:
+        # Damaged beyond SQLite's reading: keep the bytes (and WAL) for whoever needs them.
+        tmp.unlink(missing_ok=True)
+        shutil.copyfile(db_path, tmp)
+        wal = side_file(db_path, "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, side_file(dest, "-wal"))
+    backups.mkdir(parents=True, exist_ok=True)
+    os.replace(tmp, dest)
+    sync_folder(backups)
+    return dest
