@@ -13,6 +13,13 @@ ISM CloudOne and JP1/IT Desktop Management 2, plus generic Japanese and English 
 
 The department, location and type columns hold *names*; the import resolves them.
 Status and network segment accept the Japanese labels, the codes and common variants.
+
+Columns whose header names a secret (パスワード, PW, 暗証番号, ライセンスキー, プロダクトキー,
+password, PIN, license key …: :func:`secret_kind`) are never suggested as a field or a
+custom field: their values must not reach the database. Their target is either
+``KEYRING`` (each value goes to the OS keyring behind a credential reference) or
+``IGNORE``; a suggestion always starts with ``IGNORE``, the safe choice. Headers *about*
+a secret (パスワード変更日, キーの保管場所) and physical keys (キー番号, 鍵) are not secrets.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from app.store.vocab import ASSET_STATUSES, CIA_LEVELS, SEGMENTS
 
 CUSTOM_PREFIX = "custom:"
 IGNORE = ""
+KEYRING = "secret:keyring"  # the values go to the OS keyring as credential references
 
 # field → synonyms, most specific first (earlier synonyms win when two columns compete).
 # The first synonym of each field is its label in the editor (FIELD_LABELS).
@@ -149,10 +157,14 @@ def suggest_mapping(headers: list[str]) -> dict[str, str]:
     """A target for every header: each field goes to the column that names it best.
 
     Columns that name no field (or whose field went to a better column, e.g. the
-    second of ユーザーID and ユーザー名) are suggested as custom fields.
+    second of ユーザーID and ユーザー名) are suggested as custom fields; columns that
+    hold secrets are not imported (``IGNORE``) until the user chooses ``KEYRING``.
     """
     candidates: list[tuple[int, int, str, str]] = []
+    secret = {h for h in headers if secret_kind(h) is not None}
     for column, header in enumerate(headers):
+        if header in secret:
+            continue
         for field in SYNONYMS:
             score = _score(header, field)
             if score:
@@ -164,7 +176,7 @@ def suggest_mapping(headers: list[str]) -> dict[str, str]:
         if header not in mapping and field not in taken:
             mapping[header] = field
             taken.add(field)
-    return {h: mapping.get(h, custom_target(h)) for h in headers}
+    return {h: IGNORE if h in secret else mapping.get(h, custom_target(h)) for h in headers}
 
 
 def custom_target(header: str) -> str:
@@ -178,6 +190,101 @@ def is_custom(target: str) -> bool:
 def custom_key(target: str) -> str:
     """The ``Asset.custom_fields`` key of a custom target (at most 60 characters)."""
     return target[len(CUSTOM_PREFIX) :].strip()[:60]
+
+
+# --- secrets ---------------------------------------------------------------------------
+
+# Words (compared normalised: キー → キ) that make a header a secret, with its kind;
+# licence words first (ライセンス認証キー is a licence key, not an 認証キー).
+_SECRET_PHRASES: tuple[tuple[str, str], ...] = tuple(
+    (normalize_header(word), kind)
+    for words, kind in (
+        (("ライセンスキー", "プロダクトキー", "製品キー", "シリアルキー", "アクティベーションキー",
+          "インストールキー", "CDキー", "ライセンス認証キー"), "license_key"),
+        (("パスワード", "パスフレーズ", "パスコード", "暗証", "シークレット", "秘密鍵", "暗号鍵",
+          "暗号化鍵", "認証キー", "回復キー", "リカバリーキー", "暗号化キー", "暗号キー",
+          "アクセスキー", "APIキー", "セキュリティキー", "ネットワークキー", "事前共有キー",
+          "共有キー", "WEPキー", "WPAキー"), "password"),
+    )
+    for word in words
+)  # fmt: skip
+# ASCII words (whole words of the header) that name a secret.
+_SECRET_WORDS = frozenset({
+    "pw", "pwd", "passwd", "password", "passwords", "passphrase", "passcode", "pin",
+    "pincode", "secret", "secrets", "psk",
+})  # fmt: skip
+_SECRET_SUFFIXES = ("password", "passwd", "pwd", "pw", "passphrase", "secret")
+_LICENSE_WORDS = frozenset({"license", "licence", "product", "serial", "activation", "cd",
+                            "install", "registration"})  # fmt: skip
+# A word before "key" that makes it a physical key, and after it: about the key.
+_PHYSICAL = frozenset({"room", "door", "cabinet", "locker", "car", "rack", "box", "desk"})
+_ABOUT_AFTER_KEY = frozenset({"no", "number", "num", "id", "location", "holder", "box",
+                              "storage", "count", "type", "ring", "board"})  # fmt: skip
+# Headers *about* a secret, not the secret: ends of the normalised header.
+_ABOUT_JA = tuple(normalize_header(w) for w in (
+    "有無", "要否", "変更日", "更新日", "設定日", "登録日", "期限", "期日", "日付", "日", "場所",
+    "保管先", "保管", "所在", "管理者", "担当", "担当者", "桁数", "文字数", "長さ", "ポリシー",
+    "方針", "区分", "種別", "種類", "状態", "数", "番号の有無", "有効期間",
+))  # fmt: skip
+_ABOUT_EN = frozenset({"date", "changed", "updated", "expiry", "expires", "expiration",
+                       "policy", "length", "location", "owner", "set", "required", "type",
+                       "count", "holder", "storage", "age", "rotation"})  # fmt: skip
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _key_kind(words: list[str]) -> str | None:
+    """The kind named by the English words around "key" (None: not a secret key)."""
+    for i, word in enumerate(words):
+        before = words[i - 1] if i else ""
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if word in ("key", "keys"):
+            if before in _PHYSICAL or after in _ABOUT_AFTER_KEY:
+                continue
+            return "license_key" if before in _LICENSE_WORDS or len(words) == 1 else "password"
+        if word.endswith("key") and word[:-3] in _LICENSE_WORDS:
+            return "license_key"
+        if word.endswith("key") and word[:-3] in (
+            "api",
+            "access",
+            "secret",
+            "private",
+            "recovery",
+            "wifi",
+            "network",
+            "security",
+        ):
+            return "password"
+    return None
+
+
+def secret_kind(header: str) -> str | None:
+    """``"password"`` or ``"license_key"`` when the column ``header`` holds secrets
+    (their values must never be stored in clear), else None.
+
+    >>> secret_kind("管理者パスワード"), secret_kind("Product Key"), secret_kind("キーボード")
+    ('password', 'license_key', None)
+    """
+    norm = normalize_header(header)
+    if not norm:
+        return None
+    text = unicodedata.normalize("NFKC", header).casefold()
+    words = _ASCII_WORD.findall(text)
+    if norm.endswith(_ABOUT_JA) or (words and words[-1] in _ABOUT_EN):
+        return None
+    if norm in ("キ", "key", "keys"):  # a column called just キー / Key
+        return "license_key"
+    for phrase, kind in _SECRET_PHRASES:
+        if phrase in norm:
+            return kind
+    if norm in _SECRET_WORDS or any(
+        w in _SECRET_WORDS or (w.endswith(_SECRET_SUFFIXES) and w.isalpha()) for w in words
+    ):
+        return "password"
+    return _key_kind(words)
+
+
+def is_keyring(target: str) -> bool:
+    return target == KEYRING
 
 
 # --- values of coded fields ------------------------------------------------------------

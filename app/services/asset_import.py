@@ -26,21 +26,39 @@ seconds), and their change history and search index entries are written the same
 the same rows the flush hooks write, and only when the session factory has those hooks.
 Cancelling rolls everything back. If the database changed since the preview, the preview
 is redone inside the transaction.
+
+Columns holding secrets (:func:`app.interchange.asset_mapping.secret_kind`: パスワード,
+ライセンスキー …) never become fields or custom fields: a mapping naming one so is a
+problem, and a header the mapping leaves out is not imported. The preview lists them
+(``secret_columns``: header and number of values, never a value). For a column mapped to
+``KEYRING``, ``apply_import`` adds one credential reference per non-empty cell of the
+written rows (label 「<資産管理番号> <見出し>」, made unique) in the same transaction as
+the assets; the values go into the SecretStore only after that transaction committed
+(:func:`app.services.credentials.put_secrets`), and the references whose value the store
+refused are removed again; ``ImportResult.secrets`` says which.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, cast
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, bindparam, func, inspect, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import UserError
-from app.interchange.asset_mapping import IGNORE, custom_key, custom_target, is_custom
+from app.interchange.asset_mapping import (
+    IGNORE,
+    custom_key,
+    custom_target,
+    is_custom,
+    is_keyring,
+    secret_kind,
+)
 from app.interchange.table_reader import TableData
 from app.progress import Progress
+from app.services import credentials
 from app.services.asset_import_check import check_rows
 from app.services.asset_import_rows import (
     DEFAULT_MATCH_KEYS,
@@ -48,6 +66,8 @@ from app.services.asset_import_rows import (
     ImportPreview,
     PreviewRow,
     RowProblem,
+    SecretColumn,
+    clean_cell,
     name_key,
 )
 from app.services.assets import FIELD_LABELS
@@ -69,19 +89,25 @@ from app.store.models import (
     utcnow,
 )
 
+if TYPE_CHECKING:
+    from app.secrets import SecretStore
+
 __all__ = [
     "DEFAULT_MATCH_KEYS",
     "ImportPreview",
     "ImportRejected",
     "ImportResult",
+    "NoSecretStore",
     "PreviewRow",
     "RowProblem",
+    "SecretColumn",
     "apply_import",
     "load_profiles",
     "match_profile",
     "parse_target",
     "preview_import",
     "save_profile",
+    "secret_columns",
     "target_label",
 ]
 
@@ -98,6 +124,9 @@ class ImportResult:
     unchanged: int = 0
     departments_added: int = 0
     locations_added: int = 0
+    # Values of KEYRING columns: stored, or not (their references removed again).
+    secrets: credentials.PutOutcome = field(default_factory=credentials.PutOutcome)
+    secrets_kept_in: str = ""  # SecretStore.where_kept(), when values were stored
 
 
 class ImportRejected(UserError):
@@ -117,15 +146,48 @@ class ImportRejected(UserError):
 # --- preview ---------------------------------------------------------------------------
 
 
+def _default_target(header: str) -> str:
+    return IGNORE if secret_kind(header) is not None else custom_target(header)
+
+
 def _full_mapping(headers: Sequence[str], mapping: dict[str, str]) -> dict[str, str]:
-    return {h: mapping.get(h, custom_target(h)) for h in headers}
+    return {h: mapping.get(h, _default_target(h)) for h in headers}
+
+
+def secret_columns(table: TableData, mapping: dict[str, str]) -> list[SecretColumn]:
+    """The columns holding secrets (by header, or sent to the keyring by the mapping),
+    with where their values go and how many non-empty values each has."""
+    out: list[SecretColumn] = []
+    full = _full_mapping(table.headers, mapping)
+    for index, header in enumerate(table.headers):
+        kind = secret_kind(header)
+        target = full[header]
+        if kind is None and not is_keyring(target):
+            continue
+        values = sum(1 for row in table.rows if clean_cell(row[index]))
+        out.append(
+            SecretColumn(header, index, kind or "password", is_keyring(target), values,
+                         kind is not None)
+        )  # fmt: skip
+    return out
+
+
+def _secret_problem(header: str) -> RowProblem:
+    return RowProblem(
+        None, header, None,
+        "秘密の値（パスワード・キーなど）の列は項目や独自項目には取り込めません。"
+        "「キーリングに保存」か「取り込まない」を選んでください",
+    )  # fmt: skip
 
 
 def _mapping_problems(mapping: dict[str, str]) -> list[RowProblem]:
     problems: list[RowProblem] = []
     by_target: dict[str, list[str]] = {}
     for header, target in mapping.items():
-        if target == IGNORE:
+        if target == IGNORE or is_keyring(target):
+            continue
+        if secret_kind(header) is not None:
+            problems.append(_secret_problem(header))
             continue
         if not is_custom(target) and target not in FIELD_LABELS:
             problems.append(RowProblem(None, header, None, f"取込先「{target}」は不明な項目です"))
@@ -192,8 +254,9 @@ def preview_import(
     full = _full_mapping(table.headers, mapping)
     stamp = db_stamp(session)
     preview = ImportPreview(
-        table, full, tuple(match_keys), [], _mapping_problems(full), [], [], [], stamp
-    )
+        table, full, tuple(match_keys), [], _mapping_problems(full), [], [], [], stamp,
+        secret_columns(table, full),
+    )  # fmt: skip
     if preview.file_problems:
         return preview
     check_rows(session, preview, progress)
@@ -213,16 +276,29 @@ def _refuse_if_bad(preview: ImportPreview, skip_bad_rows: bool) -> None:
         raise ImportRejected(preview.problems())
 
 
+class NoSecretStore(UserError):
+    """Columns go to the keyring but no SecretStore was given; nothing was written."""
+
+
 def apply_import(
     session_factory: sessionmaker[Session],
     preview: ImportPreview,
     *,
     skip_bad_rows: bool = False,
     progress: Progress | None = None,
+    secrets: SecretStore | None = None,
 ) -> ImportResult:
-    """Write the previewed rows in one transaction; all or nothing."""
+    """Write the previewed rows in one transaction; all or nothing. Then, after the
+    commit, the values of the KEYRING columns into ``secrets``."""
     _refuse_if_bad(preview, skip_bad_rows)
+    if preview.keyring_columns and secrets is None:
+        names = "」「".join(c.header for c in preview.keyring_columns)
+        raise NoSecretStore(
+            f"「{names}」をキーリングに保存する設定ですが、保存先（キーリング）がありません。"
+            "何も書き込んでいません"
+        )
     hooks = _Hooks(audit.is_installed(session_factory), search_index.is_installed(session_factory))
+    where_kept = secrets.where_kept() if secrets is not None else ""
     with session_factory() as session, session.begin():
         if db_stamp(session) != preview.stamp:
             preview = preview_import(
@@ -230,7 +306,12 @@ def apply_import(
                 match_keys=preview.match_keys, progress=progress,
             )  # fmt: skip
             _refuse_if_bad(preview, skip_bad_rows)
-        return _write(session, preview, progress, hooks)
+        result, pending = _write(session, preview, progress, hooks, where_kept)
+    # Committed: only now may the values go into the keyring (see app.services.credentials).
+    if not pending or secrets is None:
+        return result
+    outcome = credentials.put_secrets(session_factory, secrets, pending, progress)
+    return replace(result, secrets=outcome, secrets_kept_in=where_kept)
 
 
 @dataclass(frozen=True)
@@ -285,9 +366,14 @@ def _current_rows(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]
 
 
 def _write(
-    session: Session, preview: ImportPreview, progress: Progress | None, hooks: _Hooks
-) -> ImportResult:
+    session: Session,
+    preview: ImportPreview,
+    progress: Progress | None,
+    hooks: _Hooks,
+    where_kept: str,
+) -> tuple[ImportResult, list[credentials.PendingSecret]]:
     todo = [r for r in preview.rows if r.ok and r.action in ("create", "update")]
+    created_ids: dict[int, int] = {}  # row number → id of the asset it created
     # The few ORM writes first, with the flush hooks writing their history/index entries.
     departments = sorted({r.new_department for r in todo if r.new_department})
     locations = sorted({r.new_location for r in todo if r.new_location})
@@ -320,6 +406,7 @@ def _write(
                 values["location_id"] = loc_ids[name_key(row.new_location)]
             if row.action == "create":
                 last_id += 1
+                created_ids[row.row_number] = last_id
                 inserts.append({**defaults, **values, "custom_fields": dict(row.custom),
                                 "id": last_id, "created_at": now, "updated_at": now})  # fmt: skip
                 created += 1
@@ -343,9 +430,10 @@ def _write(
             text("SELECT setval(pg_get_serial_sequence('assets', 'id'), :last)"),
             {"last": last_id},
         )
+    pending = _secret_references(session, preview, created_ids, where_kept)
     if progress is not None:
         progress.check()  # the last chance to cancel: nothing is committed yet
-    return ImportResult(
+    result = ImportResult(
         created=created,
         updated=updated,
         skipped=preview.bad_rows,
@@ -354,6 +442,50 @@ def _write(
         departments_added=len(departments),
         locations_added=len(locations),
     )
+    return result, pending
+
+
+def _secret_references(
+    session: Session, preview: ImportPreview, created_ids: dict[int, int], where_kept: str
+) -> list[credentials.PendingSecret]:
+    """One credential reference per non-empty KEYRING cell of the rows written (and of
+    the rows that changed nothing: their asset exists), in the import's transaction.
+    The values stay in memory, paired with the references, until after the commit."""
+    columns = preview.keyring_columns
+    if not columns:
+        return []
+    table = preview.table
+    targets: list[tuple[int, int, str]] = []  # (row index, asset id, tag from the file)
+    for i, row in enumerate(preview.rows):
+        if not row.ok or row.action not in ("create", "update", "unchanged"):
+            continue
+        asset_id = created_ids.get(row.row_number, row.asset_id)
+        if asset_id is not None and any(clean_cell(table.rows[i][c.index]) for c in columns):
+            targets.append((i, asset_id, str(row.values.get("asset_tag") or "")))
+    missing = [asset_id for _i, asset_id, tag in targets if not tag]
+    tags: dict[int, str] = {}
+    for start in range(0, len(missing), 500):
+        chunk = missing[start : start + 500]
+        stmt = select(Asset.id, Asset.asset_tag).where(Asset.id.in_(chunk))
+        tags.update({asset_id: tag for asset_id, tag in session.execute(stmt)})
+    specs: list[credentials.RefSpec] = []
+    values: list[str] = []
+    for i, asset_id, file_tag in targets:
+        tag = file_tag or tags.get(asset_id, "")
+        for col in columns:
+            value = clean_cell(table.rows[i][col.index])
+            if value:
+                specs.append(
+                    credentials.RefSpec(
+                        f"{tag} {col.header}", col.kind,
+                        credentials.make_username(f"asset-{asset_id}"),
+                        f"資産「{tag}」（ID {asset_id}）の台帳取込で、列「{col.header}」の値を"
+                        "キーリングに保存",
+                    )
+                )  # fmt: skip
+                values.append(value)
+    refs = credentials.new_references(session, specs, where_kept=where_kept)
+    return [credentials.PendingSecret(ref, value) for ref, value in zip(refs, values, strict=True)]
 
 
 def _write_chunk(

@@ -2,8 +2,10 @@
 
 Each value is checked by :func:`app.services.asset_fields.clean_field`, as the editor's
 input is, so messages are the same as when typing the value by hand; a value repeated
-down a column is checked once. Existing assets, departments, locations and types are
-loaded once into dictionaries (one query each, not one per row).
+down a column is checked once. A column going to the keyring is only checked for what
+the keyring cannot keep (control characters, length); its values are never copied
+into the preview's rows, and no message quotes them. Existing assets, departments,
+locations and types are loaded once into dictionaries (one query each, not one per row).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.interchange.asset_mapping import IGNORE, custom_key, is_custom
+from app.interchange.asset_mapping import IGNORE, custom_key, is_custom, is_keyring
 from app.progress import Progress
 from app.services.asset_fields import date_order_problems, field_cleaner
 from app.services.asset_import_rows import (
@@ -32,6 +34,7 @@ from app.services.asset_import_rows import (
     name_key,
     value_coder,
 )
+from app.services.credentials import secret_problem
 
 FORMULA_NOTE = "数式のような値です。計算せず、文字のまま取り込みます"
 CACHE_LIMIT = 2_000  # distinct values remembered per column (see _Column)
@@ -82,10 +85,13 @@ class _Checker:
         self.index = MatchIndex.load(session, preview.match_keys)
         self.fields: list[_Column] = []
         self.custom: list[_Column] = []
+        self.secrets: list[_Column] = []
         for index, (header, target) in enumerate(preview.mapping.items()):
             if target == IGNORE:
                 continue
-            if is_custom(target):
+            if is_keyring(target):
+                self.secrets.append(_Column(index, header, target, _secret_cell))
+            elif is_custom(target):
                 self.custom.append(_Column(index, header, custom_key(target), _custom_cell))
             else:
                 self.fields.append(_Column(index, header, target, self._reader(target)))
@@ -161,6 +167,9 @@ class _Checker:
                 if cell.formula:
                     notes.append(RowProblem(row_no, col.header, None, FORMULA_NOTE))
                 out.custom[col.target] = cell.value  # type: ignore[assignment]
+        for col in self.secrets:
+            for message in col.read(cells[col.index]).messages:  # not remembered: secrets
+                problems.append(RowProblem(row_no, col.header, None, message))
         self._match(out, values)
         self._check_row(out, values)
         return out
@@ -235,6 +244,15 @@ def _name_cell(text: str, known: dict[str, int]) -> _Cell:
 def _custom_cell(text: str) -> _Cell:
     value = clean_cell(text)
     return _Cell(value, (), looks_like_formula(value)) if value else _EMPTY
+
+
+def _secret_cell(text: str) -> _Cell:
+    """Only whether the keyring can keep the value; the value itself is not kept."""
+    value = clean_cell(text)
+    problem = secret_problem(value) if value else None
+    if problem is None:
+        return _EMPTY
+    return _Cell(None, (f"キーリングに保存できない値です: {problem}",))
 
 
 def check_rows(session: Session, preview: ImportPreview, progress: Progress | None) -> None:

@@ -153,6 +153,31 @@ class PreviewRow:
         return not self.problems
 
 
+@dataclass(frozen=True, slots=True)
+class SecretColumn:
+    """A column whose values are secrets (or that the user sends to the keyring): where
+    its values go, and how many non-empty values it holds. Never the values."""
+
+    header: str
+    index: int  # in table.headers
+    kind: str  # CredentialRef.kind: password / license_key
+    to_keyring: bool  # False: the column is not imported
+    values: int
+    looks_secret: bool = True  # the header names a secret (else the user chose the keyring)
+
+    def describe(self) -> str:
+        """One Japanese line for the preview (names the column and its value count)."""
+        if self.to_keyring:
+            return (
+                f"「{self.header}」（値 {self.values:,} 件）: 秘密の値のためデータベースには"
+                f"保存せず、キーリングに保存します（認証情報の参照を {self.values:,} 件作成）"
+            )
+        return (
+            f"「{self.header}」（値 {self.values:,} 件）: 秘密の値のため取り込みません"
+            "（データベースにも履歴にも残しません）"
+        )
+
+
 @dataclass
 class ImportPreview:
     table: TableData
@@ -164,6 +189,11 @@ class ImportPreview:
     new_locations: list[str]
     new_custom_fields: list[str]
     stamp: tuple[Any, ...]
+    secret_columns: list[SecretColumn] = field(default_factory=list)
+
+    @property
+    def keyring_columns(self) -> list[SecretColumn]:
+        return [c for c in self.secret_columns if c.to_keyring]
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.ok and r.action == action)

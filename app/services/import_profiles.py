@@ -3,6 +3,9 @@
 A profile stores ``{header: target}`` for every column of the file it was made from
 (ignored columns included, as ``""``), so it matches a later file whose headers include
 all of them. Options are free-form (e.g. ``{"sheet": "台帳"}``).
+
+For a column holding secrets the profile remembers the choice (``KEYRING`` or ``""``),
+never a value: a profile only ever holds headers and targets.
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ from sqlalchemy.orm import Session
 
 from app.interchange.asset_mapping import (
     IGNORE,
+    KEYRING,
     custom_key,
     custom_target,
     is_custom,
+    is_keyring,
     normalize_header,
+    secret_kind,
 )
 from app.services.assets import FIELD_LABELS
 from app.services.errors import FieldError, ValidationError
@@ -44,7 +50,11 @@ def _plain(profile: ImportProfile) -> SavedProfile:
 def save_profile(
     session: Session, name: str, mapping: dict[str, str], options: dict[str, Any] | None = None
 ) -> SavedProfile:
-    """Create the profile ``name``, or replace its mapping and options."""
+    """Create the profile ``name``, or replace its mapping and options.
+
+    A column holding secrets is remembered as ``KEYRING`` or, whatever else it was
+    mapped to, as not imported (its values never reach the database).
+    """
     name = name.strip()
     if not name or len(name) > PROFILE_NAME_LIMIT:
         raise ValidationError(
@@ -54,7 +64,10 @@ def save_profile(
     if profile is None:
         profile = ImportProfile(name=name)
         session.add(profile)
-    profile.mapping = dict(mapping)
+    profile.mapping = {
+        header: IGNORE if secret_kind(header) and not is_keyring(target) else target
+        for header, target in mapping.items()
+    }
     profile.options = dict(options or {})
     session.flush()
     return _plain(profile)
@@ -83,9 +96,28 @@ def target_label(target: str) -> str:
     """A target in Japanese, for the wizard and the command's summary."""
     if target == IGNORE:
         return "取り込まない"
+    if is_keyring(target):
+        return "キーリングに保存（認証情報の参照）"
     if is_custom(target):
         return f"独自項目「{custom_key(target)}」"
     return FIELD_LABELS.get(target, target)
+
+
+SECRET_CHOICES = {
+    "keyring": KEYRING,
+    "キーリング": KEYRING,
+    "skip": IGNORE,
+    "-": IGNORE,
+    "取り込まない": IGNORE,
+}
+
+
+def parse_secret_choice(text: str) -> str:
+    """``keyring`` → KEYRING, ``skip`` → IGNORE (``--secret-column``); ValueError else."""
+    choice = SECRET_CHOICES.get(text.strip().casefold())
+    if choice is None:
+        raise ValueError(f"「{text.strip()}」は指定できません（keyring または skip）")
+    return choice
 
 
 def parse_target(text: str, header: str) -> str:

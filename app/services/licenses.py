@@ -1,7 +1,9 @@
 """Software licences (ライセンス): seats, expiry, assignments to assets or users,
 over-assignment, and the licence key kept in the keyring (never in the database).
 
-Deleting a licence deletes its assignments (they belong to it) and its key.
+The key's reference is handled by :mod:`app.services.credentials` (reference committed
+first, then the key into the keyring). Deleting a licence deletes its assignments (they
+belong to it) and its key.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from app.services import credentials
 from app.services.contracts import asset_id_by_tag
 from app.services.errors import FieldError, NotFoundError, ValidationError
-from app.services.inventory_common import MAX_NOTES, FieldReader, count_where
+from app.services.inventory_common import MAX_NOTES, FieldReader
 from app.services.records import get_or_not_found
 from app.store.models import (
     Asset,
@@ -24,9 +27,7 @@ from app.store.models import (
     CredentialRef,
     License,
     LicenseAssignment,
-    SshHost,
     Vendor,
-    runbook_credentials,
 )
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ FIELD_LABELS: dict[str, str] = {
 ASSIGN_LABELS = {"asset_tag": "資産管理番号", "user_name": "利用者", "assigned_on": "割当日"}
 KEY_LABEL = "ライセンスキー"
 MAX_SEATS = 10_000_000
-KEY_SERVICE = "hitori"
+KEY_SERVICE = credentials.SERVICE
 
 
 @dataclass(slots=True)
@@ -185,24 +186,14 @@ def delete_license(session: Session, license_id: int, store: SecretStore | None 
     """Delete a licence with its assignments, and its key when nothing else uses it.
 
     Without a ``store`` the key's reference is kept (so the keyring entry is not lost
-    track of); with one, the key is removed from the store too.
+    track of); with one, the key is removed from the store first, then its reference.
     """
     lic = get_license(session, license_id)
     ref = session.get(CredentialRef, lic.key_credential_id) if lic.key_credential_id else None
     session.delete(lic)
     session.flush()
-    if ref is not None and store is not None and not _ref_in_use(session, ref.id):
-        store.delete(ref)
-        session.delete(ref)
-        session.flush()
-
-
-def _ref_in_use(session: Session, ref_id: int) -> bool:
-    return bool(
-        count_where(session, License.key_credential_id, ref_id)
-        + count_where(session, SshHost.credential_id, ref_id)
-        + count_where(session, runbook_credentials.c.credential_ref_id, ref_id)
-    )
+    if ref is not None and store is not None and not credentials.in_use(session, ref.id):
+        credentials.forget(session, store, ref)
 
 
 # --- assignments ---------------------------------------------------------------------------
@@ -292,49 +283,49 @@ def key_reference(session: Session, license_id: int) -> CredentialRef | None:
     return session.get(CredentialRef, lic.key_credential_id) if lic.key_credential_id else None
 
 
-def set_license_key(
-    session: Session, store: SecretStore, license_id: int, key: str
-) -> CredentialRef:
-    """Keep ``key`` in ``store`` and link a CredentialRef to the licence.
-
-    The database gets the reference (label, service, username, where kept) only.
-    Raises ValidationError for an empty key and SecretStoreError when the store fails
-    (the caller's transaction then rolls the reference back).
-    """
-    lic = get_license(session, license_id)
+def _clean_key(key: str) -> str:
     key = key.strip()
     if not key:
         raise ValidationError([FieldError("license_key", KEY_LABEL, "キーを入力してください")])
-    if "\x00" in key or len(key) > 4096:
+    if credentials.secret_problem(key) is not None:
         raise ValidationError(
             [FieldError("license_key", KEY_LABEL, "4096文字以内で、制御文字を含めないでください")]
         )
-    ref = session.get(CredentialRef, lic.key_credential_id) if lic.key_credential_id else None
-    if ref is None:
-        ref = CredentialRef(
-            label=_free_label(session, f"{KEY_LABEL}: {lic.product[:60]} #{lic.id}"),
+    return key
+
+
+def set_license_key(
+    sessions: sessionmaker[Session], store: SecretStore, license_id: int, key: str
+) -> credentials.RefKey:
+    """Keep ``key`` in ``store`` and link a CredentialRef to the licence.
+
+    The database gets the reference (label, service, username, where kept) only; it is
+    committed before the key goes into the store (see app.services.credentials).
+    Raises ValidationError for an empty key, NotFoundError for a missing licence, and
+    SecretStoreError when the store fails (a reference made for it is removed again).
+    """
+    key = _clean_key(key)
+
+    def prepare(session: Session, where_kept: str) -> tuple[CredentialRef, bool]:
+        lic = get_license(session, license_id)
+        if lic.key_credential_id:
+            ref = session.get(CredentialRef, lic.key_credential_id)
+            if ref is not None:
+                return ref, False
+        ref = credentials.new_reference(
+            session,
+            label=credentials.free_label(session, f"{KEY_LABEL}: {lic.product[:60]} #{lic.id}"),
             kind="license_key",
-            service=KEY_SERVICE,
             username=f"license-{lic.id}-{random_tokens.token_hex(4)}",
+            where_kept=where_kept,
         )
-        session.add(ref)
-        session.flush()
         lic.key_credential_id = ref.id
-    ref.where_kept = store.where_kept()
-    session.flush()
-    store.set(ref, key)
-    return ref
+        return ref, True
+
+    return credentials.save_secret(sessions, store, key, prepare).ref
 
 
 def get_license_key(session: Session, store: SecretStore, license_id: int) -> str | None:
     """The licence key from the store; None when none was saved (or it is gone)."""
     ref = key_reference(session, license_id)
     return None if ref is None else store.get(ref)
-
-
-def _free_label(session: Session, base: str) -> str:
-    label, n = base, 1
-    while session.execute(select(CredentialRef.id).where(CredentialRef.label == label)).first():
-        n += 1
-        label = f"{base} ({n})"
-    return label

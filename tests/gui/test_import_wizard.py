@@ -1,23 +1,30 @@
-"""The asset import wizard driven page by page, with the work in background jobs."""
+"""The asset import wizard driven page by page, with the work in background jobs; columns
+holding secrets skipped by default or sent to the keyring, never shown or stored."""
 
 from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import keyring
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QComboBox, QWizard
 from sqlalchemy import func, select
 
+from app.interchange.asset_mapping import IGNORE, KEYRING
 from app.progress import Progress
+from app.secrets import SecretStore
 from app.services.asset_import import ImportResult
-from app.store.models import Asset, ImportProfile
+from app.store.models import Asset, CredentialRef, ImportProfile
 from app.ui.assets.import_preview_page import _BAD
 from app.ui.assets.import_wizard import AssetImportWizard
+from tests.integration.keyring_test_backend import MemoryKeyring
 
 pytestmark = pytest.mark.gui
 
@@ -224,3 +231,130 @@ def test_collector_waits_while_open_and_closing_frees_the_wizard(qtbot, ctx, tmp
     w.close()
     assert gc.isenabled()
     qtbot.waitUntil(lambda: not shiboken6.isValid(w))  # deleted on close, rows and all
+
+
+# --- columns holding secrets -------------------------------------------------------------
+
+PW1, PW2 = "Zq8!tokyo-PW-0001", "Zq8!tokyo-PW-0002"
+SECRET_LEDGER = (
+    "資産管理番号,名称,管理者パスワード,キーボード\n"
+    f"PC-0001,総務PC,{PW1},JIS\n"
+    f"PC-0002,税務PC,{PW2},US\n"
+)
+
+
+@pytest.fixture
+def memory_keyring(ctx) -> Iterator[MemoryKeyring]:  # type: ignore[no-untyped-def]
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    ctx.secrets = SecretStore.from_keyring()
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def target_combo(wizard: AssetImportWizard, header: str) -> QComboBox:
+    row = wizard.table.headers.index(header)  # type: ignore[union-attr]
+    combo = wizard.mapping_page.table.cellWidget(row, 2)
+    assert isinstance(combo, QComboBox)
+    return combo
+
+
+def refs(ctx) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    with ctx.db.sessions() as s:
+        return [tuple(r) for r in s.execute(select(CredentialRef.label, CredentialRef.kind))]  # type: ignore[misc]
+
+
+def test_a_password_column_is_skipped_by_default_or_sent_to_the_keyring(  # type: ignore[no-untyped-def]
+    qtbot, wizard, ctx, tmp_path, memory_keyring
+) -> None:
+    load(qtbot, wizard, write(tmp_path, "pw.csv", SECRET_LEDGER.encode()))
+    to_mapping(qtbot, wizard)
+    page = wizard.mapping_page
+    combo = target_combo(wizard, "管理者パスワード")
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "取り込まない（秘密の値）", "キーリングに保存",
+    ]  # fmt: skip
+    assert combo.currentData() == IGNORE  # the safe default
+    assert page.table.item(2, 1).text() == "（秘密の値のため表示しません）"
+    assert PW1 not in page.table.item(2, 1).text()
+    assert page.secrets_notice.isVisibleTo(page)
+    assert "・「管理者パスワード」値 2 件 → 取り込まない" in page.secrets_notice.text()
+    page.set_target("管理者パスワード", KEYRING)
+    assert "・「管理者パスワード」値 2 件 → キーリングに保存" in page.secrets_notice.text()
+    assert "メモリ" not in page.secrets_notice.text()  # a real keyring keeps them
+    preview = to_preview(qtbot, wizard)
+    assert [c.header for c in preview.keyring_columns] == ["管理者パスワード"]
+    notice = wizard.preview_page.secrets
+    assert notice.isVisibleTo(wizard.preview_page)
+    assert (
+        "「管理者パスワード」（値 2 件）: 秘密の値のためデータベースには保存せず" in notice.text()
+    )
+    result = to_result(qtbot, wizard)
+    assert isinstance(result, ImportResult) and result.secrets.stored == 2
+    message = wizard.run_page.message.text()
+    assert (
+        "秘密の値 2 件を保存しました（認証情報の参照を作成。保存先: OSの資格情報ストア" in message
+    )
+    assert refs(ctx) == [("PC-0001 管理者パスワード", "password"),
+                         ("PC-0002 管理者パスワード", "password")]  # fmt: skip
+    assert sorted(memory_keyring.secrets.values()) == [PW1, PW2]
+    with ctx.db.sessions() as s:
+        custom = [a.custom_fields for a in s.scalars(select(Asset).order_by(Asset.id))]
+    assert custom == [{"キーボード": "JIS"}, {"キーボード": "US"}]
+
+
+def test_without_a_usable_keyring_the_values_live_for_this_run_only(  # type: ignore[no-untyped-def]
+    qtbot, wizard, ctx, tmp_path
+) -> None:
+    ctx.secrets = store = SecretStore.in_memory()
+    load(qtbot, wizard, write(tmp_path, "pw.csv", SECRET_LEDGER.encode()))
+    to_mapping(qtbot, wizard)
+    wizard.mapping_page.set_target("管理者パスワード", KEYRING)
+    assert "この実行中だけメモリに保持し" in wizard.mapping_page.secrets_notice.text()
+    to_preview(qtbot, wizard)
+    assert "この実行中だけメモリに保持します" in wizard.preview_page.secrets.text()
+    result = to_result(qtbot, wizard)
+    assert result.secrets.stored == 2
+    assert "値はこの実行中だけメモリに保持しています" in wizard.run_page.message.text()
+    with ctx.db.sessions() as s:
+        ref = s.scalars(select(CredentialRef).order_by(CredentialRef.id)).first()
+        assert ref is not None and "メモリのみ" in ref.where_kept
+        assert store.get(ref) == PW1
+
+
+def test_without_a_secret_store_the_keyring_cannot_be_chosen(qtbot, wizard, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert ctx.secrets is None
+    load(qtbot, wizard, write(tmp_path, "pw.csv", SECRET_LEDGER.encode()))
+    to_mapping(qtbot, wizard)
+    combo = target_combo(wizard, "管理者パスワード")
+    model = combo.model()
+    assert isinstance(model, QStandardItemModel)
+    assert not model.item(combo.findData(KEYRING)).isEnabled()
+    assert combo.currentData() == IGNORE
+    assert "初期化されていないため" in wizard.mapping_page.secrets_notice.text()
+    to_preview(qtbot, wizard)
+    result = to_result(qtbot, wizard)
+    assert result.created == 2 and refs(ctx) == []
+
+
+def test_a_saved_profile_remembers_the_choice_not_the_values(  # type: ignore[no-untyped-def]
+    qtbot, wizard, ctx, tmp_path, memory_keyring
+) -> None:
+    path = write(tmp_path, "pw.csv", SECRET_LEDGER.encode())
+    load(qtbot, wizard, path)
+    to_mapping(qtbot, wizard)
+    wizard.mapping_page.set_target("管理者パスワード", KEYRING)
+    wizard.mapping_page.profile_name.setText("パスワード付き台帳")
+    with qtbot.waitSignal(wizard.mapping_page.profile_saved, timeout=10_000):
+        wizard.mapping_page.save_button.click()
+    with ctx.db.sessions() as s:
+        saved = s.scalars(select(ImportProfile)).one()
+        assert saved.mapping["管理者パスワード"] == KEYRING
+        assert PW1 not in repr((saved.mapping, saved.options))
+    again = AssetImportWizard(ctx)
+    qtbot.addWidget(again)
+    again.show()
+    load(qtbot, again, path)
+    to_mapping(qtbot, again)
+    assert target_combo(again, "管理者パスワード").currentData() == KEYRING

@@ -1,4 +1,5 @@
-"""``hitori import assets`` end to end: real processes, real files, exit codes, DB unchanged."""
+"""``hitori import assets`` end to end: real processes, real files, exit codes, DB unchanged;
+columns holding secrets refused until told, and sent to a (file-free) test keyring."""
 
 from __future__ import annotations
 
@@ -14,11 +15,14 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
+from app.interchange.asset_mapping import KEYRING
 from app.services.asset_import import save_profile
+from tests.integration.keyring_test_backend import digest
 
 pytestmark = pytest.mark.integration
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+TEST_BACKEND = "tests.integration.keyring_test_backend.MemoryKeyring"
 
 SYSTEMWALKER = (
     '"資産管理番号","モデル名","シリアル番号","メーカ名","分類","PC名","部門名","コンピュータ名",'
@@ -30,8 +34,12 @@ SYSTEMWALKER = (
 )
 
 
-def hitori(data_dir: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+def hitori(
+    data_dir: Path, *args: str | Path, backend: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    if backend is not None:
+        env.update(PYTHON_KEYRING_BACKEND=backend, HITORI_TEST_KEYRING_REPORT="1")
     return subprocess.run(
         [sys.executable, "-m", "app", "import", "assets", *map(str, args),
          "--data-dir", str(data_dir)],
@@ -155,3 +163,129 @@ def test_usage_errors(db, data_dir, files) -> None:  # type: ignore[no-untyped-d
     assert unknown.returncode == 1 and "取込設定「無い設定」がありません" in unknown.stderr
     no_column = hitori(data_dir.root, files["systemwalker"], "--map", "無い列=notes")
     assert no_column.returncode == 1 and "列「無い列」はファイルにありません" in no_column.stderr
+
+
+# --- columns holding secrets -------------------------------------------------------------
+
+PW1, PW2, KEY = "Zq8!tokyo-PW-0001", "Zq8!tokyo-PW-0002", "XK7Q2-PLM9W-RT4ZB-88HJD"
+SECRET_LEDGER = (
+    "資産管理番号,名称,パスワード,ライセンスキー,キーボード\n"
+    f"PC-0001,総務PC,{PW1},{KEY},JIS\n"
+    f"PC-0002,税務PC,{PW2},,US\n"
+)
+
+
+def credential_refs(db) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT label, kind, username FROM credential_refs ORDER BY id"))
+        return [tuple(r) for r in rows]
+
+
+def all_bytes(root: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file())
+
+
+@pytest.fixture
+def secret_ledger(tmp_path: Path) -> Path:
+    path = tmp_path / "secrets.csv"
+    path.write_text(SECRET_LEDGER, encoding="utf-8")
+    return path
+
+
+def test_secret_columns_are_refused_until_told(db, data_dir, secret_ledger) -> None:  # type: ignore[no-untyped-def]
+    before = fingerprint(db)
+    refused = hitori(data_dir.root, secret_ledger, backend=TEST_BACKEND)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("hitori: ") and refused.stderr.strip().count("\n") == 0
+    assert "秘密の値の列「パスワード」（値 2 件）「ライセンスキー」（値 1 件）" in refused.stderr
+    assert "--secret-column 'パスワード=keyring'" in refused.stderr
+    assert "--secret-column 'パスワード=skip'" in refused.stderr
+    one = hitori(data_dir.root, secret_ledger, "--secret-column", "パスワード=skip",
+                 backend=TEST_BACKEND)  # fmt: skip
+    assert one.returncode == 1 and "「ライセンスキー」（値 1 件）" in one.stderr
+    assert "「パスワード」" not in one.stderr
+    mapped = hitori(data_dir.root, secret_ledger, "--map", "パスワード=custom")
+    assert mapped.returncode == 1 and "--map では指定できません" in mapped.stderr
+    assert fingerprint(db) == before and credential_refs(db) == []
+    assert "test-keyring: set" not in refused.stderr + one.stderr + mapped.stderr
+
+
+def test_skip_imports_the_rest_and_no_secret(db, data_dir, secret_ledger) -> None:  # type: ignore[no-untyped-def]
+    done = hitori(data_dir.root, secret_ledger, "--secret-column", "パスワード=skip",
+                  "--secret-column", "ライセンスキー=skip")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "秘密の値の列: 「パスワード」（値 2 件）: 秘密の値のため取り込みません" in done.stdout
+    assert "取り込みました: 作成 2 件" in done.stdout
+    db.dispose()
+    raw = all_bytes(data_dir.root)
+    assert all(v.encode() not in raw for v in (PW1, PW2, KEY)) and b"JIS" in raw
+
+
+def test_keyring_stores_each_value_behind_a_reference(db, data_dir, secret_ledger) -> None:  # type: ignore[no-untyped-def]
+    dry = hitori(data_dir.root, secret_ledger, "--dry-run", "--secret-column",
+                 "パスワード=keyring", "--secret-column", "ライセンスキー=keyring",
+                 backend=TEST_BACKEND)  # fmt: skip
+    assert dry.returncode == 0, dry.stderr
+    assert "パスワード → キーリングに保存（認証情報の参照）" in dry.stdout
+    assert "（認証情報の参照を 2 件作成）" in dry.stdout
+    assert "test-keyring: set" not in dry.stderr and credential_refs(db) == []
+    done = hitori(data_dir.root, secret_ledger, "--secret-column", "パスワード=keyring",
+                  "--secret-column", "ライセンスキー=keyring", backend=TEST_BACKEND)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "キーリングに保存した値: 3 件" in done.stdout
+    refs = credential_refs(db)
+    assert [(label, kind) for label, kind, _u in refs] == [
+        ("PC-0001 パスワード", "password"),
+        ("PC-0001 ライセンスキー", "license_key"),
+        ("PC-0002 パスワード", "password"),
+    ]
+    values = dict(zip([u for _l, _k, u in refs], (PW1, KEY, PW2), strict=True))
+    for username, value in values.items():
+        assert f"test-keyring: set {digest('hitori', username, value)}" in done.stderr
+    for value in (PW1, PW2, KEY):
+        assert value not in done.stdout + done.stderr
+    db.dispose()
+    raw = all_bytes(data_dir.root)  # database, WAL, log, backups: no value anywhere
+    assert all(v.encode() not in raw for v in (PW1, PW2, KEY))
+
+
+def test_keyring_without_a_usable_keyring_writes_nothing(db, data_dir, secret_ledger) -> None:  # type: ignore[no-untyped-def]
+    before = fingerprint(db)
+    refused = hitori(data_dir.root, secret_ledger, "--secret-column", "パスワード=keyring",
+                     "--secret-column", "ライセンスキー=skip",
+                     backend="keyring.backends.fail.Keyring")  # fmt: skip
+    assert refused.returncode == 1 and refused.stderr.strip().count("\n") == 0
+    assert (
+        "キーリング）が使えないため、「パスワード」をキーリングに保存できません" in refused.stderr
+    )
+    assert "--secret-column 'パスワード=skip'" in refused.stderr
+    assert fingerprint(db) == before and credential_refs(db) == []
+
+
+def test_a_profile_remembers_the_secret_choice(db, data_dir, secret_ledger) -> None:  # type: ignore[no-untyped-def]
+    with db.sessions.begin() as session:
+        mapping = {"資産管理番号": "asset_tag", "名称": "name", "パスワード": KEYRING,
+                   "ライセンスキー": ""}  # fmt: skip
+        save_profile(session, "秘密あり", mapping)
+    done = hitori(data_dir.root, secret_ledger, backend=TEST_BACKEND)
+    assert done.returncode == 0, done.stderr
+    assert "取込設定「秘密あり」" in done.stdout and "キーリングに保存した値: 2 件" in done.stdout
+    assert [label for label, _k, _u in credential_refs(db)] == [
+        "PC-0001 パスワード", "PC-0002 パスワード",
+    ]  # fmt: skip
+
+
+def test_secret_column_usage_errors(db, data_dir, secret_ledger) -> None:  # type: ignore[no-untyped-def]
+    bad = hitori(data_dir.root, secret_ledger, "--secret-column", "パスワード=custom")
+    assert bad.returncode == 2 and "keyring または skip" in bad.stderr
+    shape = hitori(data_dir.root, secret_ledger, "--secret-column", "パスワード")
+    assert shape.returncode == 2 and "「ヘッダ=keyring」" in shape.stderr
+    missing = hitori(data_dir.root, secret_ledger, "--secret-column", "無い列=skip")
+    assert missing.returncode == 1 and "--secret-column の列「無い列」はファイルにありません" in (
+        missing.stderr
+    )
+    helptext = subprocess.run(
+        [sys.executable, "-m", "app", "import", "assets", "--help"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert "--secret-column" in helptext.stdout and "keyring" in helptext.stdout

@@ -5,15 +5,18 @@ from __future__ import annotations
 import pytest
 
 from app.interchange.asset_mapping import (
+    IGNORE,
+    KEYRING,
     SYNONYMS,
     cia_level,
     normalize_header,
+    secret_kind,
     segment_code,
     status_code,
     suggest_mapping,
 )
 from app.services.assets import FIELD_LABELS
-from app.services.import_profiles import parse_target, target_label
+from app.services.import_profiles import parse_secret_choice, parse_target, target_label
 
 
 def test_synonym_table_covers_exactly_the_editor_fields_led_by_their_labels() -> None:
@@ -92,7 +95,7 @@ def test_english_headers_and_near_misses() -> None:
     assert mapping["Location"] == "location_id"
     assert mapping["IPアドレス(2)"] == "custom:IPアドレス(2)"  # IP is taken by the exact match
     assert mapping["username"] == "user_name"
-    assert mapping["product key"] == "custom:product key"  # not a model name
+    assert mapping["product key"] == ""  # a secret: not a model name, nor a custom field
 
 
 def test_contained_synonym_is_a_weaker_suggestion() -> None:
@@ -126,3 +129,61 @@ def test_coded_values_accept_labels_codes_and_variants() -> None:
     assert cia_level("２") == "2"
     assert cia_level("3（高）") == "3"
     assert cia_level("中") == "2"
+
+
+# --- columns holding secrets -------------------------------------------------------------
+
+PASSWORD_HEADERS = [
+    "パスワード", "管理者パスワード", "初期パスワード", "BIOSパスワード", "Wi-Fiパスワード",
+    "パスワード（初期値）", "ＰＷ", "PW", "P/W", "ID/PW", "ログインPW", "BIOS PW", "pwd",
+    "パスフレーズ", "暗証番号", "PIN", "PINコード", "secret", "Client Secret", "password",
+    "Admin Password", "passwd", "Passphrase", "adminpw", "BitLocker回復キー", "WPAキー",
+    "SSH秘密鍵", "APIキー", "ユーザーID・パスワード", "シークレット",
+]  # fmt: skip
+LICENSE_KEY_HEADERS = [
+    "ライセンスキー", "プロダクトキー", "ﾌﾟﾛﾀﾞｸﾄｷｰ", "製品キー", "シリアルキー", "ライセンス認証キー",
+    "license key", "Licence Key", "Product Key", "PRODUCT_KEY", "productkey", "キー", "Key",
+]  # fmt: skip
+NOT_SECRET_HEADERS = [
+    "キーボード", "キー番号", "鍵番号", "鍵", "鍵の保管場所", "キーの保管場所", "キーボード種別",
+    "パスワード変更日", "パスワード有効期限", "パスワード設定の有無", "ライセンスキーの保管場所",
+    "ライセンス数", "ライセンス番号", "シリアル番号", "製品名", "ホスト名", "Keyboard",
+    "Key No.", "Key ID", "Room key", "Password last changed", "password expiry", "Pass",
+    "ping", "Shipping", "spin", "upward", "OS", "備考", "",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("header", PASSWORD_HEADERS)
+def test_password_like_headers_are_secrets(header: str) -> None:
+    assert secret_kind(header) == "password"
+
+
+@pytest.mark.parametrize("header", LICENSE_KEY_HEADERS)
+def test_licence_key_headers_are_secrets(header: str) -> None:
+    assert secret_kind(header) == "license_key"
+
+
+@pytest.mark.parametrize("header", NOT_SECRET_HEADERS)
+def test_near_misses_are_not_secrets(header: str) -> None:
+    assert secret_kind(header) is None
+
+
+def test_secret_columns_are_never_suggested_as_fields_or_custom_fields() -> None:
+    headers = ["資産管理番号", "名称", "パスワード", "シリアルキー", "ユーザーIDとパスワード",
+               "キーボード", "キー番号", "鍵の保管場所"]  # fmt: skip
+    mapping = suggest_mapping(headers)
+    assert mapping["パスワード"] == IGNORE
+    assert mapping["シリアルキー"] == IGNORE  # not serial_number
+    assert mapping["ユーザーIDとパスワード"] == IGNORE  # not user_name
+    assert mapping["キーボード"] == "custom:キーボード"
+    assert mapping["キー番号"] == "custom:キー番号"
+    assert mapping["鍵の保管場所"] != IGNORE  # about a key, not a secret
+
+
+def test_secret_choices() -> None:
+    assert parse_secret_choice("keyring") == KEYRING
+    assert parse_secret_choice(" KEYRING ") == KEYRING
+    assert parse_secret_choice("skip") == IGNORE
+    with pytest.raises(ValueError, match="keyring または skip"):
+        parse_secret_choice("custom")
+    assert target_label(KEYRING) == "キーリングに保存（認証情報の参照）"

@@ -7,8 +7,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from keyring.errors import KeyringLocked
 from sqlalchemy import func, select
 
+from app.secrets import SecretStore, SecretStoreError
 from app.services import contracts, licenses, systems, vendors
 from app.services.assets import create_asset
 from app.services.errors import NotFoundError, ValidationError
@@ -18,6 +20,8 @@ from app.store.models import (
     ChecklistTemplate,
     Contact,
     Contract,
+    CredentialRef,
+    License,
     LicenseAssignment,
     Runbook,
     Vendor,
@@ -25,6 +29,7 @@ from app.store.models import (
     contract_systems,
     runbook_contacts,
 )
+from tests.integration.keyring_test_backend import MemoryKeyring
 
 
 def count(db, what) -> int:  # type: ignore[no-untyped-def]
@@ -246,6 +251,40 @@ def test_assignments_and_over_assignment(db, world) -> None:  # type: ignore[no-
         assert licenses.license_usage(s, over_only=True) == []
     write(db, licenses.delete_license, lid)  # assignments go with it
     assert count(db, LicenseAssignment) == 0
+
+
+def test_licence_key_reference_then_key_and_deleted_with_the_licence(db, world) -> None:  # type: ignore[no-untyped-def]
+    lid = world["license"]
+    store = SecretStore.in_memory()
+    ref = licenses.set_license_key(db.sessions, store, lid, "  KEY-1  ")  # commits itself
+    assert ref.label == f"ライセンスキー: Office #{lid}"
+    with db.sessions() as s:
+        assert s.get(License, lid).key_credential_id == ref.id
+        assert licenses.get_license_key(s, store, lid) == "KEY-1"
+        assert licenses.load_license_rows(s)[0].has_key
+    assert licenses.set_license_key(db.sessions, store, lid, "KEY-2").id == ref.id
+    assert store.get(ref) == "KEY-2" and count(db, CredentialRef) == 1
+    (found,) = errors_of(licenses.set_license_key, db.sessions, store, lid, "KEY\x00-3")
+    assert found == (
+        "license_key",
+        "ライセンスキー",
+        "4096文字以内で、制御文字を含めないでください",
+    )
+    assert store.get(ref) == "KEY-2"
+    write(db, licenses.delete_license, lid, store)
+    assert store.get(ref) is None and count(db, CredentialRef) == 0
+
+
+def test_a_refused_licence_key_leaves_the_licence_without_a_reference(db, world) -> None:  # type: ignore[no-untyped-def]
+    class Locked(MemoryKeyring):
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise KeyringLocked("locked")
+
+    with pytest.raises(SecretStoreError):
+        licenses.set_license_key(db.sessions, SecretStore(Locked()), world["license"], "KEY")
+    assert count(db, CredentialRef) == 0
+    with db.sessions() as s:
+        assert s.get(License, world["license"]).key_credential_id is None
 
 
 # --- business systems --------------------------------------------------------------------

@@ -114,11 +114,10 @@ def test_licence_key_never_reaches_db_log_or_history(use_backend, db, data_dir, 
     setup_logging(data_dir.logs)
     try:
         store = SecretStore.from_keyring()
-        with db.sessions.begin() as s:
-            ref = licenses.set_license_key(s, store, licence_id, KEY)
-            ref_id = ref.id
-        with db.sessions.begin() as s:  # saving again reuses the reference
-            assert licenses.set_license_key(s, store, licence_id, KEY + "-2").id == ref_id
+        # The service commits the reference, then puts the key into the keyring.
+        ref_id = licenses.set_license_key(db.sessions, store, licence_id, KEY).id
+        # Saving again reuses the reference.
+        assert licenses.set_license_key(db.sessions, store, licence_id, KEY + "-2").id == ref_id
         with db.sessions() as s:
             ref = s.get(CredentialRef, ref_id)
             assert (ref.kind, ref.service) == ("license_key", "hitori")
@@ -149,8 +148,8 @@ def test_licence_key_never_reaches_db_log_or_history(use_backend, db, data_dir, 
 def test_a_failing_store_leaves_no_reference(use_backend, db, licence_id) -> None:  # type: ignore[no-untyped-def]
     use_backend(LockedKeyring())
     store = SecretStore.from_keyring()
-    with pytest.raises(SecretStoreError), db.sessions.begin() as s:
-        licenses.set_license_key(s, store, licence_id, KEY)
+    with pytest.raises(SecretStoreError):
+        licenses.set_license_key(db.sessions, store, licence_id, KEY)
     with db.sessions() as s:
         assert s.execute(select(func.count(CredentialRef.id))).scalar_one() == 0
         assert s.get(License, licence_id).key_credential_id is None
@@ -159,8 +158,7 @@ def test_a_failing_store_leaves_no_reference(use_backend, db, licence_id) -> Non
 def test_deleting_the_licence_deletes_its_key(use_backend, db, licence_id) -> None:  # type: ignore[no-untyped-def]
     backend = use_backend(MemoryKeyring())
     store = SecretStore.from_keyring()
-    with db.sessions.begin() as s:
-        licenses.set_license_key(s, store, licence_id, KEY)
+    licenses.set_license_key(db.sessions, store, licence_id, KEY)
     with db.sessions.begin() as s:
         licenses.delete_license(s, licence_id, store)
     assert backend.secrets == {}
@@ -171,6 +169,6 @@ def test_deleting_the_licence_deletes_its_key(use_backend, db, licence_id) -> No
 def test_an_empty_key_is_a_field_error(db, licence_id) -> None:  # type: ignore[no-untyped-def]
     from app.services.errors import ValidationError
 
-    with pytest.raises(ValidationError) as info, db.sessions.begin() as s:
-        licenses.set_license_key(s, SecretStore.in_memory(), licence_id, "  ")
+    with pytest.raises(ValidationError) as info:
+        licenses.set_license_key(db.sessions, SecretStore.in_memory(), licence_id, "  ")
     assert info.value.errors[0].label == "ライセンスキー"

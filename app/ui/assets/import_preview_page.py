@@ -2,6 +2,8 @@
 
 The preview is computed in a background job (a read session; nothing is written). Rows
 with problems are shown in red, rows with notes (e.g. formula-looking text) in yellow.
+Columns holding secrets are listed in a notice of their own: each with its number of
+values and where they go (キーリング, or not imported), never a value.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.interchange.table_reader import TableData
 from app.progress import Cancelled, Progress
 from app.services.asset_import import ImportPreview, PreviewRow, preview_import
+from app.ui.assets.import_mapping_page import SECRET_NOTICE_STYLE
 from app.ui.widgets.styles import ERROR_STYLE
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -141,6 +144,10 @@ class PreviewPage(QWizardPage):
         self.file_problems = QLabel(self)
         self.file_problems.setWordWrap(True)
         self.file_problems.setStyleSheet(ERROR_STYLE)
+        self.secrets = QLabel(self)
+        self.secrets.setWordWrap(True)
+        self.secrets.setStyleSheet(SECRET_NOTICE_STYLE)
+        self.secrets.setVisible(False)
         self.only_problems = QCheckBox(self.tr("問題のある行だけ表示"), self)
         self.model = PreviewTableModel(self)
         self.view = QTableView(self)
@@ -155,7 +162,13 @@ class PreviewPage(QWizardPage):
             header.resizeSection(column, self.fontMetrics().averageCharWidth() * chars * 2)
         self.skip_bad = QCheckBox(self.tr("問題のある行を飛ばして取り込む"), self)
         layout = QVBoxLayout(self)
-        for widget in (self.progress, self.counts, self.file_problems, self.only_problems):
+        for widget in (
+            self.progress,
+            self.counts,
+            self.secrets,
+            self.file_problems,
+            self.only_problems,
+        ):
             layout.addWidget(widget)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.skip_bad)
@@ -170,6 +183,8 @@ class PreviewPage(QWizardPage):
         self.skip_bad.setChecked(False)
         self.skip_bad.setEnabled(False)
         self.file_problems.clear()
+        self.secrets.clear()
+        self.secrets.setVisible(False)
         self.counts.setText(self.tr("内容を確認しています…"))
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
@@ -219,6 +234,7 @@ class PreviewPage(QWizardPage):
         self.counts.setText(self._summary(preview, tally))
         if preview.file_problems:
             self.file_problems.setText("\n".join(str(p) for p in preview.file_problems))
+        self._describe_secrets(preview)
         self.skip_bad.setEnabled(tally["bad"] > 0 and not preview.file_problems)
         self.completeChanged.emit()
         self.previewed.emit(preview)
@@ -243,6 +259,23 @@ class PreviewPage(QWizardPage):
                 "直して読み込み直すか、問題のある行を飛ばしてください。"
             )
         return text
+
+    def _describe_secrets(self, preview: ImportPreview) -> None:
+        columns = preview.secret_columns
+        self.secrets.setVisible(bool(columns))
+        if not columns:
+            return
+        lines = [self.tr("秘密の値の列（値はデータベース・変更履歴・検索・出力に残しません）:")]
+        lines += [self.tr("・{0}").format(column.describe()) for column in columns]
+        store = self._wizard.ctx.secrets
+        if preview.keyring_columns and store is not None and not store.is_persistent():
+            lines.append(
+                self.tr(
+                    "注意: OSのキーリングが使えないため、値はこの実行中だけメモリに保持します。"
+                    "Hitoriを終了すると消えます（認証情報の参照は残ります）。"
+                )
+            )
+        self.secrets.setText("\n".join(lines))
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if not shiboken6.isValid(self) or generation != self._generation:

@@ -5,6 +5,11 @@ found) → 列の対応 (import_mapping_page) → 確認 (import_preview_page; n
 yet) → 取込 (one transaction on the writer; cancel rolls it back). All file reading,
 checking and writing runs in background jobs, so the window stays responsive.
 
+Columns holding secrets are chosen on the 列の対応 page (取り込まない by default, or
+キーリングに保存); the values chosen for the keyring go into ``ctx.secrets`` after the
+import committed, and the last page says how many were stored, where (memory only for
+this run, when the OS has no usable keyring), and which were not.
+
     wizard = AssetImportWizard(ctx, parent)
     wizard.imported.connect(reload_the_ledger)
     wizard.open()
@@ -37,6 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.gc_pause import gc_paused
 from app.interchange.table_reader import TableData, read_table
 from app.progress import Cancelled, Progress
+from app.secrets import SecretStore
 from app.services.asset_import import ImportPreview, ImportResult, apply_import
 from app.ui.assets.import_mapping_page import MappingPage
 from app.ui.assets.import_preview_page import PreviewPage
@@ -49,9 +55,13 @@ def _read(progress: Progress, path: str, sheet: str | None) -> TableData:
 
 
 def _apply(
-    progress: Progress, sessions: sessionmaker[Session], preview: ImportPreview, skip: bool
+    progress: Progress,
+    sessions: sessionmaker[Session],
+    preview: ImportPreview,
+    skip: bool,
+    store: SecretStore | None,
 ) -> ImportResult:
-    return apply_import(sessions, preview, skip_bad_rows=skip, progress=progress)
+    return apply_import(sessions, preview, skip_bad_rows=skip, progress=progress, secrets=store)
 
 
 class FilePage(QWizardPage):
@@ -187,6 +197,7 @@ class RunPage(QWizardPage):
             ctx.db.sessions,
             page.preview,
             page.skip_bad.isChecked(),
+            ctx.secrets,
             writer=True,
             on_result=self._finished,
             on_error=self._failed,
@@ -238,12 +249,34 @@ class RunPage(QWizardPage):
                 self.tr("新しく追加: ")
                 + "、".join(f"{label} {count:,} 件" for label, count in added if count)
             )
+        lines += self._secret_lines(result)
         lines.append(self.tr("「完了」を押すと資産台帳に戻ります。"))
         text = "\n".join(lines)
+        self.message.setStyleSheet(ERROR_STYLE if result.secrets.not_stored else "")
         self.message.setText(text)
         self.completeChanged.emit()
         self._wizard.imported.emit(result)
         self.finished.emit(result)
+
+    def _secret_lines(self, result: ImportResult) -> list[str]:
+        lines: list[str] = []
+        if result.secrets.stored:
+            lines.append(
+                self.tr(
+                    "秘密の値 {0} 件を保存しました（認証情報の参照を作成。保存先: {1}）"
+                ).format(f"{result.secrets.stored:,}", result.secrets_kept_in)
+            )
+            store = self._wizard.ctx.secrets
+            if store is not None and not store.is_persistent():
+                lines.append(
+                    self.tr(
+                        "注意: OSのキーリングが使えないため、値はこの実行中だけメモリに保持して"
+                        "います。Hitoriを終了すると消えます。"
+                    )
+                )
+        if result.secrets.not_stored:
+            lines.append(result.secrets.message())
+        return lines
 
     def _failed(self, exc: BaseException) -> None:
         if not shiboken6.isValid(self):

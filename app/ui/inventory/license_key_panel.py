@@ -37,8 +37,8 @@ def _save_key(
     _p: Progress, sessions: Any, store: SecretStore, license_id: int, key: str
 ) -> UserError | None:
     try:
-        with sessions.begin() as session:
-            set_license_key(session, store, license_id, key)
+        # The service commits the key's reference, then puts the key into the store.
+        set_license_key(sessions, store, license_id, key)
     except UserError as exc:
         return exc
     return None
