@@ -29,7 +29,7 @@ The rules (the same for CSV and XLSX; XLSX adds exact merged-cell ranges):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from app.interchange.table_reader import (
     CellProblem,
@@ -190,8 +190,13 @@ def build_table(
     sheet: str | None = None,
     sheets: list[str] | None = None,
     merges: list[Merge] | None = None,
+    flagged: Mapping[tuple[int, int], str] | None = None,
 ) -> TableData:
-    """Apply the header rules above to non-blank ``raw`` rows (line number, cells)."""
+    """Apply the header rules above to non-blank ``raw`` rows (line number, cells).
+
+    ``flagged`` lists cells the import must not accept, by (line number, column index):
+    below the header each becomes a CellProblem with that message and an empty cell.
+    """
     if not raw:
         where = f"シート「{sheet}」に" if sheet is not None else ""
         raise TableReadError(f"{where}データがありません（空のファイルです）")
@@ -222,6 +227,9 @@ def build_table(
     keep = [i for i in range(width) if names[i] is not None or has_data[i]]
     headers = _unique([names[i] or column_name(i) for i in keep])
     rows, source_rows, problems = _body(body, keep, headers, width, limits.max_cell_chars)
+    if flagged:
+        problems.extend(_flag(rows, source_rows, keep, headers, flagged))
+        problems.sort(key=lambda p: p.row_number)
     return TableData(
         headers=headers,
         rows=rows,
@@ -233,6 +241,25 @@ def build_table(
         cell_problems=problems,
         header_row=header_no,
     )
+
+
+def _flag(
+    rows: list[list[str]],
+    source_rows: list[int],
+    keep: list[int],
+    headers: list[str],
+    flagged: Mapping[tuple[int, int], str],
+) -> list[CellProblem]:
+    """Empty the flagged cells of ``rows``; one CellProblem for each."""
+    index_of_row = {line_no: i for i, line_no in enumerate(source_rows)}
+    position = {column: j for j, column in enumerate(keep)}
+    problems: list[CellProblem] = []
+    for (line_no, column), message in flagged.items():
+        i, j = index_of_row.get(line_no), position.get(column)
+        if i is not None and j is not None:
+            rows[i][j] = ""
+            problems.append(CellProblem(line_no, headers[j], message))
+    return problems
 
 
 def _body(

@@ -12,16 +12,23 @@ merged header cells) are in :mod:`app.interchange.table_header`.
 Errors the user can fix raise :class:`TableReadError` with a Japanese message; cells that
 are too long are kept (cut short) and listed in ``TableData.cell_problems`` so the import
 can name the row and column.
+
+Hostile files are refused, never read without bounds (:class:`ReadLimits`): the file is
+opened through :mod:`app.input_file` (regular files only, size measured by reading);
+rows, columns and line lengths are checked while parsing, so memory stays proportional
+to the data actually present, not to the widest row or the highest row number.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.errors import UserError
+from app.input_file import InputFileError, read_input_file, size_text
 from app.progress import Progress
 
 __all__ = [
@@ -59,9 +66,20 @@ class TableReadError(UserError, ValueError):
 
 @dataclass(frozen=True)
 class ReadLimits:
+    """What a ledger file may hold; beyond it the file is refused (or a cell cut short).
+
+    ``max_bytes``: the file itself. ``max_rows``: rows with data. ``max_columns``:
+    the column of the rightmost value (ledgers have 20-200 columns; blank cells further
+    right are ignored). ``max_cell_chars``: longer cells are cut and listed in
+    ``TableData.cell_problems``. ``max_unpacked_bytes``: an XLSX part once unpacked (a
+    small zip can unpack to gigabytes).
+    """
+
     max_bytes: int = 100 * 2**20
     max_rows: int = 200_000
+    max_columns: int = 1_000
     max_cell_chars: int = 10_000
+    max_unpacked_bytes: int = 2**30
 
 
 @dataclass(frozen=True)
@@ -122,15 +140,9 @@ def read_table(
     limits = limits or ReadLimits()
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise TableReadError(
-                f"ファイルが大きすぎます（{size / 2**20:,.1f} MB、上限 "
-                f"{limits.max_bytes / 2**20:,.0f} MB）。ファイルを分けて取り込んでください"
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TableReadError(f"ファイルを開けません: {path}（{exc.strerror or exc}）") from exc
+        data = read_input_file(path, max_bytes=limits.max_bytes)
+    except InputFileError as exc:
+        raise TableReadError(str(exc)) from exc
     return read_table_bytes(data, name=path.name, sheet=sheet, limits=limits, progress=progress)
 
 
@@ -147,7 +159,7 @@ def read_table_bytes(
 
     limits = limits or ReadLimits()
     if len(data) > limits.max_bytes:
-        raise TableReadError(f"ファイルが大きすぎます（上限 {limits.max_bytes / 2**20:,.0f} MB）")
+        raise TableReadError(f"ファイルが大きすぎます（上限 {size_text(limits.max_bytes)}）")
     if not data:
         raise TableReadError("ファイルが空です")
     if data.startswith(_OLE_MAGIC):
@@ -198,12 +210,15 @@ def detect_delimiter(text: str) -> str:
 def _parse_csv(
     text: str, delimiter: str, limits: ReadLimits, progress: Progress | None
 ) -> list[tuple[int, list[str]]]:
-    """Records as (first line number, cells); blank records dropped."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    """Records as (first line number, cells); blank records dropped, blank cells beyond
+    ``limits.max_columns`` dropped (a record with a value further right is refused)."""
+    reader = csv.reader(_bounded_lines(text, limits), delimiter=delimiter)
     out: list[tuple[int, list[str]]] = []
     start = 1
     try:
         for cells in reader:
+            if len(cells) > limits.max_columns:
+                _drop_blank_tail(cells, start, limits)
             if any(cell.strip() for cell in cells):
                 out.append((start, cells))
                 if len(out) > limits.max_rows + 1:
@@ -225,6 +240,45 @@ def _parse_csv(
             '引用符（"）の対応やセルの長さを確認してください'
         ) from exc
     return out
+
+
+def _max_line_chars(limits: ReadLimits) -> int:
+    """The longest line a CSV may have: room for every column with long values.
+
+    It bounds what one record can cost before its cells are counted (a line of a
+    million commas would be a million cells)."""
+    return limits.max_columns * 1_000
+
+
+def _bounded_lines(text: str, limits: ReadLimits) -> Iterator[str]:
+    """The lines of ``text`` (line ends kept, as the csv module wants them); a line
+    longer than :func:`_max_line_chars` is refused."""
+    longest = _max_line_chars(limits)
+    for line_no, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) > longest:
+            raise TableReadError(
+                f"{line_no}行目が長すぎます（{len(line):,}文字、上限 {longest:,}文字）。"
+                '区切り文字や引用符（"）を確認してください'
+            )
+        yield line
+
+
+def _drop_blank_tail(cells: list[str], line_no: int, limits: ReadLimits) -> None:
+    """Remove the blank cells at the end of a record wider than ``limits.max_columns``;
+    refuse it when a value remains beyond that column."""
+    width = len(cells)
+    while width and not cells[width - 1].strip():
+        width -= 1
+    if width > limits.max_columns:
+        raise too_many_columns(limits, f"{line_no}行目の{width:,}列目")
+    del cells[width:]
+
+
+def too_many_columns(limits: ReadLimits, where: str) -> TableReadError:
+    return TableReadError(
+        f"列が多すぎます: {where}に値があります（上限 {limits.max_columns:,} 列）。"
+        "不要な列を削除してから取り込んでください"
+    )
 
 
 def _check_closed_quotes(text: str, line_no: int) -> None:

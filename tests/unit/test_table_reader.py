@@ -333,7 +333,7 @@ def test_a_cell_beyond_the_csv_module_limit_names_the_line() -> None:
         read_table_bytes(data)
 
 
-def test_file_size_is_checked_before_reading(tmp_path: Path) -> None:
+def test_file_size_limit_and_a_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     path.write_bytes(b"a,b\n" * 100)
     with pytest.raises(TableReadError, match="ファイルが大きすぎます"):
