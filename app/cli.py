@@ -98,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--self-test はサブコマンドと一緒に使えません")
     from app.logs import setup_logging
 
-    setup_logging(data_dir.logs if data_dir.root.is_dir() else None)
+    setup_logging(data_dir.logs if _is_dir(data_dir.root) else None)
     handler = getattr(args, "handler", None) or COMMANDS[args.command]
     try:
         return handler(data_dir, args)
@@ -121,6 +121,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long, a path through a file...: the command will say
+        return False
+
+
 def _user_message(exc: BaseException) -> str | None:
     """A one-line message for errors that are the input's or the environment's fault."""
     from app.store.errors import classify
@@ -128,7 +135,14 @@ def _user_message(exc: BaseException) -> str | None:
     if isinstance(exc, UserError):
         return " / ".join(str(exc).splitlines())
     problem = classify(exc)
-    return problem.message if problem else None
+    if problem is not None:
+        return problem.message
+    if isinstance(exc, OSError) and exc.filename:
+        # The file system refused a path the user gave (or one made from it).
+        from app.input_file import os_error_reason
+
+        return f"ファイルまたはフォルダを扱えません: {exc.filename}（{os_error_reason(exc)}）"
+    return None
 
 
 def _open(data_dir: DataDir, *, read_only: bool = False):  # type: ignore[no-untyped-def]
@@ -241,8 +255,10 @@ def cmd_restore(data_dir: DataDir, args: argparse.Namespace) -> int:
     try:
         data_dir.root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        from app.input_file import os_error_reason
+
         raise CommandError(
-            f"データフォルダを作成できません: {data_dir.root}（{exc.strerror or exc}）"
+            f"データフォルダを作成できません: {data_dir.root}（{os_error_reason(exc)}）"
         ) from exc
     result = restore_database(data_dir.root, data_dir.db_path, data_dir.backups, source)
     print(f"復元しました: {source} → {data_dir.db_path}")

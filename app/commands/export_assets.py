@@ -66,9 +66,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def _open(data_dir: DataDir):  # type: ignore[no-untyped-def]
     from app.store.database import open_database
 
-    if not data_dir.db_path.exists():
-        raise UserError(f"データベースがありません: {data_dir.db_path}（先に hitori init）")
-    return open_database(data_dir)
+    return open_database(data_dir, read_only=True)  # exports and labels only read
 
 
 def cmd_export_assets(data_dir: DataDir, args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.errors import UserError
+from app.input_file import os_error_reason
 from app.store.health import DatabaseDamaged, damaged_message, mark_damaged
 from app.store.sqlite_files import connect_reader, sync_file, sync_folder
 from app.store.verify import verify_file
@@ -103,9 +104,9 @@ def backup_out(db_path: Path, out: Path, *, root: Path | None) -> Path:
     ``root`` is the data folder, where a note of the unfinished file is kept so that a
     later start can remove it if this process is killed (None: a read-only folder).
     """
-    if out.exists() or out.is_symlink():
-        raise BackupError(f"出力先のファイルが既にあります: {out}")
     try:
+        if out.exists() or out.is_symlink():
+            raise BackupError(f"出力先のファイルが既にあります: {out}")
         out.parent.mkdir(parents=True, exist_ok=True)
         with noted_partial(root, out) as partial:
             proved_copy(db_path, partial, root=root or db_path.parent)
@@ -123,8 +124,8 @@ def backup_out(db_path: Path, out: Path, *, root: Path | None) -> Path:
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
+    if isinstance(exc, OSError):
+        return os_error_reason(exc)
     return str(exc)
 
 

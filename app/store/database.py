@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import UserError
+from app.input_file import os_error_reason
 from app.paths import DataDir
 from app.store import health, migrations, workfiles
 from app.store.access import FolderAccess
@@ -55,7 +56,7 @@ def ensure_data_dir(data_dir: DataDir) -> None:
         data_dir.root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DataDirError(
-            f"データフォルダを作成できません: {data_dir.root}（{exc.strerror or exc}）"
+            f"データフォルダを作成できません: {data_dir.root}（{os_error_reason(exc)}）"
         ) from exc
     try:
         # A unique name: several hitori processes may start at once on one folder.
@@ -63,7 +64,7 @@ def ensure_data_dir(data_dir: DataDir) -> None:
             pass
     except OSError as exc:
         raise DataDirError(
-            f"データフォルダに書き込めません: {data_dir.root}（{exc.strerror or exc}）"
+            f"データフォルダに書き込めません: {data_dir.root}（{os_error_reason(exc)}）"
         ) from exc
 
 
@@ -99,7 +100,7 @@ def open_database(
         copy = _bring_up_to_date(data_dir, access, writable)
         engine = make_reader_engine(data_dir.db_path) if read_only else make_engine(data_dir.db_url)
         try:
-            sessions = make_session_factory(engine, actor=actor)
+            sessions = make_session_factory(engine, actor=actor, health_root=data_dir.root)
             if not read_only:
                 from app.services.reference_data import ensure_reference_data
 

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from app.store import audit, search_index
+from app.store.health import refuse_writes_if_damaged
 from app.store.sqlite_files import connect_reader
 
 # How long a statement waits for another connection's lock (a writer waiting for another
@@ -22,6 +23,7 @@ BUSY_TIMEOUT_MS = 30_000
 # (BEGIN IMMEDIATE), waiting up to the busy timeout, so that it never reads a snapshot it
 # then cannot write on top of (SQLITE_BUSY_SNAPSHOT, which no busy timeout can wait out).
 WRITE_OPTION = "hitori_write"
+HEALTH_ROOT = "health_root"
 
 
 def _user() -> str:
@@ -105,19 +107,34 @@ def make_reader_engine(db_path: Path) -> Engine:
 
 class HitoriSession(Session):
     """A session whose explicit ``begin()`` opens a write transaction (BEGIN IMMEDIATE
-    on SQLite); a transaction begun implicitly by a query only reads."""
+    on SQLite); a transaction begun implicitly by a query only reads.
+
+    A write is refused while the data folder's database is noted as damaged
+    (app.store.health): the note may have been left by another process since this one
+    opened the database."""
 
     def begin(self, nested: bool = False) -> SessionTransaction:
+        root = self.info.get(HEALTH_ROOT)
+        if not nested and root is not None:
+            refuse_writes_if_damaged(root)
         transaction = super().begin(nested=nested)
         if not nested and self.bind is not None and self.bind.dialect.name == "sqlite":
             self.connection(execution_options={WRITE_OPTION: True})
         return transaction
 
 
-def make_session_factory(engine: Engine, *, actor: str | None = None) -> sessionmaker[Session]:
-    """A session factory whose sessions write change history and keep the search index."""
+def make_session_factory(
+    engine: Engine, *, actor: str | None = None, health_root: Path | None = None
+) -> sessionmaker[Session]:
+    """A session factory whose sessions write change history and keep the search index.
+
+    ``health_root``: the data folder whose damage note refuses writes (None: not checked).
+    """
+    info: dict[str, Any] = {"actor": actor or _user()}
+    if health_root is not None:
+        info[HEALTH_ROOT] = health_root
     factory: sessionmaker[Session] = sessionmaker(
-        engine, class_=HitoriSession, expire_on_commit=False, info={"actor": actor or _user()}
+        engine, class_=HitoriSession, expire_on_commit=False, info=info
     )
     audit.install(factory)
     search_index.install(factory)

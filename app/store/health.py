@@ -81,6 +81,19 @@ def clear_damaged(root: Path) -> None:
             log.info("database verified again: damage note removed")
 
 
+def refuse_writes_if_damaged(root: Path) -> None:
+    """Raise DatabaseDamaged while the note is there (one stat: cheap before each write)."""
+    if not note_path(root).exists():
+        return
+    note = damaged_note(root) or {}
+    index_only = bool(note.get("index_only", False))
+    raise DatabaseDamaged(
+        "書き込みを中止しました。"
+        + damaged_message(str(note.get("reason", "")), index_only=index_only),
+        index_only=index_only,
+    )
+
+
 def damaged_message(reason: str, *, index_only: bool) -> str:
     hint = REINDEX_HINT if index_only else RESTORE_HINT
     return f"データベースが壊れています（{reason}）。{hint}"

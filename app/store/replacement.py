@@ -128,11 +128,8 @@ def _upgrade_private(path: Path, before: str) -> None:
     engine = make_engine(f"sqlite:///{path}")
     try:
         migrations.upgrade(engine)
-    except Exception as exc:
-        from app.store.errors import classify
-
-        if classify(exc) is None and not isinstance(exc, sqlite3.DatabaseError):
-            raise
+    except Exception as exc:  # an untrusted file: whatever stops its migration refuses it
+        log.warning("migrating a candidate from %s failed", before, exc_info=True)
         raise CandidateRefused(
             f"スキーマ {before} から {migrations.HEAD_REVISION} への更新に失敗しました（{exc}）"
         ) from exc

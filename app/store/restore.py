@@ -2,12 +2,12 @@
 
     result = restore_database(data_dir.root, data_dir.db_path, data_dir.backups, Path(f))
 
-The backup is copied into a private folder (with its ``-wal`` when the file is a WAL
-database that has one, so that what is proved is exactly what is restored), brought to
-the current schema and proved there (app.store.replacement). Only then is the data
-folder taken exclusively — refused while any other Hitori process has it open — the
-current database copied aside into ``backups/`` (as it is, damaged or not), and the
-proved file renamed into place.
+The data folder is held exclusively for the whole restore (refused while any other
+Hitori process has it open). The backup is copied into a private folder (with its
+``-wal`` when the file is a WAL database that has one, so that what is proved is exactly
+what is restored), brought to the current schema and proved there
+(app.store.replacement). Only then is the current database copied aside into
+``backups/`` (as it is, damaged or not) and the proved file renamed into place.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.input_file import InputFileError, open_input_file, os_error_reason
 from app.store.access import FolderAccess
 from app.store.backup import BACKUP_SUFFIX, BackupError, copy_database
 from app.store.health import clear_damaged
@@ -30,6 +31,7 @@ from app.store.workfiles import private_dir
 log = logging.getLogger("hitori.store.restore")
 
 COPY_CHUNK = 1 << 20
+WHAT = "バックアップファイル"
 
 
 @dataclass(frozen=True)
@@ -44,16 +46,19 @@ def restore_database(root: Path, db_path: Path, backups: Path, source: Path) -> 
     Raises BackupError (the file is refused: nothing was changed), FolderInUse (another
     Hitori process has the folder open: nothing was changed).
     """
-    with private_dir(root, "restore") as work:
-        candidate = work / "candidate.sqlite3"
-        _copy_in(source, candidate)
-        try:
-            proved = prove(candidate)
-        except CandidateRefused as exc:
-            raise BackupError(f"復元できないファイルです: {source.name}（{exc}）") from exc
-        access = FolderAccess(root)
-        try:
-            access.acquire_exclusive(purpose="復元")
+    access = FolderAccess(root)
+    try:
+        # Exclusive from the start: the private copy in tmp/ is ours alone (a starting
+        # process clears tmp/ only while it holds the folder exclusively), and no other
+        # process can have the database open when it is replaced.
+        access.acquire_exclusive(purpose="復元")
+        with private_dir(root, "restore") as work:
+            candidate = work / "candidate.sqlite3"
+            _copy_in(source, candidate)
+            try:
+                proved = prove(candidate)
+            except CandidateRefused as exc:
+                raise BackupError(f"復元できないファイルです: {source.name}（{exc}）") from exc
             aside = _keep_aside(db_path, backups, work) if db_path.exists() else None
             try:
                 put_in_place(proved, db_path, access)
@@ -62,8 +67,8 @@ def restore_database(root: Path, db_path: Path, backups: Path, source: Path) -> 
                     aside.unlink(missing_ok=True)  # ours, made just now
                 raise
             clear_damaged(root)
-        finally:
-            access.close()
+    finally:
+        access.close()
     log.info("restored %s (revision %s); before: %s", source, proved.revision_before, aside)
     return RestoreResult(aside, proved.revision_before)
 
@@ -91,13 +96,17 @@ def _copy_in(source: Path, candidate: Path) -> None:
 
 
 def _copy_file(source: Path, dest: Path) -> None:
-    with _open_source(source) as src, dest.open("xb") as out:
+    try:
+        src_file = open_input_file(source, what=WHAT)
+    except InputFileError as exc:  # a folder, a FIFO, a device, a name too long …
+        raise BackupError(str(exc)) from exc
+    with src_file as src, dest.open("xb") as out:
         while True:
             try:
                 chunk = src.read(COPY_CHUNK)
             except OSError as exc:
                 raise BackupError(
-                    f"バックアップファイルを読み取れません: {source}（{exc.strerror or exc}）"
+                    f"{WHAT}を読み込めません: {source}（{os_error_reason(exc)}）"
                 ) from exc
             if not chunk:
                 return
@@ -105,26 +114,8 @@ def _copy_file(source: Path, dest: Path) -> None:
                 out.write(chunk)
             except OSError as exc:
                 raise BackupError(
-                    f"復元の準備のためのコピーを作れません（{exc.strerror or exc}）"
+                    f"復元の準備のためのコピーを作れません（{os_error_reason(exc)}）"
                 ) from exc
-
-
-def _open_source(source: Path):  # type: ignore[no-untyped-def]
-    import stat
-
-    try:
-        fd = os.open(
-            source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-        )
-    except FileNotFoundError as exc:
-        raise BackupError(f"ファイルが見つかりません: {source}") from exc
-    except OSError as exc:
-        raise BackupError(f"ファイルを開けません: {source}（{exc.strerror or exc}）") from exc
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        raise BackupError(f"通常のファイルではありません: {source}")
-    return os.fdopen(fd, "rb")
 
 
 def _keep_aside(db_path: Path, backups: Path, work: Path) -> Path:

@@ -26,6 +26,7 @@ log = logging.getLogger("hitori.store.workfiles")
 
 WORK_DIRNAME = "tmp"
 PARTIAL_MARK = ".hitori-partial"
+MAX_NAME_BYTES = 255
 _NOTE_SUFFIX = ".note"
 # What versions before the work folder left behind (a killed backup or restore).
 _LEGACY_PATTERNS = (
@@ -54,13 +55,13 @@ def private_dir(root: Path, purpose: str) -> Iterator[Path]:
 def partial_name(target: Path) -> Path:
     """Where to write ``target`` before it is complete: beside it, a name of its own.
 
-    The name stays within the file-name limits of common file systems (255 bytes) as
-    long as ``target``'s own name does.
+    The name leaves room for SQLite's ``-journal`` beside it within the file-name limit
+    of common file systems (255 bytes), however long ``target``'s own name is.
     """
     token = secrets.token_hex(4)
     tail = f"{PARTIAL_MARK}-{token}"
     stem = target.name
-    while len(f".{stem}{tail}".encode()) > 255 and stem:
+    while len(f".{stem}{tail}".encode()) > MAX_NAME_BYTES - len(b"-journal") and stem:
         stem = stem[:-1]
     return target.with_name(f".{stem}{tail}")
 
