@@ -363,6 +363,9 @@ def test_a_read_only_data_folder_can_be_read(tmp_path: Path) -> None:
     assert_ok(hitori_read_only(data_dir.root, "backup", "--out", out / "b.sqlite3"))
     csv = ledger(tmp_path / "l.csv", "W", 2)
     assert_refused(hitori_read_only(data_dir.root, "import", "assets", csv), "書き込めません")
+    # A restore onto a read-only folder is refused and leaves nothing (it used to leave
+    # hitori.sqlite3.restoring behind).
+    assert_refused(hitori_read_only(data_dir.root, "restore", out / "b.sqlite3"), "書き込めない")
 
     assert listing(data_dir.root) == before
     assert sha256(data_dir.db_path) == digest
