@@ -47,8 +47,10 @@ from app.interchange.xlsx_writer import FORMULA_PREFIXES, Value, column_widths, 
 from app.output_file import replacing
 from app.progress import Progress
 from app.store.models import Asset, AssetType, CustomFieldDef, Department, Location
-from app.store.vocab import ASSET_FIELD_LABELS as FIELD_LABELS
 from app.store.vocab import ASSET_STATUSES, CIA_LEVELS, SEGMENTS
+
+# Column headings: the asset kind's field labels (app.store.kinds).
+FIELD_LABELS = Asset.__kind__.fields
 
 __all__ = ["ENCODINGS", "LAYOUTS", "ExportResult", "column_widths", "export_assets", "neutralise"]
 

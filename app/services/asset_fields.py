@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any
 
 from app import jdate
-from app.store.vocab import ASSET_FIELD_LABELS as FIELD_LABELS
+from app.store.models import ASSET_FIELDS as FIELD_LABELS
 from app.store.vocab import ASSET_STATUSES, CIA_FIELDS, DATE_FIELDS, SEGMENTS
 
 TEXT_LIMITS: dict[str, int] = {

@@ -518,7 +518,7 @@ def _write_chunk(
     if hooks.search and not session.info.get("skip_search_index"):
         items = [(v["id"], _AssetValues(v)) for v in inserts]
         items += [(asset_id, _AssetValues(current[asset_id])) for asset_id, _ in changes]
-        search_index.index_objects(conn, Asset.search_kind, items)
+        search_index.index_objects(conn, Asset.__kind__.code, items)
 
 
 def _add_custom_defs(session: Session, rows: list[PreviewRow]) -> int:

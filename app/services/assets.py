@@ -18,9 +18,9 @@ from app.services.asset_fields import (
 )
 from app.services.errors import FieldError, ValidationError
 from app.services.records import get_or_not_found
+from app.store.models import ASSET_FIELDS as FIELD_LABELS
 from app.store.models import Asset, AssetType, Department, Location
 from app.store.search_text import normalize
-from app.store.vocab import ASSET_FIELD_LABELS as FIELD_LABELS
 
 
 @dataclass(slots=True)

@@ -35,18 +35,7 @@ from app.store.models import (
 )
 from app.store.vocab import CONTRACT_KINDS
 
-FIELD_LABELS: dict[str, str] = {
-    "title": "件名",
-    "kind": "種別",
-    "contract_number": "契約番号",
-    "vendor_id": "ベンダー",
-    "start_date": "開始日",
-    "end_date": "終了日",
-    "amount_yen": "金額（円）",
-    "auto_renew": "自動更新",
-    "notice_days": "解約予告（日前）",
-    "notes": "備考",
-}
+FIELD_LABELS = Contract.__kind__.fields  # declared with the model (app.store.kinds)
 MAX_AMOUNT = 10**13  # 10兆円: anything larger is a typo
 MAX_NOTICE_DAYS = 3650
 

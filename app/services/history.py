@@ -1,4 +1,7 @@
-"""The change history of a record, described for people (field labels, readable values)."""
+"""The change history of a record, described for people (field labels, readable values).
+
+Labels come from the record's kind (app.store.kinds), declared beside its model.
+"""
 
 from __future__ import annotations
 
@@ -8,32 +11,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.services import contracts, licenses, systems, vendors
-from app.services.assets import FIELD_LABELS as ASSET_LABELS
 from app.store.audit import history_of
-from app.store.vocab import ASSET_STATUSES, CONTRACT_KINDS, SEGMENTS, TOKUTEI_REASONS
+from app.store.kinds import RecordKind, kind_of, model_by_table
 
 ACTION_LABELS = {"insert": "作成", "update": "変更", "delete": "削除"}
-# table → field → label
-FIELD_LABELS: dict[str, dict[str, str]] = {
-    "assets": {**ASSET_LABELS, "custom_fields": "独自項目"},
-    "contracts": contracts.FIELD_LABELS,
-    "vendors": vendors.FIELD_LABELS,
-    "contacts": vendors.CONTACT_LABELS,
-    "licenses": licenses.FIELD_LABELS,
-    "business_systems": systems.FIELD_LABELS,
-}
-_YES_NO = {"1": "はい", "0": "いいえ", "True": "はい", "False": "いいえ"}
-# table → field → stored code → label
-VALUE_LABELS: dict[str, dict[str, dict[str, str]]] = {
-    "assets": {"status": ASSET_STATUSES, "segment": SEGMENTS},
-    "contracts": {"kind": CONTRACT_KINDS, "auto_renew": _YES_NO},
-    "business_systems": {
-        "segment": SEGMENTS,
-        "tokutei_iko": _YES_NO,
-        "tokutei_reason": {str(k): v for k, v in TOKUTEI_REASONS.items()},
-    },
-}
+# Attributes shown per key (a JSON object of the user's own fields).
+PER_KEY_FIELDS = {"custom_fields": "独自項目"}
+_NO_KIND = RecordKind("", "")
 
 
 @dataclass(frozen=True)
@@ -46,21 +30,20 @@ class HistoryLine:
     after: str
 
 
-def _value(table: str, field: str | None, raw: str | None) -> str:
-    if raw is None:
-        return ""
-    return VALUE_LABELS.get(table, {}).get(field or "", {}).get(raw, raw)
+def kind_of_table(table: str) -> RecordKind:
+    model = model_by_table(table)
+    return kind_of(model) if model is not None else _NO_KIND
 
 
-def _snapshot_summary(table: str, raw: str | None, labels: dict[str, str]) -> str:
+def _snapshot_summary(kind: RecordKind, raw: str | None) -> str:
     if not raw:
         return ""
     try:
         data = json.loads(raw)
     except ValueError:
         return raw
-    keys = [k for k in labels if data.get(k) not in (None, "", {})]
-    return "、".join(f"{labels[k]}={_value(table, k, str(data[k]))}" for k in keys[:6])
+    keys = [k for k in kind.fields if data.get(k) not in (None, "", {})]
+    return "、".join(f"{kind.field_label(k)}={kind.value_label(k, data[k])}" for k in keys[:6])
 
 
 def _dict_changes(old: str | None, new: str | None) -> list[tuple[str, str, str]]:
@@ -80,26 +63,22 @@ def _dict_changes(old: str | None, new: str | None) -> list[tuple[str, str, str]
 
 def describe_history(session: Session, table_name: str, row_id: int | str) -> list[HistoryLine]:
     """The history of one record, newest first, ready to show."""
-    labels = FIELD_LABELS.get(table_name, {})
+    kind = kind_of_table(table_name)
     lines: list[HistoryLine] = []
     for e in history_of(session, table_name, row_id):
-        if e.action == "update" and e.field == "custom_fields":
+        action = ACTION_LABELS.get(e.action, e.action)
+        if e.action == "update" and e.field in PER_KEY_FIELDS:
+            label = PER_KEY_FIELDS[e.field]
             for key, before, after in _dict_changes(e.old_value, e.new_value):
-                lines.append(
-                    HistoryLine(e.at, e.actor, "変更", f"独自項目「{key}」", before, after)
-                )
+                lines.append(HistoryLine(e.at, e.actor, action, f"{label}「{key}」", before, after))
             continue
         if e.action == "update":
-            field = labels.get(e.field or "", e.field or "")
-            before, after = (
-                _value(table_name, e.field, e.old_value),
-                _value(table_name, e.field, e.new_value),
-            )
+            name = e.field or ""
+            field = kind.field_label(name)
+            before, after = kind.value_label(name, e.old_value), kind.value_label(name, e.new_value)
         elif e.action == "insert":
-            field, before, after = "", "", _snapshot_summary(table_name, e.new_value, labels)
+            field, before, after = "", "", _snapshot_summary(kind, e.new_value)
         else:
-            field, before, after = "", _snapshot_summary(table_name, e.old_value, labels), ""
-        lines.append(
-            HistoryLine(e.at, e.actor, ACTION_LABELS.get(e.action, e.action), field, before, after)
-        )
+            field, before, after = "", _snapshot_summary(kind, e.old_value), ""
+        lines.append(HistoryLine(e.at, e.actor, action, field, before, after))
     return lines

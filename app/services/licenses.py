@@ -33,14 +33,7 @@ from app.store.models import (
 if TYPE_CHECKING:
     from app.secrets import SecretStore
 
-FIELD_LABELS: dict[str, str] = {
-    "product": "製品名",
-    "vendor_id": "ベンダー",
-    "seats": "ライセンス数（席）",
-    "expiry_date": "有効期限",
-    "contract_id": "契約",
-    "notes": "備考",
-}
+FIELD_LABELS = License.__kind__.fields  # declared with the model (app.store.kinds)
 ASSIGN_LABELS = {"asset_tag": "資産管理番号", "user_name": "利用者", "assigned_on": "割当日"}
 KEY_LABEL = "ライセンスキー"
 MAX_SEATS = 10_000_000

@@ -14,10 +14,11 @@ R = TypeVar("R", bound=Base)
 
 
 def get_or_not_found(session: Session, model: type[R], record_id: int) -> R:
-    """The record, or NotFoundError naming it as the user knows it (``model.__label__``)."""
+    """The record, or NotFoundError naming it as the user knows it (its kind's label)."""
     record = session.get(model, record_id)
     if record is None:
         raise NotFoundError(
-            f"{model.__label__}（ID {record_id}）は見つかりません。削除された可能性があります。"
+            f"{model.__kind__.label}（ID {record_id}）は見つかりません。"
+            "削除された可能性があります。"
         )
     return record

@@ -9,30 +9,11 @@ from sqlalchemy.orm import Session
 
 from app.errors import UserError
 from app.store import search_index
+from app.store.kinds import kind_by_code
 from app.store.search_index import SearchHit
 from app.store.search_text import EmptyQuery
 
 MAX_QUERY_CHARS = 200
-
-# Area of each search kind, in display order when scores tie.
-KIND_LABELS: dict[str, str] = {
-    "asset": "資産",
-    "system": "業務システム",
-    "contract": "契約",
-    "license": "ライセンス",
-    "vendor": "ベンダー",
-    "contact": "連絡先",
-    "department": "部署",
-    "location": "設置場所",
-    "notice": "通知・法令",
-    "task": "タスク",
-    "worklog": "作業ログ",
-    "runbook": "手順書",
-    "runbook_step": "手順書の手順",
-    "checklist": "チェックリスト",
-    "credential": "認証情報の保管場所",
-    "attachment": "添付ファイル",
-}
 
 
 class SearchQueryError(UserError, ValueError):
@@ -76,7 +57,7 @@ def global_search(session: Session, query: str, *, per_group: int = 8) -> Search
     except EmptyQuery as exc:
         raise SearchQueryError(str(exc)) from exc
     groups = [
-        SearchGroup(kind, KIND_LABELS.get(kind, kind), hits[:per_group], len(hits) > per_group)
+        SearchGroup(kind, kind_by_code(kind).label, hits[:per_group], len(hits) > per_group)
         for kind, hits in per_kind.items()
     ]
     groups.sort(key=lambda g: g.hits[0].score)

@@ -40,19 +40,7 @@ from app.store.models import (
 )
 from app.store.vocab import SEGMENTS, TOKUTEI_REASONS
 
-FIELD_LABELS: dict[str, str] = {
-    "name": "システム名",
-    "vendor_id": "ベンダー",
-    "standard_business_id": "標準化対象業務",
-    "department_id": "所管部署",
-    "segment": "ネットワーク区分",
-    "description": "概要",
-    "tokutei_iko": "特定移行支援システム",
-    "tokutei_reason": "特定移行支援の事由",
-    "tokutei_deadline": "特定移行支援の移行期限",
-    "migration_planned_on": "移行予定日",
-    "notes": "備考",
-}
+FIELD_LABELS = BusinessSystem.__kind__.fields  # declared with the model (app.store.kinds)
 
 
 @dataclass(slots=True)

@@ -31,24 +31,8 @@ from app.store.models import (
     runbook_contacts,
 )
 
-FIELD_LABELS: dict[str, str] = {
-    "name": "名称",
-    "kana": "フリガナ",
-    "phone": "代表電話",
-    "support_hours": "サポート受付時間",
-    "emergency_contact": "緊急連絡先",
-    "address": "住所",
-    "url": "URL",
-    "notes": "備考",
-}
-CONTACT_LABELS: dict[str, str] = {
-    "name": "氏名",
-    "kana": "フリガナ",
-    "role": "役割・所属",
-    "phone": "電話",
-    "email": "メール",
-    "notes": "備考",
-}
+FIELD_LABELS = Vendor.__kind__.fields  # declared with the model (app.store.kinds)
+CONTACT_LABELS = Contact.__kind__.fields  # declared with the model (app.store.kinds)
 
 
 @dataclass(slots=True)

@@ -4,16 +4,16 @@
 records it touched; ``rebuild`` indexes everything (after a bulk load);
 ``search`` runs a ranked query per kind.
 
-Each kind of record owns a block of FTS rowids (``doc_id``): rowid =
-kind code × 2^40 + record id, so one kind is a rowid range that FTS5 seeks to
-directly. Ranking does not use bm25: bm25 first counts the documents matching
-each phrase in the whole table, once per statement, which for a one-character
-query (half the database matches) costs 5–25 ms *per kind*. Nor is the title
-column filtered in SQL: a title-only match must check the positions of every
-body match in the range. Instead, per kind, the newest ``CANDIDATES`` matches
-are fetched (the range scan stops there), and ``rank_key`` orders those few:
-exact title, title starting with the query, title containing every term,
-shorter title, newer record.
+Each kind of record owns a block of FTS rowids (``doc_id``): rowid = the kind's
+``search_block`` (declared with its model, app.store.kinds) × 2^40 + record id, so
+one kind is a rowid range that FTS5 seeks to directly. Ranking does not use bm25:
+bm25 first counts the documents matching each phrase in the whole table, once per
+statement, which for a one-character query (half the database matches) costs
+5–25 ms *per kind*. Nor is the title column filtered in SQL: a title-only match must
+check the positions of every body match in the range. Instead, per kind, the newest
+``CANDIDATES`` matches are fetched (the range scan stops there), and ``rank_key``
+orders those few: exact title, title starting with the query, title containing every
+term, shorter title, newer record.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from sqlalchemy import Connection, Table, bindparam, delete, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store import bulk
-from app.store.models import Base, Searchable, SearchDoc
+from app.store.kinds import declared_models, search_blocks
+from app.store.models import Searchable, SearchDoc
 from app.store.search_text import EmptyQuery, index_tokens, match_expression, runs
 
 FTS_TABLE = "search_fts"
@@ -41,30 +42,10 @@ BODY_WEIGHT = 1.0
 # Per kind, at most this many matches (the newest) are ranked.
 CANDIDATES = 60
 
-# Stable codes: they are part of the stored rowids. Never renumber; add at the end.
-KIND_CODES: dict[str, int] = {
-    "asset": 1,
-    "department": 2,
-    "location": 3,
-    "vendor": 4,
-    "contact": 5,
-    "system": 6,
-    "contract": 7,
-    "license": 8,
-    "notice": 9,
-    "task": 10,
-    "worklog": 11,
-    "runbook": 12,
-    "runbook_step": 13,
-    "checklist": 14,
-    "credential": 15,
-    "attachment": 16,
-}
 _SHIFT = 40
 
 __all__ = [
     "DOCS_SQL",
-    "KIND_CODES",
     "MATCH_SQL",
     "EmptyQuery",
     "SearchHit",
@@ -91,21 +72,17 @@ class SearchHit:
 
 def doc_id(kind: str, ref_id: int) -> int:
     """The FTS rowid (and search_docs id) of one record."""
-    return (KIND_CODES[kind] << _SHIFT) | int(ref_id)
+    return (search_blocks()[kind] << _SHIFT) | int(ref_id)
 
 
 def kind_range(kind: str) -> tuple[int, int]:
-    code = KIND_CODES[kind]
+    code = search_blocks()[kind]
     return code << _SHIFT, ((code + 1) << _SHIFT) - 1
 
 
 def searchable_classes() -> list[type[Searchable]]:
-    found = [
-        m.class_
-        for m in Base.registry.mappers
-        if issubclass(m.class_, Searchable) and not m.class_.__dict__.get("__abstract__")
-    ]
-    return sorted(found, key=lambda cls: KIND_CODES[cls.search_kind])
+    """The searched models, in search-block order."""
+    return [m for m in declared_models() if issubclass(m, Searchable)]
 
 
 class Document(Protocol):
@@ -166,10 +143,10 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     new = set(session.new)  # session.new builds a new set on every access
     for obj in [*new, *session.dirty]:
         if isinstance(obj, Searchable) and (obj in new or session.is_modified(obj)):
-            changed.setdefault(obj.search_kind, []).append((obj.id, obj))  # type: ignore[attr-defined]
+            changed.setdefault(obj.__kind__.code, []).append((obj.id, obj))  # type: ignore[attr-defined]
     for obj in session.deleted:
         if isinstance(obj, Searchable):
-            removed.setdefault(obj.search_kind, []).append(obj.id)  # type: ignore[attr-defined]
+            removed.setdefault(obj.__kind__.code, []).append(obj.id)  # type: ignore[attr-defined]
     if not changed and not removed:
         return
     conn = session.connection()
@@ -217,7 +194,7 @@ def rebuild(
     for cls in classes:
         stmt = select(cls).execution_options(yield_per=batch)
         for chunk in session.execute(stmt).scalars().partitions():
-            rows = [_doc(cls.search_kind, obj.id, obj) for obj in chunk]  # type: ignore[attr-defined]
+            rows = [_doc(cls.__kind__.code, obj.id, obj) for obj in chunk]  # type: ignore[attr-defined]
             _write(conn, [d for d, _ in rows], [f for _, f in rows])
             for obj in chunk:  # keep memory flat: the objects are not needed again
                 session.expunge(obj)
@@ -280,7 +257,7 @@ def search(session: Session, query: str, *, per_kind: int = 9) -> dict[str, list
     raw = session.connection().connection.driver_connection
     assert raw is not None
     results: dict[str, list[SearchHit]] = {}
-    for kind in KIND_CODES:
+    for kind in search_blocks():
         lo, hi = kind_range(kind)
         ids = [r[0] for r in raw.execute(MATCH_SQL, (expr, lo, hi))]
         if not ids:

@@ -20,6 +20,22 @@ ASSET_STATUSES: dict[str, str] = {
 # 機密性 / 完全性 / 可用性 classes as in the 情報セキュリティポリシー guideline.
 CIA_LEVELS: dict[int, str] = {1: "1（低）", 2: "2（中）", 3: "3（高）"}
 
+ASSET_CATEGORIES: dict[str, str] = {
+    "hardware": "ハードウェア",
+    "software": "ソフトウェア",
+    "network": "ネットワーク機器",
+    "service": "サービス",
+}
+
+CUSTOM_FIELD_KINDS: dict[str, str] = {
+    "text": "文字列",
+    "number": "数値",
+    "date": "日付",
+    "choice": "選択肢",
+}
+
+TASK_PRIORITIES: dict[int, str] = {1: "高", 2: "中", 3: "低"}
+
 CONTRACT_KINDS: dict[str, str] = {
     "maintenance": "保守",
     "lease": "リース",
@@ -80,32 +96,5 @@ CREDENTIAL_KINDS: dict[str, str] = {
     "other": "その他",
 }
 
-# Field name → Japanese label, in the order the editor shows them.
-ASSET_FIELD_LABELS: dict[str, str] = {
-    "asset_tag": "資産管理番号",
-    "name": "名称",
-    "asset_type_id": "種別",
-    "status": "状態",
-    "segment": "ネットワーク区分",
-    "department_id": "部署",
-    "location_id": "設置場所",
-    "user_name": "利用者",
-    "hostname": "ホスト名",
-    "ip_address": "IPアドレス",
-    "mac_address": "MACアドレス",
-    "serial_number": "シリアル番号",
-    "manufacturer": "メーカー",
-    "model": "型番",
-    "os_name": "OS",
-    "purchase_date": "購入日",
-    "lease_end": "リース終了日",
-    "maintenance_end": "保守終了日",
-    "eol_date": "サポート終了日（EOL）",
-    "last_audited_on": "最終棚卸日",
-    "confidentiality": "機密性",
-    "integrity": "完全性",
-    "availability": "可用性",
-    "notes": "備考",
-}
 DATE_FIELDS = ("purchase_date", "lease_end", "maintenance_end", "eol_date", "last_audited_on")
 CIA_FIELDS = ("confidentiality", "integrity", "availability")

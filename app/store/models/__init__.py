@@ -9,6 +9,7 @@ from app.store.models.checklists import (
 )
 from app.store.models.history import ChangeLogEntry
 from app.store.models.inventory import (
+    ASSET_FIELDS,
     Asset,
     BusinessSystem,
     Contact,
@@ -40,6 +41,7 @@ from app.store.models.searchdoc import SearchDoc
 from app.store.models.worklog import Task, WorkLogEntry
 
 __all__ = [
+    "ASSET_FIELDS",
     "Asset",
     "AssetType",
     "Attachment",

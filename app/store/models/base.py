@@ -8,6 +8,8 @@ from typing import ClassVar
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from app.store.kinds import RecordKind
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -27,8 +29,8 @@ class Base(DeclarativeBase):
     # Records whose changes go to the change history. Link tables and the
     # history itself opt out.
     __audited__: ClassVar[bool] = True
-    # Japanese name of the record type, used in history and search results.
-    __label__: ClassVar[str] = ""
+    # What the kind of record is to the user (app.store.kinds): declared by each model.
+    __kind__: ClassVar[RecordKind]
 
 
 class Record(Base):
@@ -44,11 +46,12 @@ class Record(Base):
 class Searchable:
     """Mixin for records that appear in the global search.
 
-    ``search_kind`` groups results by area; ``search_document`` gives the text
-    to index as (title, subtitle, body).
+    Results are grouped by the record's kind (its ``__kind__``, which has a
+    ``search_block``); ``search_document`` gives the text to index as
+    (title, subtitle, body).
     """
 
-    search_kind: ClassVar[str]
+    __kind__: ClassVar[RecordKind]
 
     def search_document(self) -> tuple[str, str, str]:  # pragma: no cover - abstract
         raise NotImplementedError

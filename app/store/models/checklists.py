@@ -7,12 +7,25 @@ from datetime import date
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.store.kinds import YES_NO, RecordKind
 from app.store.models.base import Record, Searchable
+from app.store.vocab import CHECK_STATUSES, CHECKLIST_KINDS
 
 
 class ChecklistTemplate(Record):
     __tablename__ = "checklist_templates"
-    __label__ = "チェックリスト雛形"
+    __kind__ = RecordKind(
+        "checklist_template",
+        "チェックリスト雛形",
+        fields={
+            "code": "コード",
+            "name": "名称",
+            "kind": "種類",
+            "builtin": "組み込み",
+            "description": "説明",
+        },
+        values={"kind": CHECKLIST_KINDS, "builtin": YES_NO},
+    )
 
     code: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -29,7 +42,18 @@ class ChecklistTemplate(Record):
 
 class ChecklistTemplateItem(Record):
     __tablename__ = "checklist_template_items"
-    __label__ = "チェック項目"
+    __kind__ = RecordKind(
+        "checklist_template_item",
+        "チェック項目",
+        fields={
+            "template_id": "雛形",
+            "code": "番号",
+            "group_name": "区分",
+            "title": "項目",
+            "position": "順番",
+        },
+        title="title",
+    )
     __table_args__ = (UniqueConstraint("template_id", "code", name="code"),)
 
     template_id: Mapped[int] = mapped_column(
@@ -47,8 +71,18 @@ class Checklist(Searchable, Record):
     """A checklist in use, e.g. the 40 steps for 住民基本台帳."""
 
     __tablename__ = "checklists"
-    __label__ = "チェックリスト"
-    search_kind = "checklist"
+    __kind__ = RecordKind(
+        "checklist",
+        "チェックリスト",
+        search_block=14,
+        fields={
+            "template_id": "雛形",
+            "name": "名称",
+            "standard_business_id": "標準化対象業務",
+            "system_id": "業務システム",
+            "notes": "備考",
+        },
+    )
 
     template_id: Mapped[int] = mapped_column(ForeignKey("checklist_templates.id"))
     name: Mapped[str] = mapped_column(String(200))
@@ -66,7 +100,21 @@ class Checklist(Searchable, Record):
 
 class ChecklistProgress(Record):
     __tablename__ = "checklist_progress"
-    __label__ = "チェック進捗"
+    __kind__ = RecordKind(
+        "checklist_progress",
+        "チェック進捗",
+        fields={
+            "checklist_id": "チェックリスト",
+            "item_id": "項目",
+            "status": "状態",
+            "due_date": "期限",
+            "completed_on": "完了日",
+            "evidence": "証跡",
+            "notes": "備考",
+        },
+        values={"status": CHECK_STATUSES},
+        title="status",
+    )
     __table_args__ = (UniqueConstraint("checklist_id", "item_id", name="item"),)
 
     checklist_id: Mapped[int] = mapped_column(ForeignKey("checklists.id", ondelete="CASCADE"))

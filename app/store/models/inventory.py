@@ -23,8 +23,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.store.kinds import YES_NO, RecordKind, coded
 from app.store.models.base import Base, Record, Searchable
 from app.store.models.reference import AssetType, Department, Location
+from app.store.vocab import (
+    ASSET_STATUSES,
+    CIA_FIELDS,
+    CIA_LEVELS,
+    CONTRACT_KINDS,
+    SEGMENTS,
+    TOKUTEI_REASONS,
+)
 
 
 def _link(name: str, left: str, right: str) -> Table:
@@ -43,8 +52,21 @@ contract_systems = _link("contract_systems", "contract", "business_system")
 
 class Vendor(Searchable, Record):
     __tablename__ = "vendors"
-    __label__ = "ベンダー"
-    search_kind = "vendor"
+    __kind__ = RecordKind(
+        "vendor",
+        "ベンダー",
+        search_block=4,
+        fields={
+            "name": "名称",
+            "kana": "フリガナ",
+            "phone": "代表電話",
+            "support_hours": "サポート受付時間",
+            "emergency_contact": "緊急連絡先",
+            "address": "住所",
+            "url": "URL",
+            "notes": "備考",
+        },
+    )
 
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kana: Mapped[str] = mapped_column(String(200), default="")
@@ -69,8 +91,19 @@ class Vendor(Searchable, Record):
 
 class Contact(Searchable, Record):
     __tablename__ = "contacts"
-    __label__ = "連絡先"
-    search_kind = "contact"
+    __kind__ = RecordKind(
+        "contact",
+        "連絡先",
+        search_block=5,
+        fields={
+            "name": "氏名",
+            "kana": "フリガナ",
+            "role": "役割・所属",
+            "phone": "電話",
+            "email": "メール",
+            "notes": "備考",
+        },
+    )
 
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(100))
@@ -90,8 +123,29 @@ class BusinessSystem(Searchable, Record):
     """A 業務システム, optionally one of the 20 標準化対象業務."""
 
     __tablename__ = "business_systems"
-    __label__ = "業務システム"
-    search_kind = "system"
+    __kind__ = RecordKind(
+        "system",
+        "業務システム",
+        search_block=6,
+        fields={
+            "name": "システム名",
+            "vendor_id": "ベンダー",
+            "standard_business_id": "標準化対象業務",
+            "department_id": "所管部署",
+            "segment": "ネットワーク区分",
+            "description": "概要",
+            "tokutei_iko": "特定移行支援システム",
+            "tokutei_reason": "特定移行支援の事由",
+            "tokutei_deadline": "特定移行支援の移行期限",
+            "migration_planned_on": "移行予定日",
+            "notes": "備考",
+        },
+        values={
+            "segment": SEGMENTS,
+            "tokutei_iko": YES_NO,
+            "tokutei_reason": coded(TOKUTEI_REASONS),
+        },
+    )
     __table_args__ = (
         CheckConstraint("tokutei_reason IS NULL OR tokutei_reason BETWEEN 1 AND 4", "reason"),
     )
@@ -117,10 +171,53 @@ class BusinessSystem(Searchable, Record):
         return self.name, "", f"{self.description} {self.notes}"
 
 
+# The asset fields a person reads and edits, in the order the editor shows them.
+ASSET_FIELDS: dict[str, str] = {
+    "asset_tag": "資産管理番号",
+    "name": "名称",
+    "asset_type_id": "種別",
+    "status": "状態",
+    "segment": "ネットワーク区分",
+    "department_id": "部署",
+    "location_id": "設置場所",
+    "user_name": "利用者",
+    "hostname": "ホスト名",
+    "ip_address": "IPアドレス",
+    "mac_address": "MACアドレス",
+    "serial_number": "シリアル番号",
+    "manufacturer": "メーカー",
+    "model": "型番",
+    "os_name": "OS",
+    "purchase_date": "購入日",
+    "lease_end": "リース終了日",
+    "maintenance_end": "保守終了日",
+    "eol_date": "サポート終了日（EOL）",
+    "last_audited_on": "最終棚卸日",
+    "confidentiality": "機密性",
+    "integrity": "完全性",
+    "availability": "可用性",
+    "notes": "備考",
+}
+
+
+def _asset_title(asset: Asset) -> str:
+    return f"{asset.asset_tag} {asset.name}".strip()
+
+
 class Asset(Searchable, Record):
     __tablename__ = "assets"
-    __label__ = "資産"
-    search_kind = "asset"
+    __kind__ = RecordKind(
+        "asset",
+        "資産",
+        search_block=1,
+        fields=ASSET_FIELDS,
+        values={
+            "status": ASSET_STATUSES,
+            "segment": SEGMENTS,
+            **dict.fromkeys(CIA_FIELDS, coded(CIA_LEVELS)),
+        },
+        title=_asset_title,
+    )
     __table_args__ = (
         CheckConstraint("confidentiality IS NULL OR confidentiality BETWEEN 1 AND 3", "conf"),
         CheckConstraint("integrity IS NULL OR integrity BETWEEN 1 AND 3", "integ"),
@@ -194,8 +291,25 @@ class Asset(Searchable, Record):
 
 class Contract(Searchable, Record):
     __tablename__ = "contracts"
-    __label__ = "契約"
-    search_kind = "contract"
+    __kind__ = RecordKind(
+        "contract",
+        "契約",
+        search_block=7,
+        fields={
+            "title": "件名",
+            "kind": "種別",
+            "contract_number": "契約番号",
+            "vendor_id": "ベンダー",
+            "start_date": "開始日",
+            "end_date": "終了日",
+            "amount_yen": "金額（円）",
+            "auto_renew": "自動更新",
+            "notice_days": "解約予告（日前）",
+            "notes": "備考",
+        },
+        values={"kind": CONTRACT_KINDS, "auto_renew": YES_NO},
+        title="title",
+    )
 
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default="maintenance")
@@ -220,8 +334,20 @@ class License(Searchable, Record):
     """A software licence. The licence key itself lives in the keyring (credential_ref)."""
 
     __tablename__ = "licenses"
-    __label__ = "ライセンス"
-    search_kind = "license"
+    __kind__ = RecordKind(
+        "license",
+        "ライセンス",
+        search_block=8,
+        fields={
+            "product": "製品名",
+            "vendor_id": "ベンダー",
+            "seats": "ライセンス数（席）",
+            "expiry_date": "有効期限",
+            "contract_id": "契約",
+            "notes": "備考",
+        },
+        title="product",
+    )
 
     product: Mapped[str] = mapped_column(String(200))
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="SET NULL"))
@@ -243,7 +369,17 @@ class License(Searchable, Record):
 
 class LicenseAssignment(Record):
     __tablename__ = "license_assignments"
-    __label__ = "ライセンス割当"
+    __kind__ = RecordKind(
+        "license_assignment",
+        "ライセンス割当",
+        fields={
+            "license_id": "ライセンス",
+            "asset_id": "資産",
+            "user_name": "利用者",
+            "assigned_on": "割当日",
+        },
+        title="user_name",
+    )
     __table_args__ = (
         CheckConstraint("asset_id IS NOT NULL OR user_name <> ''", "target"),
         # One seat per licence and asset, or per licence and user without an asset.

@@ -19,7 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.store.kinds import YES_NO, RecordKind
 from app.store.models.base import Record, utcnow
+from app.store.vocab import CUSTOM_FIELD_KINDS
 
 
 class CustomFieldDef(Record):
@@ -29,7 +31,20 @@ class CustomFieldDef(Record):
     """
 
     __tablename__ = "custom_field_defs"
-    __label__ = "独自項目"
+    __kind__ = RecordKind(
+        "custom_field",
+        "独自項目",
+        fields={
+            "asset_type_id": "種別",
+            "key": "キー",
+            "label": "表示名",
+            "kind": "値の型",
+            "choices": "選択肢",
+            "position": "順番",
+        },
+        values={"kind": CUSTOM_FIELD_KINDS},
+        title="label",
+    )
     __table_args__ = (UniqueConstraint("asset_type_id", "key", name="key"),)
 
     asset_type_id: Mapped[int | None] = mapped_column(
@@ -47,7 +62,15 @@ class ImportProfile(Record):
     """A saved column mapping for a ledger file layout (e.g. 'Systemwalker 台帳')."""
 
     __tablename__ = "import_profiles"
-    __label__ = "取込設定"
+    __kind__ = RecordKind(
+        "import_profile",
+        "取込設定",
+        fields={
+            "name": "名称",
+            "mapping": "列の対応",
+            "options": "設定",
+        },
+    )
 
     name: Mapped[str] = mapped_column(String(100), unique=True)
     # source column header → asset field name (or "custom:<key>", or "" to ignore)
@@ -59,7 +82,19 @@ class StocktakeSession(Record):
     """One 棚卸 (stock-take): asset tags scanned or typed, compared with the ledger."""
 
     __tablename__ = "stocktake_sessions"
-    __label__ = "棚卸"
+    __kind__ = RecordKind(
+        "stocktake",
+        "棚卸",
+        fields={
+            "name": "名称",
+            "started_on": "開始日",
+            "finished_on": "終了日",
+            "location_id": "設置場所",
+            "include_disposed": "廃棄済を含む",
+            "notes": "備考",
+        },
+        values={"include_disposed": YES_NO},
+    )
 
     name: Mapped[str] = mapped_column(String(200))
     started_on: Mapped[date] = mapped_column(Date)
@@ -76,7 +111,18 @@ class StocktakeSession(Record):
 
 class StocktakeScan(Record):
     __tablename__ = "stocktake_scans"
-    __label__ = "棚卸の読取"
+    __kind__ = RecordKind(
+        "stocktake_scan",
+        "棚卸の読取",
+        fields={
+            "session_id": "棚卸",
+            "scanned_tag": "読み取った番号",
+            "asset_id": "資産",
+            "seen_location_id": "読み取った場所",
+            "scanned_at": "読取日時",
+        },
+        title="scanned_tag",
+    )
     __audited__ = False
     __table_args__ = (
         UniqueConstraint("session_id", "scanned_tag", name="tag"),

@@ -8,15 +8,31 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.store.kinds import RecordKind
 from app.store.models.base import Base, Record, Searchable, utcnow
+from app.store.vocab import CREDENTIAL_KINDS
 
 
 class Attachment(Searchable, Record):
     """A file attached to any record; the bytes live under the data dir's attachments/."""
 
     __tablename__ = "attachments"
-    __label__ = "添付ファイル"
-    search_kind = "attachment"
+    __kind__ = RecordKind(
+        "attachment",
+        "添付ファイル",
+        search_block=16,
+        fields={
+            "owner_kind": "添付先の種類",
+            "owner_id": "添付先",
+            "filename": "ファイル名",
+            "media_type": "ファイルの種類",
+            "size_bytes": "サイズ（バイト）",
+            "sha256": "SHA-256",
+            "stored_name": "保存名",
+            "description": "説明",
+        },
+        title="filename",
+    )
     __table_args__ = (Index("ix_attachments_owner", "owner_kind", "owner_id"),)
 
     owner_kind: Mapped[str] = mapped_column(String(40))
@@ -36,8 +52,21 @@ class CredentialRef(Searchable, Record):
     """Where a secret is kept: the keyring service and username. Never the secret itself."""
 
     __tablename__ = "credential_refs"
-    __label__ = "認証情報の参照"
-    search_kind = "credential"
+    __kind__ = RecordKind(
+        "credential",
+        "認証情報の参照",
+        search_block=15,
+        fields={
+            "label": "ラベル",
+            "kind": "種類",
+            "service": "サービス",
+            "username": "ユーザー名",
+            "where_kept": "保管場所",
+            "notes": "備考",
+        },
+        values={"kind": CREDENTIAL_KINDS},
+        title="label",
+    )
 
     label: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="password")
@@ -52,7 +81,20 @@ class CredentialRef(Searchable, Record):
 
 class SshHost(Record):
     __tablename__ = "ssh_hosts"
-    __label__ = "SSH接続先"
+    __kind__ = RecordKind(
+        "ssh_host",
+        "SSH接続先",
+        fields={
+            "hostname": "ホスト名",
+            "port": "ポート",
+            "username": "ユーザー名",
+            "key_path": "鍵ファイル",
+            "credential_id": "認証情報",
+            "asset_id": "資産",
+            "notes": "備考",
+        },
+        title="hostname",
+    )
     __table_args__ = (UniqueConstraint("hostname", "port", "username", name="target"),)
 
     hostname: Mapped[str] = mapped_column(String(255))
@@ -70,7 +112,20 @@ class KnownHostKey(Record):
     """A host key the user has seen and accepted (trust on first use, then verified)."""
 
     __tablename__ = "known_host_keys"
-    __label__ = "SSHホスト鍵"
+    __kind__ = RecordKind(
+        "known_host_key",
+        "SSHホスト鍵",
+        fields={
+            "hostname": "ホスト名",
+            "port": "ポート",
+            "key_type": "鍵の種類",
+            "public_key_b64": "公開鍵",
+            "fingerprint_sha256": "フィンガープリント",
+            "accepted_at": "承認日時",
+            "accepted_by": "承認者",
+        },
+        title="fingerprint_sha256",
+    )
     __table_args__ = (UniqueConstraint("hostname", "port", "key_type", name="key"),)
 
     hostname: Mapped[str] = mapped_column(String(255))
@@ -86,7 +141,15 @@ class Setting(Base):
     """Application settings shared by the GUI and the command line."""
 
     __tablename__ = "settings"
-    __label__ = "設定"
+    __kind__ = RecordKind(
+        "setting",
+        "設定",
+        fields={
+            "key": "キー",
+            "value": "値",
+        },
+        title="key",
+    )
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)

@@ -5,13 +5,24 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.store.kinds import RecordKind
 from app.store.models.base import Base, Record, Searchable
+from app.store.vocab import ASSET_CATEGORIES
 
 
 class Department(Searchable, Record):
     __tablename__ = "departments"
-    __label__ = "部署"
-    search_kind = "department"
+    __kind__ = RecordKind(
+        "department",
+        "部署",
+        search_block=2,
+        fields={
+            "name": "名称",
+            "code": "部署コード",
+            "phone": "電話",
+            "notes": "備考",
+        },
+    )
 
     name: Mapped[str] = mapped_column(String(100), unique=True)
     code: Mapped[str | None] = mapped_column(String(20))
@@ -24,8 +35,17 @@ class Department(Searchable, Record):
 
 class Location(Searchable, Record):
     __tablename__ = "locations"
-    __label__ = "設置場所"
-    search_kind = "location"
+    __kind__ = RecordKind(
+        "location",
+        "設置場所",
+        search_block=3,
+        fields={
+            "name": "名称",
+            "building": "建物",
+            "floor": "階",
+            "notes": "備考",
+        },
+    )
 
     name: Mapped[str] = mapped_column(String(100), unique=True)
     building: Mapped[str | None] = mapped_column(String(100))
@@ -38,7 +58,17 @@ class Location(Searchable, Record):
 
 class AssetType(Record):
     __tablename__ = "asset_types"
-    __label__ = "資産種別"
+    __kind__ = RecordKind(
+        "asset_type",
+        "資産種別",
+        fields={
+            "code": "コード",
+            "name": "名称",
+            "category": "分類",
+            "sort_order": "並び順",
+        },
+        values={"category": ASSET_CATEGORIES},
+    )
 
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
@@ -51,7 +81,18 @@ class StandardBusiness(Base):
     """One of the 20 標準化対象業務 (stable string id such as ``jumin``)."""
 
     __tablename__ = "standard_businesses"
-    __label__ = "標準化対象業務"
+    __kind__ = RecordKind(
+        "standard_business",
+        "標準化対象業務",
+        fields={
+            "id": "業務ID",
+            "name": "業務名",
+            "aliases": "別名",
+            "lead_ministry": "所管府省",
+            "sort_order": "並び順",
+            "parent_id": "親業務",
+        },
+    )
 
     id: Mapped[str] = mapped_column(String(30), primary_key=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.store.kinds import RecordKind
 from app.store.models.base import Record, Searchable
 from app.store.models.inventory import _link
 
@@ -15,8 +16,19 @@ runbook_credentials = _link("runbook_credentials", "runbook", "credential_ref")
 
 class Runbook(Searchable, Record):
     __tablename__ = "runbooks"
-    __label__ = "手順書"
-    search_kind = "runbook"
+    __kind__ = RecordKind(
+        "runbook",
+        "手順書",
+        search_block=12,
+        fields={
+            "title": "件名",
+            "purpose": "目的",
+            "frequency": "実施時期",
+            "system_id": "業務システム",
+            "notes": "備考",
+        },
+        title="title",
+    )
 
     title: Mapped[str] = mapped_column(String(200))
     purpose: Mapped[str] = mapped_column(Text, default="")
@@ -36,8 +48,19 @@ class Runbook(Searchable, Record):
 
 class RunbookStep(Searchable, Record):
     __tablename__ = "runbook_steps"
-    __label__ = "手順"
-    search_kind = "runbook_step"
+    __kind__ = RecordKind(
+        "runbook_step",
+        "手順書の手順",
+        search_block=13,
+        fields={
+            "runbook_id": "手順書",
+            "position": "順番",
+            "title": "件名",
+            "body": "内容",
+            "expected": "期待される結果",
+        },
+        title="title",
+    )
     __table_args__ = (UniqueConstraint("runbook_id", "position", name="position"),)
 
     runbook_id: Mapped[int] = mapped_column(ForeignKey("runbooks.id", ondelete="CASCADE"))

@@ -7,13 +7,30 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.store.kinds import RecordKind, coded
 from app.store.models.base import Record, Searchable
+from app.store.vocab import TASK_PRIORITIES, TASK_STATUSES
 
 
 class WorkLogEntry(Searchable, Record):
     __tablename__ = "worklog_entries"
-    __label__ = "作業ログ"
-    search_kind = "worklog"
+    __kind__ = RecordKind(
+        "worklog",
+        "作業ログ",
+        search_block=11,
+        fields={
+            "occurred_on": "作業日",
+            "started_at": "開始時刻",
+            "minutes": "作業時間（分）",
+            "category": "分類",
+            "title": "件名",
+            "body": "内容",
+            "asset_id": "資産",
+            "system_id": "業務システム",
+            "task_id": "タスク",
+        },
+        title="title",
+    )
     __table_args__ = (
         CheckConstraint("minutes IS NULL OR minutes >= 0", "minutes"),
         Index("ix_worklog_entries_occurred_on", "occurred_on"),
@@ -41,8 +58,27 @@ class WorkLogEntry(Searchable, Record):
 
 class Task(Searchable, Record):
     __tablename__ = "tasks"
-    __label__ = "タスク"
-    search_kind = "task"
+    __kind__ = RecordKind(
+        "task",
+        "タスク",
+        search_block=10,
+        fields={
+            "title": "件名",
+            "body": "内容",
+            "status": "状態",
+            "priority": "優先度",
+            "due_date": "期限",
+            "completed_on": "完了日",
+            "recur_month": "毎年の期限（月）",
+            "recur_day": "毎年の期限（日）",
+            "fiscal_year": "年度",
+            "asset_id": "資産",
+            "system_id": "業務システム",
+            "notice_id": "通知",
+        },
+        values={"status": TASK_STATUSES, "priority": coded(TASK_PRIORITIES)},
+        title="title",
+    )
 
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
