@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from app.store import audit, search_index
+from app.store import audit, changes, search_index
 from app.store.health import refuse_writes_if_damaged
 from app.store.sqlite_files import connect_reader
 
@@ -138,4 +138,5 @@ def make_session_factory(
     )
     audit.install(factory)
     search_index.install(factory)
+    changes.install(factory)
     return factory

@@ -23,6 +23,10 @@ class AppContext:
     # Where passwords and licence keys go; created once at start-up.
     secrets: SecretStore | None = field(default=None)
 
+    def __post_init__(self) -> None:
+        if self.jobs.sessions is None:  # read/write jobs open their sessions here
+            self.jobs.sessions = self.db.sessions
+
     def session(self) -> Session:
         return self.db.sessions()
 

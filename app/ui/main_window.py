@@ -26,7 +26,6 @@ from app.store.backup import DEFAULT_GENERATIONS
 from app.store.models import (
     Checklist,
     ChecklistProgress,
-    Contact,
     Notice,
     NoticeDeadline,
     Runbook,
@@ -36,10 +35,11 @@ from app.store.models import (
 )
 from app.ui.assets.ledger_view import AssetLedgerView
 from app.ui.context import AppContext
-from app.ui.inventory.area import RECORD_TABS, InventoryArea
+from app.ui.inventory.area import InventoryArea
 from app.ui.search_panel import SearchDialog
 from app.ui.views.dashboard import DashboardView
 from app.ui.views.not_built import NotBuiltView
+from app.ui.widgets.record_dialog import RecordDialog
 
 STYLE = """
 QLabel#viewHeading { font-size: 16pt; font-weight: bold; padding: 4px 0; }
@@ -106,10 +106,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.search_dialog = SearchDialog(ctx, self)
-        self.search_dialog.open_record.connect(self.open_record)
-        self.dashboard.open_record.connect(self.open_record)
+        self.search_dialog.record_requested.connect(self.open_record)
+        for view in self.views:
+            view.record_requested.connect(self.open_record)
         self.dashboard.open_warnings.connect(self.show_warnings)
-        self.inventory.open_record.connect(self.open_record)
         self.dashboard.load_demo_requested.connect(self.load_demo)
         self._build_toolbar()
         self._build_menu()
@@ -183,32 +183,16 @@ class MainWindow(QMainWindow):
         self.search_dialog.search(self.search_box.text())
 
     def open_record(self, kind: str, ref_id: int) -> None:
-        if kind in RECORD_TABS:
-            self.show_view("assets")
-            self.inventory.show_record(kind, ref_id)
-        elif kind == "contact":
-            vendor_id = self._vendor_of_contact(ref_id)
-            if vendor_id is not None:
-                self.show_view("assets")
-                self.inventory.show_record("vendor", vendor_id)
-        elif kind == "department":
-            self.show_view("assets")
-            self.inventory.show_tab("assets")
-            self.assets.set_department_filter(ref_id)
-        elif kind == "location":
-            self.show_view("assets")
-            self.inventory.show_tab("assets")
-            self.assets.set_location_filter(ref_id)
-        else:
-            self.statusBar().showMessage(
-                self.tr("この種類の記録を開く画面はまだありません（検索結果で内容を確認できます）"),
-                6000,
-            )
-
-    def _vendor_of_contact(self, contact_id: int) -> int | None:
-        with self.ctx.session() as session:
-            contact = session.get(Contact, contact_id)
-            return contact.vendor_id if contact is not None else None
+        """Open a record of any kind: in the view that declares it opens that kind
+        (``View.opens``), else read-only in a RecordDialog made from its kind."""
+        for view in self.views:
+            if kind in view.opens:
+                self.show_view(view.view_key)
+                view.open_record(kind, ref_id)
+                return
+        dialog = RecordDialog(self.ctx, kind, ref_id, self)
+        dialog.record_requested.connect(self.open_record)
+        dialog.show()
 
     def show_warnings(self, kind: str | None = None) -> None:
         self.show_view("assets")

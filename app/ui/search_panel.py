@@ -24,7 +24,7 @@ HIT_ROLE = Qt.ItemDataRole.UserRole
 class SearchDialog(QDialog):
     """Search as you type; Enter or double-click opens the selected record."""
 
-    open_record = Signal(str, int)
+    record_requested = Signal(str, int)
     results_shown = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -130,4 +130,4 @@ class SearchDialog(QDialog):
     def _activated(self, item: QTreeWidgetItem) -> None:
         data = item.data(0, HIT_ROLE)
         if data:
-            self.open_record.emit(data[0], data[1])
+            self.record_requested.emit(data[0], data[1])

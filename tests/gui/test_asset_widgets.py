@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from app.jdate import JDateError
 from app.services.assets import Choice, Lookups, create_asset, update_asset
+from app.store.models import Asset
 from app.ui.assets.filter_panel import AssetFilterPanel
 from app.ui.widgets.date_edit import JDateEdit
 from app.ui.widgets.history_panel import HistoryPanel
@@ -183,12 +184,12 @@ def test_history_panel_shows_changes_newest_first_and_ignores_stale_results(  # 
         update_asset(s, second, {"name": "二台目（更新）", "status": "spare"})
     panel = HistoryPanel(ctx)
     qtbot.addWidget(panel)
-    panel.show_record("assets", first)
+    panel.show_record(Asset, first)
     with qtbot.waitSignal(panel.loaded):
-        panel.show_record("assets", second)  # supersedes the first request
+        panel.show_record(Asset, second)  # supersedes the first request
     qtbot.waitUntil(lambda: ctx.jobs.active() == 0)
     rows = _history_rows(panel)
-    assert panel.record() == ("assets", second)
+    assert panel.record() == (Asset, second)
     assert [r[2] for r in rows] == ["変更", "変更", "作成"]
     changes = {r[3]: (r[4], r[5]) for r in rows if r[2] == "変更"}
     assert changes == {"名称": ("二台目", "二台目（更新）"), "状態": ("稼働中", "予備")}
@@ -196,7 +197,7 @@ def test_history_panel_shows_changes_newest_first_and_ignores_stale_results(  # 
     assert "（R" in rows[0][0]  # local time with the 和暦 date
     assert "H-2" in rows[-1][5]
     assert panel.table.horizontalHeaderItem(4).text() == "変更前"
-    panel.show_record("assets", None)
+    panel.show_record(Asset, None)
     assert panel.table.rowCount() == 0
     assert panel.table.horizontalHeaderItem(0).data(Qt.ItemDataRole.DisplayRole) == "日時"
 
@@ -207,7 +208,7 @@ def test_history_panel_shows_the_creation(qtbot, ctx) -> None:  # type: ignore[n
     panel = HistoryPanel(ctx)
     qtbot.addWidget(panel)
     with qtbot.waitSignal(panel.loaded):
-        panel.show_record("assets", asset_id)
+        panel.show_record(Asset, asset_id)
     rows = _history_rows(panel)
     assert [r[2] for r in rows] == ["作成"]
     assert "H-9" in rows[0][5]

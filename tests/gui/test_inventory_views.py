@@ -339,7 +339,7 @@ def test_warnings_view_lists_and_opens_records(qtbot, ctx, db, world) -> None:  
     index = view.table.model().index(0, 1)
     centre = view.table.visualRect(index).center()
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
-    with qtbot.waitSignal(view.open_record, timeout=T) as blocker:
+    with qtbot.waitSignal(view.record_requested, timeout=T) as blocker:
         qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     assert blocker.args == ["license", world["license"]]
     # Narrow the maintenance window: the server's maintenance end is no longer warned.
@@ -368,11 +368,9 @@ def test_inventory_area_tabs_and_records(qtbot, ctx, world, backend) -> None:  #
             area.show_tab(key)
         assert area.current_key() == key
     with qtbot.waitSignal(area.contracts.editor.loaded, timeout=T):
-        area.show_record("contract", world["contract"])
+        area.open_record("contract", world["contract"])
     assert area.current_key() == "contracts"
-    with qtbot.waitSignal(area.open_record, timeout=T) as blocker:
-        area.show_record("task", 7)
-    assert blocker.args == ["task", 7]
+    assert "task" not in area.opens  # the main window shows it elsewhere
 
 
 def test_dashboard_counts_warnings_per_kind(qtbot, ctx, world) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ or delete only the affected row is re-read and updated in place.
 from __future__ import annotations
 
 import logging
+from typing import ClassVar
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -32,6 +33,7 @@ from app.services.assets import (
     load_asset_rows,
     load_lookups,
 )
+from app.store.models import Asset
 from app.ui.assets.editor import AssetEditor
 from app.ui.assets.filter_panel import AssetFilterPanel
 from app.ui.assets.ledger_actions import LedgerActionsButton
@@ -61,6 +63,8 @@ def _load_row(_p: Progress, sessions: sessionmaker[Session], asset_id: int) -> A
 class AssetLedgerView(QWidget):
     view_key = "assets"
     title = "資産台帳"
+    # An asset opens in the editor; a department or location shows its assets.
+    opens: ClassVar[frozenset[str]] = frozenset({"asset", "department", "location"})
 
     ready = Signal()  # the table has been (re)populated from the database
     row_refreshed = Signal(int)  # one row was re-read after a save
@@ -135,6 +139,14 @@ class AssetLedgerView(QWidget):
             name="load-assets",
         )
 
+    def open_record(self, kind: str, record_id: int) -> None:
+        if kind == "department":
+            self.set_department_filter(record_id)
+        elif kind == "location":
+            self.set_location_filter(record_id)
+        else:
+            self.show_asset(record_id)
+
     def show_asset(self, asset_id: int) -> None:
         """Select ``asset_id`` (clearing filters that hide it) and open it in the editor."""
         if not self._populated:
@@ -165,7 +177,7 @@ class AssetLedgerView(QWidget):
         self._set_selected(None)
         self.table.clear_selection_silently()
         self.tabs.setCurrentWidget(self.editor)
-        self.history.show_record("assets", None)
+        self.history.show_record(Asset, None)
         self.editor.load(None)
 
     def table_selected_id(self) -> int | None:
@@ -273,11 +285,11 @@ class AssetLedgerView(QWidget):
     def _open(self, asset_id: int) -> None:
         self._set_selected(asset_id)
         self.editor.load(asset_id)
-        self.history.show_record("assets", asset_id)
+        self.history.show_record(Asset, asset_id)
 
     def _on_saved(self, asset_id: int) -> None:
         self._set_selected(asset_id)
-        self.history.show_record("assets", asset_id)
+        self.history.show_record(Asset, asset_id)
         self._refresh_row(asset_id)
 
     def _on_deleted(self, asset_id: int) -> None:
@@ -285,7 +297,7 @@ class AssetLedgerView(QWidget):
             # Clear first: removing the current row would make Qt move to a neighbour.
             self._set_selected(None)
             self.table.clear_selection_silently()
-            self.history.show_record("assets", None)
+            self.history.show_record(Asset, None)
         self.model.remove_id(asset_id)
         self._update_count()
 

@@ -2,8 +2,8 @@
 licences, business systems, and the lifecycle warnings.
 
 ``activate`` activates the current tab; ``ready`` is re-emitted when the current tab
-is ready; ``show_record(kind, id)`` opens a record of any inventory kind in its tab
-and re-emits ``open_record`` for kinds that live in other areas.
+is ready; ``open_record(kind, id)`` opens a record in the tab whose view declares that
+kind (``opens``); a tab's ``record_requested`` is passed on to the main window.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from app.ui.assets.ledger_view import AssetLedgerView
 from app.ui.context import AppContext
 from app.ui.inventory.contracts_view import ContractsView
 from app.ui.inventory.licenses_view import LicensesView
@@ -24,12 +24,14 @@ from app.ui.inventory.warnings_view import WarningsView
 from app.ui.views.base import View
 
 TAB_KEYS = ("assets", "contracts", "vendors", "licenses", "systems", "warnings", "stocktake")
-RECORD_TABS = {
-    "asset": "assets",
-    "contract": "contracts",
-    "vendor": "vendors",
-    "license": "licenses",
-    "system": "systems",
+# The views of the tabs after the asset ledger, built when first needed.
+TAB_VIEWS: dict[str, type[View]] = {
+    "contracts": ContractsView,
+    "vendors": VendorsView,
+    "licenses": LicensesView,
+    "systems": SystemsView,
+    "warnings": WarningsView,
+    "stocktake": StocktakeView,
 }
 
 
@@ -54,21 +56,13 @@ class _LazyTab(QWidget):
 class InventoryArea(View):
     view_key = "assets"  # replaces the bare asset ledger in the main window
     title = "資産台帳"
-    open_record = Signal(str, int)  # a record of another area was asked for
+    opens = AssetLedgerView.opens.union(*(view.opens for view in TAB_VIEWS.values()))
 
     def __init__(self, ctx: AppContext, asset_view: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.assets = asset_view
-        factories: dict[str, Callable[[AppContext], QWidget]] = {
-            "contracts": ContractsView,
-            "vendors": VendorsView,
-            "licenses": LicensesView,
-            "systems": SystemsView,
-            "warnings": WarningsView,
-            "stocktake": StocktakeView,
-        }
         self._tabs_by_key: dict[str, QWidget] = {"assets": self.assets}
-        for key, factory in factories.items():
+        for key, factory in TAB_VIEWS.items():
             self._tabs_by_key[key] = _LazyTab(self._builder(key, factory))
         self.tabs = QTabWidget(self)
         titles = (
@@ -94,8 +88,7 @@ class InventoryArea(View):
     def _built(self, key: str, view: QWidget) -> QWidget:
         """Wire a view the first time its tab is needed."""
         view.ready.connect(lambda: self._page_ready(view))  # type: ignore[attr-defined]
-        if key in ("contracts", "systems", "warnings"):
-            view.open_record.connect(self.show_record)  # type: ignore[attr-defined]
+        view.record_requested.connect(self.record_requested)  # type: ignore[attr-defined]
         if key == "warnings":
             view.windows_changed.connect(self._windows_changed)  # type: ignore[attr-defined]
         return view
@@ -154,17 +147,14 @@ class InventoryArea(View):
         else:
             self.tabs.setCurrentIndex(TAB_KEYS.index(key))  # currentChanged activates it
 
-    def show_record(self, kind: str, record_id: int) -> None:
-        """Open a record: asset / contract / vendor / license / system."""
-        key = RECORD_TABS.get(kind)
-        if key is None:
-            self.open_record.emit(kind, record_id)
-            return
+    def open_record(self, kind: str, record_id: int) -> None:
+        """Open a record in the tab whose view opens its kind."""
+        key = next(k for k, view in self._tab_views().items() if kind in view.opens)
         self.show_tab(key)
-        if key == "assets":
-            self.assets.show_asset(record_id)  # type: ignore[attr-defined]
-        else:
-            self.page(key).show_record(record_id)  # type: ignore[attr-defined]
+        self.page(key).open_record(kind, record_id)  # type: ignore[attr-defined]
+
+    def _tab_views(self) -> dict[str, Any]:
+        return {"assets": type(self.assets), **TAB_VIEWS}
 
     def show_warnings(self, kind: str | None = None) -> None:
         """The 期限・警告 tab, showing only ``kind`` when given."""

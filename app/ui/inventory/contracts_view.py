@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.services.contracts import ContractRow, load_contract_rows
 from app.services.lifecycle import LifecycleWindows, load_windows
+from app.store.models import Contract
 from app.store.vocab import CONTRACT_KINDS
 from app.ui.context import AppContext
 from app.ui.inventory.contract_editor import ContractEditor
@@ -24,7 +25,7 @@ CTX = "ContractsView"
 class ContractsView(RecordListView):
     view_key = "contracts"
     title = "契約"
-    table_name = "contracts"
+    record_model = Contract
     noun = "契約"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -52,8 +53,8 @@ class ContractsView(RecordListView):
         self.contract_editor = editor
         self.table.fit_columns((190, 56, 150, 160, 160, 160, 60, 100, 44))
         self.contract_editor.links_changed.connect(self.reload)
-        self.contract_editor.open_asset.connect(lambda i: self.open_record.emit("asset", i))
-        self.contract_editor.open_system.connect(lambda i: self.open_record.emit("system", i))
+        self.contract_editor.open_asset.connect(lambda i: self.record_requested.emit("asset", i))
+        self.contract_editor.open_system.connect(lambda i: self.record_requested.emit("system", i))
 
     @staticmethod
     def load_rows(session: Session, today: date) -> tuple[list[Any], Any]:

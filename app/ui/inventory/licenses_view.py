@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.services.licenses import LicenseRow, load_license_rows
 from app.services.lifecycle import load_windows
+from app.store.models import License
 from app.ui.context import AppContext
 from app.ui.inventory.license_editor import LicenseEditor
 from app.ui.inventory.record_view import RecordListView
@@ -23,7 +24,7 @@ CTX = "LicensesView"
 class LicensesView(RecordListView):
     view_key = "licenses"
     title = "ライセンス"
-    table_name = "licenses"
+    record_model = License
     noun = "ライセンス"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -39,9 +39,14 @@ log = logging.getLogger("hitori.ui.inventory")
 class RecordListView(View):
     """Master-detail page for one kind of record."""
 
-    table_name = ""  # for the change history
+    # The model of the records listed; the kind it declares names what this view opens.
+    record_model: ClassVar[type[Any]]
     noun = ""
-    open_record = Signal(str, int)  # another area's record (kind, id) was asked for
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "record_model" in vars(cls) and "opens" not in vars(cls):
+            cls.opens = frozenset({cls.record_model.__kind__.code})
 
     def __init__(
         self,
@@ -149,12 +154,15 @@ class RecordListView(View):
         self._open(record_id)
         self.table.select_id(record_id)
 
+    def open_record(self, kind: str, record_id: int) -> None:
+        self.show_record(record_id)
+
     def new_record(self) -> None:
         if not self._confirm_discard():
             return
         self.table.clear_selection_silently()
         self.tabs.setCurrentWidget(self.editor)
-        self.history.show_record(self.table_name, None)
+        self.history.show_record(self.record_model, None)
         self.editor.load(None)
 
     # --- internals ---------------------------------------------------------------------
@@ -206,15 +214,15 @@ class RecordListView(View):
 
     def _open(self, record_id: int) -> None:
         self.editor.load(record_id)
-        self.history.show_record(self.table_name, record_id)
+        self.history.show_record(self.record_model, record_id)
 
     def _on_saved(self, record_id: int) -> None:
-        self.history.show_record(self.table_name, record_id)
+        self.history.show_record(self.record_model, record_id)
         self.reload()
 
     def _on_deleted(self, _record_id: int) -> None:
         self.table.clear_selection_silently()
-        self.history.show_record(self.table_name, None)
+        self.history.show_record(self.record_model, None)
         self.reload()
 
     def _confirm_discard(self) -> bool:

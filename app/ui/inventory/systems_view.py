@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from app.services.systems import SystemRow, load_system_rows
+from app.store.models import BusinessSystem
 from app.store.vocab import SEGMENTS, TOKUTEI_REASONS
 from app.ui.context import AppContext
 from app.ui.inventory.record_view import RecordListView
@@ -29,7 +30,7 @@ def _tokutei(row: SystemRow) -> str:
 class SystemsView(RecordListView):
     view_key = "systems"
     title = "業務システム"
-    table_name = "business_systems"
+    record_model = BusinessSystem
     noun = "業務システム"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -61,8 +62,8 @@ class SystemsView(RecordListView):
         self.system_editor = editor
         self.table.fit_columns((160, 110, 150, 90, 150, 80, 160, 160, 50))
         editor.links_changed.connect(self.reload)
-        editor.open_asset.connect(lambda i: self.open_record.emit("asset", i))
-        editor.open_contract.connect(lambda i: self.open_record.emit("contract", i))
+        editor.open_asset.connect(lambda i: self.record_requested.emit("asset", i))
+        editor.open_contract.connect(lambda i: self.record_requested.emit("contract", i))
 
     @staticmethod
     def load_rows(session: Session, today: date) -> tuple[list[Any], Any]:

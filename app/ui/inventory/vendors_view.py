@@ -9,7 +9,9 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
+from app.progress import Progress
 from app.services.vendors import load_vendor_rows
+from app.store.models import Contact, Vendor
 from app.ui.context import AppContext
 from app.ui.inventory.record_view import RecordListView
 from app.ui.inventory.rows_model import RowColumn
@@ -22,7 +24,8 @@ CTX = "VendorsView"
 class VendorsView(RecordListView):
     view_key = "vendors"
     title = "ベンダー・連絡先"
-    table_name = "vendors"
+    record_model = Vendor
+    opens = frozenset({"vendor", "contact"})  # a contact opens with its vendor
     noun = "ベンダー"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -45,6 +48,28 @@ class VendorsView(RecordListView):
         self.vendor_editor.vendor_shown.connect(self.contacts.set_vendor)
         self.contacts.changed.connect(self.reload)
 
+    def open_record(self, kind: str, record_id: int) -> None:
+        if kind != "contact":
+            self.show_record(record_id)
+            return
+        self.ctx.jobs.run(
+            _vendor_of_contact,
+            self.ctx.db.sessions,
+            record_id,
+            on_result=self._show_vendor,
+            name="vendor-of-contact",
+        )
+
+    def _show_vendor(self, vendor_id: int | None) -> None:
+        if vendor_id is not None:
+            self.show_record(vendor_id)
+
     @staticmethod
     def load_rows(session: Session, today: date) -> tuple[list[Any], Any]:
         return load_vendor_rows(session), None
+
+
+def _vendor_of_contact(_p: Progress, sessions: Any, contact_id: int) -> int | None:
+    with sessions() as session:
+        contact = session.get(Contact, contact_id)
+        return contact.vendor_id if contact is not None else None

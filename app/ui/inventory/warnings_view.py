@@ -1,7 +1,7 @@
 """The 期限・警告 page: every lifecycle warning (maintenance, lease, licence and contract
 ends, EOL, assets not seen or not audited, over-assigned licences) with its kind
 filter, and the windows that decide what is warned about. Double-click opens the
-record (``open_record(kind, id)``)."""
+record (``record_requested(kind, id)``)."""
 
 from __future__ import annotations
 
@@ -85,7 +85,6 @@ def _alert(row: WarningRow) -> str:
 class WarningsView(View):
     view_key = "warnings"
     title = "期限・警告"
-    open_record = Signal(str, int)
     windows_changed = Signal(object)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -224,7 +223,7 @@ class WarningsView(View):
         row = self.model.row_for_id(row_id)
         if row is not None:
             w = self.model.row_object(row).warning
-            self.open_record.emit(w.ref_kind, w.ref_id)
+            self.record_requested.emit(w.ref_kind, w.ref_id)
 
     def _windows_saved(self, windows: LifecycleWindows) -> None:
         self.windows_changed.emit(windows)

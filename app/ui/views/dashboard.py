@@ -26,7 +26,6 @@ from app.ui.views.base import View
 class DashboardView(View):
     view_key = "dashboard"
     title = "ダッシュボード"
-    open_record = Signal(str, int)
     open_warnings = Signal(object)  # a lifecycle warning kind whose list was asked for
     load_demo_requested = Signal()
 
@@ -118,7 +117,7 @@ class DashboardView(View):
 
     def _activated(self, item: QTableWidgetItem) -> None:
         kind, ref_id = item.data(Qt.ItemDataRole.UserRole)
-        self.open_record.emit(kind, ref_id)
+        self.record_requested.emit(kind, ref_id)
 
 
 def _fill_grid(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -47,7 +48,7 @@ class HistoryPanel(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._record: tuple[str, int] | None = None
+        self._record: tuple[type[Any], int] | None = None
         self._generation = 0
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
@@ -76,23 +77,23 @@ class HistoryPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.status_label)
         layout.addWidget(self.table, 1)
-        self.show_record("", None)
+        self.show_record(None, None)
 
-    def show_record(self, table_name: str, row_id: int | None) -> None:
-        """Load the history of ``table_name`` row ``row_id`` (None: show nothing)."""
+    def show_record(self, model: type[Any] | None, row_id: int | None) -> None:
+        """Load the history of record ``row_id`` of ``model`` (None: show nothing)."""
         self._generation += 1
         generation = self._generation
-        if row_id is None:
+        if model is None or row_id is None:
             self._record = None
             self.table.setRowCount(0)
             self.status_label.setText(self.tr("レコードを選択すると変更履歴を表示します。"))
             return
-        self._record = (table_name, row_id)
+        self._record = (model, row_id)
         self.status_label.setText(self.tr("読み込み中…"))
         self._ctx.jobs.run(
             _load_history,
             self._ctx.db.sessions,
-            table_name,
+            model.__tablename__,
             row_id,
             on_result=lambda lines: self._show(generation, lines),
             on_error=lambda exc: self._fail(generation, exc),
@@ -104,7 +105,7 @@ class HistoryPanel(QWidget):
         if self._record is not None:
             self.show_record(*self._record)
 
-    def record(self) -> tuple[str, int] | None:
+    def record(self) -> tuple[type[Any], int] | None:
         return self._record
 
     def _show(self, generation: int, lines: list[HistoryLine]) -> None:
