@@ -297,7 +297,7 @@ class JobRunner(QObject):
         self._writer.setMaxThreadCount(1)
         self._live: dict[Job, _Relay] = {}
         self._latest: dict[tuple[int, str], Job] = {}
-        self._watchers: list[tuple[QObject, frozenset[str], Callback]] = []
+        self._watchers: list[tuple[QObject, frozenset[str] | None, Callback]] = []
         # Finished jobs are kept a little longer: the pool thread may still be
         # returning from Job.run() when the queued 'finished' arrives here.
         self._recent: deque[tuple[Job, _Relay]] = deque(maxlen=64)
@@ -340,6 +340,12 @@ class JobRunner(QObject):
         (self._writer if writer else self._readers).start(job)
         return job
 
+    def drop(self, owner: QObject, key: str) -> None:
+        """Forget ``owner``'s job ``key`` if one is running (its callbacks won't run)."""
+        job = self._latest.get((id(owner), key))
+        if job is not None and job in self._live:
+            self._live[job].drop()
+
     def read(self, op: Callback, *args: Any, **options: Any) -> Job:
         """``op(session, *args)`` in a session that reads (see ``run`` for options)."""
         options.setdefault("name", getattr(op, "__name__", "read"))
@@ -350,14 +356,14 @@ class JobRunner(QObject):
         options.setdefault("name", getattr(op, "__name__", "write"))
         return self.run(_in_write_transaction, self._sessions(), op, *args, writer=True, **options)
 
-    def watch(self, owner: QObject, kinds: Iterable[str], callback: Callback) -> None:
-        """Call ``callback(changes)`` after every write that touched one of ``kinds``,
-        for as long as ``owner`` lives."""
-        entry = (owner, frozenset(kinds), callback)
+    def watch(self, owner: QObject, kinds: Iterable[str] | None, callback: Callback) -> None:
+        """Call ``callback(changes)`` after every write that touched one of ``kinds``
+        (None: any write), for as long as ``owner`` lives."""
+        entry = (owner, None if kinds is None else frozenset(kinds), callback)
         self._watchers.append(entry)
         owner.destroyed.connect(lambda *_: self._unwatch(entry))
 
-    def _unwatch(self, entry: tuple[QObject, frozenset[str], Callback]) -> None:
+    def _unwatch(self, entry: tuple[QObject, frozenset[str] | None, Callback]) -> None:
         if entry in self._watchers:
             self._watchers.remove(entry)
 
@@ -379,7 +385,7 @@ class JobRunner(QObject):
     def announce(self, changed: Changes) -> None:
         """Tell every watcher (and ``data_changed``) what was committed."""
         for owner, kinds, callback in list(self._watchers):
-            if shiboken6.isValid(owner) and changed.touches(kinds):
+            if shiboken6.isValid(owner) and (kinds is None or changed.touches(kinds)):
                 callback(changed)
         self.data_changed.emit(changed)
 

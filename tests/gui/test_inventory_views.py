@@ -150,12 +150,12 @@ def test_contract_links_and_delete(qtbot, ctx, db, world, monkeypatch) -> None: 
     panel.add_current()
     qtbot.waitUntil(lambda: "登録されていません" in panel.error_label.text(), timeout=T)
     panel.text_input.setText("PC-0002")
-    with qtbot.waitSignal(panel.changed, timeout=T):
+    with qtbot.waitSignal(panel.written, timeout=T):
         panel.add_current()
     qtbot.waitUntil(lambda: panel.items() == ["PC-0002　窓口PC"], timeout=T)
     systems_panel = view.contract_editor.systems_panel
     qtbot.waitUntil(lambda: systems_panel.choice_input.count() == 1, timeout=T)
-    with qtbot.waitSignal(systems_panel.changed, timeout=T):
+    with qtbot.waitSignal(systems_panel.written, timeout=T):
         systems_panel.add_current()
     qtbot.waitUntil(lambda: systems_panel.items() == ["住民記録システム"], timeout=T)
     yes_to_questions(monkeypatch)
@@ -318,7 +318,7 @@ def test_new_system_with_tokutei_validation(qtbot, ctx, db, world) -> None:  # t
     panel = editor.servers_panel
     qtbot.waitUntil(lambda: panel.add_button.isEnabled(), timeout=T)
     panel.text_input.setText("SV-0001")
-    with qtbot.waitSignal(panel.changed, timeout=T):
+    with qtbot.waitSignal(panel.written, timeout=T):
         panel.add_current()
     qtbot.waitUntil(lambda: panel.items() == ["SV-0001　住民記録サーバ"], timeout=T)
 

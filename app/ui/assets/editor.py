@@ -12,11 +12,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import shiboken6
 from PySide6.QtWidgets import QWidget
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from app.progress import Progress
 from app.services.assets import Lookups, asset_values, delete_asset, get_asset, load_lookups
 from app.services.custom_fields import CustomFieldSpec, load_field_specs
 from app.services.custom_values import save_asset
@@ -58,11 +56,6 @@ class AssetAccess(RecordAccess):
         delete_asset(session, record_id)
 
 
-def _load_specs(_p: Progress, sessions: sessionmaker[Session]) -> list[CustomFieldSpec]:
-    with sessions() as session:
-        return load_field_specs(session)
-
-
 class AssetEditor(RecordEditor):
     """Edits one asset; ``load(None)`` opens an empty form for a new one."""
 
@@ -73,6 +66,8 @@ class AssetEditor(RecordEditor):
         self.fields_dialog: CustomFieldsDialog | None = None
         super().__init__(ctx, AssetForm(), AssetAccess(), parent)
         self.form.manage_custom_fields.connect(self.manage_custom_fields)
+        # The form's custom fields follow the definitions, wherever they are edited.
+        ctx.jobs.watch(self, {"custom_field"}, lambda _changes: self._reload_specs())
 
     @property
     def current_asset_id(self) -> int | None:
@@ -106,21 +101,13 @@ class AssetEditor(RecordEditor):
         if self.fields_dialog is None:
             types = self.form.type_choices()
             self.fields_dialog = CustomFieldsDialog(self._ctx, types, parent=self)
-            self.fields_dialog.changed.connect(self._reload_specs)
         self.fields_dialog.show_type(asset_type_id)
         self.fields_dialog.open()
 
     def _reload_specs(self) -> None:
-        self._ctx.jobs.run(
-            _load_specs,
-            self._ctx.db.sessions,
-            on_result=self._specs_loaded,
-            name="load-custom-fields",
-        )
+        self._ctx.jobs.read(load_field_specs, owner=self, key="specs", on_result=self._specs_loaded)
 
     def _specs_loaded(self, specs: list[CustomFieldSpec]) -> None:
-        if not shiboken6.isValid(self):
-            return
         was_dirty = self.is_dirty()
         self.form.set_custom_specs(specs)
         if not was_dirty:  # new fields are not unsaved input

@@ -89,8 +89,6 @@ class InventoryArea(View):
         """Wire a view the first time its tab is needed."""
         view.ready.connect(lambda: self._page_ready(view))  # type: ignore[attr-defined]
         view.record_requested.connect(self.record_requested)  # type: ignore[attr-defined]
-        if key == "warnings":
-            view.windows_changed.connect(self._windows_changed)  # type: ignore[attr-defined]
         return view
 
     def page(self, key: str) -> QWidget:
@@ -164,11 +162,3 @@ class InventoryArea(View):
     def _page_ready(self, page: QWidget) -> None:
         if self._current_view() is page:
             self.ready.emit()
-
-    def _windows_changed(self, _windows: object) -> None:
-        # The contract and licence lists flag rows by the windows: read them again.
-        for key in ("contracts", "licenses"):
-            tab = self._tabs_by_key[key]
-            page = tab.view if isinstance(tab, _LazyTab) else tab
-            if page is not None and page._activated:  # type: ignore[attr-defined]
-                page.reload()  # type: ignore[attr-defined]

@@ -67,7 +67,6 @@ def _remove_system(session: Session, contract_id: int, system_id: int) -> None:
 
 class ContractEditor(RecordEditor):
     noun = "契約"
-    links_changed = Signal()
     open_asset = Signal(int)
     open_system = Signal(int)
 
@@ -95,8 +94,6 @@ class ContractEditor(RecordEditor):
         links.addWidget(self.assets_panel)
         links.addWidget(self.systems_panel)
         self.body.addLayout(links, 1)
-        for panel in (self.assets_panel, self.systems_panel):
-            panel.changed.connect(self.links_changed)
         self.assets_panel.item_activated.connect(self.open_asset)
         self.systems_panel.item_activated.connect(self.open_system)
 

@@ -26,6 +26,8 @@ class ContractsView(RecordListView):
     view_key = "contracts"
     title = "契約"
     record_model = Contract
+    # Vendor names, covered asset and system counts, flags by the warning windows.
+    shows = frozenset({"vendor", "asset", "system", "setting"})
     noun = "契約"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -52,7 +54,6 @@ class ContractsView(RecordListView):
         super().__init__(ctx, columns, editor, parent)
         self.contract_editor = editor
         self.table.fit_columns((190, 56, 150, 160, 160, 160, 60, 100, 44))
-        self.contract_editor.links_changed.connect(self.reload)
         self.contract_editor.open_asset.connect(lambda i: self.record_requested.emit("asset", i))
         self.contract_editor.open_system.connect(lambda i: self.record_requested.emit("system", i))
 

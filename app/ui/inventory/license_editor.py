@@ -7,7 +7,6 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QWidget
 from sqlalchemy.orm import Session
 
@@ -78,7 +77,6 @@ def _unassign(session: Session, _license_id: int, assignment_id: int) -> None:
 
 class LicenseEditor(RecordEditor):
     noun = "ライセンス"
-    links_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         form = RecordForm(SPECS, context="LicenseEditor")
@@ -101,8 +99,6 @@ class LicenseEditor(RecordEditor):
         self.body.addWidget(self.assignments, 2)
         self.body.addWidget(self.key_panel)
         self.assignments.loaded.connect(self._update_usage)
-        self.assignments.changed.connect(self.links_changed)
-        self.key_panel.key_saved.connect(self.links_changed)
 
     def heading_for(self, values: dict[str, Any]) -> str:
         return str(values.get("product", ""))

@@ -25,6 +25,8 @@ class LicensesView(RecordListView):
     view_key = "licenses"
     title = "ライセンス"
     record_model = License
+    # Vendor, seats in use, expiry flags by the warning windows.
+    shows = frozenset({"vendor", "license_assignment", "contract", "asset", "setting"})
     noun = "ライセンス"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -53,7 +55,6 @@ class LicensesView(RecordListView):
         super().__init__(ctx, columns, editor, parent)
         self.license_editor = editor
         self.table.fit_columns((210, 150, 50, 50, 50, 160, 150))
-        self.license_editor.links_changed.connect(self.reload)
 
     @staticmethod
     def load_rows(session: Session, today: date) -> tuple[list[Any], Any]:

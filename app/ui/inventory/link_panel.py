@@ -2,7 +2,8 @@
 licence assignments), with add and remove.
 
 Reads and writes go through plain functions run as background jobs (writes on the
-single writer). The panel is disabled until the owner record has been saved.
+single writer); after a write, everything showing the kinds it touched reloads itself.
+The panel is disabled until the owner record has been saved.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,10 +26,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app.errors import UserError
-from app.progress import Progress
 from app.services.errors import ValidationError
 from app.services.inventory_common import Choice, LinkedItem
 from app.ui.context import AppContext
@@ -54,29 +53,17 @@ class AddMode:
 
 
 def _list(
-    _p: Progress, sessions: sessionmaker[Session], fn: ListFn, owner: int, modes: Sequence[AddMode]
+    session: Session, fn: ListFn, owner: int, modes: Sequence[AddMode]
 ) -> tuple[list[LinkedItem], dict[str, list[Choice]]]:
-    with sessions() as session:
-        items = list(fn(session, owner))
-        choices = {m.key: list(m.choices(session)) for m in modes if m.choices is not None}
+    items = list(fn(session, owner))
+    choices = {m.key: list(m.choices(session)) for m in modes if m.choices is not None}
     return items, choices
 
 
-def _write(
-    _p: Progress, sessions: sessionmaker[Session], fn: Callable[..., object], *args: Any
-) -> UserError | None:
-    try:
-        with sessions.begin() as session:
-            fn(session, *args)
-    except UserError as exc:
-        return exc
-    return None
-
-
 class LinkListPanel(QGroupBox):
-    """``changed`` fires after an add or remove was written."""
+    """``written`` fires after an add or remove was written (and announced)."""
 
-    changed = Signal()
+    written = Signal()
     loaded = Signal()
     item_activated = Signal(int)
 
@@ -96,7 +83,6 @@ class LinkListPanel(QGroupBox):
         self._list_fn, self._add_fn, self._remove_fn = list_fn, add_fn, remove_fn
         self._modes = list(modes)
         self._owner: int | None = None
-        self._generation = 0
         self._choices: dict[str, list[Choice]] = {}
         self.list = QListWidget(self)
         self.list.setAlternatingRowColors(True)
@@ -142,7 +128,7 @@ class LinkListPanel(QGroupBox):
     def set_owner(self, owner_id: int | None) -> None:
         """Show the links of ``owner_id`` (None: nothing, disabled)."""
         self._owner = owner_id
-        self._generation += 1
+        self._ctx.jobs.drop(self, "links")
         self.list.clear()
         self._say("")
         self.hint.setVisible(owner_id is None)
@@ -153,16 +139,15 @@ class LinkListPanel(QGroupBox):
     def refresh(self) -> None:
         if self._owner is None:
             return
-        generation = self._generation
-        self._ctx.jobs.run(
+        self._ctx.jobs.read(
             _list,
-            self._ctx.db.sessions,
             self._list_fn,
             self._owner,
             self._modes,
-            on_result=lambda result: self._show(generation, *result),
+            owner=self,
+            key="links",
+            on_result=lambda result: self._show(*result),
             on_error=lambda exc: self._say(self.tr("読み込めませんでした: {0}").format(exc)),
-            name="load-links",
         )
 
     def items(self) -> list[str]:
@@ -190,25 +175,21 @@ class LinkListPanel(QGroupBox):
     # --- internals ---------------------------------------------------------------------
 
     def _run_write(self, fn: Callable[..., object], *args: Any) -> None:
-        generation = self._generation
+        owner = self._owner
         self.setEnabled(False)
-        self._ctx.jobs.run(
-            _write,
-            self._ctx.db.sessions,
+        self._ctx.jobs.write(
             fn,
             *args,
-            writer=True,
-            on_result=lambda outcome: self._written(generation, outcome),
-            on_error=lambda exc: self._written(generation, exc),
+            owner=self,
+            on_result=lambda _none: self._written(owner, None),
+            on_error=lambda exc: self._written(owner, exc),
             name="write-link",
         )
 
-    def _written(self, generation: int, outcome: BaseException | None) -> None:
-        if not shiboken6.isValid(self):
-            return
+    def _written(self, owner: int | None, outcome: BaseException | None) -> None:
         self.setEnabled(True)
-        if generation != self._generation:
-            return
+        if owner != self._owner:
+            return  # another record is shown by now
         if outcome is not None:
             if isinstance(outcome, ValidationError):
                 text = "\n".join(e.message for e in outcome.errors)
@@ -221,13 +202,9 @@ class LinkListPanel(QGroupBox):
         self._say("")
         self.text_input.clear()
         self.refresh()
-        self.changed.emit()
+        self.written.emit()
 
-    def _show(
-        self, generation: int, items: list[LinkedItem], choices: dict[str, list[Choice]]
-    ) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
+    def _show(self, items: list[LinkedItem], choices: dict[str, list[Choice]]) -> None:
         self.list.clear()
         for linked in items:
             text = f"{linked.label}　{linked.detail}" if linked.detail else linked.label

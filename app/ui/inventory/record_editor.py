@@ -1,9 +1,10 @@
 """The 詳細 tab of a record list: show, create, edit and delete one record.
 
 How a record is read, written and deleted is said by a RecordAccess: a plain object
-(no Qt) whose methods run in worker threads. A
-ValidationError is shown next to the fields and nothing is written; a refused delete
-(the record is still in use) is shown as a message.
+(no Qt) whose methods run in worker threads, handed their session by the job runner
+(``ctx.jobs.read`` / ``write``). A ValidationError is shown next to the fields and
+nothing is written; a refused delete (the record is still in use) is shown as a
+message. Lists showing the record reload themselves when the write is announced.
 """
 
 from __future__ import annotations
@@ -12,14 +13,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any, cast
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from app.errors import UserError
-from app.progress import Progress
 from app.services.errors import NotFoundError
 from app.ui.context import AppContext
 from app.ui.inventory.record_form import RecordForm
@@ -56,46 +54,24 @@ class _Loaded:
     missing: bool = False
 
 
-def _load(
-    _p: Progress, sessions: sessionmaker[Session], access: RecordAccess, record_id: int | None
-) -> _Loaded:
-    with sessions() as session:
-        choices = access.fetch_choices(session)
-        if record_id is None:
-            return _Loaded(None, choices)
-        try:
-            return _Loaded(access.fetch(session, record_id), choices)
-        except NotFoundError:
-            return _Loaded(None, choices, missing=True)
+def _load(session: Session, access: RecordAccess, record_id: int | None) -> _Loaded:
+    choices = access.fetch_choices(session)
+    if record_id is None:
+        return _Loaded(None, choices)
+    try:
+        return _Loaded(access.fetch(session, record_id), choices)
+    except NotFoundError:
+        return _Loaded(None, choices, missing=True)
 
 
 def _save(
-    _p: Progress,
-    sessions: sessionmaker[Session],
-    access: RecordAccess,
-    record_id: int | None,
-    data: dict[str, Any],
-) -> int | UserError:
-    """Create or update; invalid input is an expected outcome, returned rather than raised."""
-    try:
-        with sessions.begin() as session:
-            if record_id is None:
-                return access.create(session, data)
-            access.update(session, record_id, data)
-            return record_id
-    except UserError as exc:
-        return exc
-
-
-def _delete(
-    _p: Progress, sessions: sessionmaker[Session], access: RecordAccess, record_id: int
-) -> UserError | None:
-    try:
-        with sessions.begin() as session:
-            access.remove(session, record_id)
-    except UserError as exc:
-        return exc
-    return None
+    session: Session, access: RecordAccess, record_id: int | None, data: dict[str, Any]
+) -> int:
+    """Create or update; returns the record's id."""
+    if record_id is None:
+        return access.create(session, data)
+    access.update(session, record_id, data)
+    return record_id
 
 
 class RecordEditor(EditorResults, QWidget):
@@ -124,7 +100,6 @@ class RecordEditor(EditorResults, QWidget):
         self._mode = "empty"  # empty / loading / new / edit / missing
         self._values: dict[str, Any] | None = None
         self._baseline: dict[str, Any] = {}
-        self._generation = 0
         self._busy = False
         self.heading = QLabel(self)
         font = self.heading.font()
@@ -199,7 +174,6 @@ class RecordEditor(EditorResults, QWidget):
         return self._mode in ("new", "edit") and self.form_data() != self._baseline
 
     def clear(self) -> None:
-        self._generation += 1
         self._record_id, self._values, self._mode = None, None, "empty"
         self.fill_form(None)
         self._baseline = self.form_data()
@@ -214,20 +188,18 @@ class RecordEditor(EditorResults, QWidget):
 
     def load(self, record_id: int | None) -> None:
         """Fill the form from the database (None: a form for a new record)."""
-        self._generation += 1
-        generation = self._generation
         self._record_id, self._mode = record_id, "loading"
         self.heading.setText(self.tr("読み込み中…"))
         self.say("")
         self._update_buttons()
-        self._ctx.jobs.run(
+        self._ctx.jobs.read(
             _load,
-            self._ctx.db.sessions,
             self.access,
             record_id,
-            on_result=lambda loaded: self._filled(generation, record_id, loaded),
-            on_error=lambda exc: self._failed(generation, self.tr("読み込めませんでした"), exc),
-            name=f"load-{type(self).__name__}",
+            owner=self,
+            key="load",
+            on_result=lambda loaded: self._filled(record_id, loaded),
+            on_error=lambda exc: self._failed(self.tr("読み込めませんでした"), exc),
         )
 
     def revert(self) -> None:
@@ -239,18 +211,16 @@ class RecordEditor(EditorResults, QWidget):
     def save(self) -> None:
         if self._busy or self._mode not in ("new", "edit"):
             return
-        generation = self._generation
         self._set_busy(True)
-        self._ctx.jobs.run(
+        saving = self._record_id
+        self._ctx.jobs.write(
             _save,
-            self._ctx.db.sessions,
             self.access,
-            self._record_id,
+            saving,
             self.form_data(),
-            writer=True,
-            on_result=lambda outcome: self._saved(generation, outcome),
-            on_error=lambda exc: self._failed(generation, self.tr("保存できませんでした"), exc),
-            name=f"save-{type(self).__name__}",
+            owner=self,
+            on_result=lambda record_id: self._saved(saving, record_id),
+            on_error=lambda exc: self._save_failed(saving, exc),
         )
 
     def delete(self) -> None:
@@ -267,24 +237,19 @@ class RecordEditor(EditorResults, QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        record_id, generation = self._record_id, self._generation
+        record_id = self._record_id
         self._set_busy(True)
-        self._ctx.jobs.run(
-            _delete,
-            self._ctx.db.sessions,
-            self.access,
+        self._ctx.jobs.write(
+            self.access.remove,
             record_id,
-            writer=True,
-            on_result=lambda outcome: self._deleted(generation, record_id, outcome),
-            on_error=lambda exc: self._failed(generation, self.tr("削除できませんでした"), exc),
-            name=f"delete-{type(self).__name__}",
+            owner=self,
+            on_result=lambda _none: self._deleted(record_id),
+            on_error=lambda exc: self._delete_failed(record_id, exc),
         )
 
     # --- job results (main thread) -----------------------------------------------------
 
-    def _filled(self, generation: int, record_id: int | None, loaded: _Loaded) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
+    def _filled(self, record_id: int | None, loaded: _Loaded) -> None:
         self.apply_choices(loaded.choices)
         self._values = loaded.values
         self.fill_form(loaded.values)

@@ -1,7 +1,9 @@
 """A record list page: toolbar, table of rows, and the 詳細 / 変更履歴 tabs of the selection.
 
-Subclasses give the columns, the editor, and ``load_rows`` (run in a worker thread).
-Rows are re-read after every save or delete: these lists hold hundreds of rows.
+Subclasses give the columns, the editor, ``load_rows`` (run in a worker thread) and
+``shows``: the record kinds whose changes alter the rows. After any write that touched
+one of them (wherever it was made) the rows are read again, keeping the selection and
+the scroll position; a page not on screen reads them when it is next shown.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import logging
 from datetime import date
 from typing import Any, ClassVar
 
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app.progress import Progress
 from app.ui.context import AppContext
 from app.ui.inventory.record_editor import RecordEditor
 from app.ui.inventory.rows_model import RowColumn, RowsTableModel, RowsTableView
@@ -41,12 +41,17 @@ class RecordListView(View):
 
     # The model of the records listed; the kind it declares names what this view opens.
     record_model: ClassVar[type[Any]]
+    # Kinds whose changes alter the rows (the listed kind is always among them).
+    shows: ClassVar[frozenset[str]] = frozenset()
     noun = ""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "record_model" in vars(cls) and "opens" not in vars(cls):
-            cls.opens = frozenset({cls.record_model.__kind__.code})
+        if "record_model" in vars(cls):
+            code = cls.record_model.__kind__.code
+            if "opens" not in vars(cls):
+                cls.opens = frozenset({code})
+            cls.shows = cls.shows | {code}
 
     def __init__(
         self,
@@ -58,7 +63,7 @@ class RecordListView(View):
         super().__init__(ctx, parent)
         self._activated = False
         self._populated = False
-        self._generation = 0
+        self._stale = False
         self._pending_show: int | None = None
         self.extra: Any = None  # what load_rows returned besides the rows
         self.new_button = QPushButton(self.tr("新規登録"), self)
@@ -104,8 +109,9 @@ class RecordListView(View):
         self.reload_button.clicked.connect(self.reload)
         self.filter_box.textChanged.connect(self._filter)
         self.table.record_chosen.connect(self._on_chosen)
-        self.editor.saved.connect(self._on_saved)
+        self.editor.loaded.connect(self._show_history)
         self.editor.deleted.connect(self._on_deleted)
+        ctx.jobs.watch(self, self.shows, self._data_changed)
 
     # --- for subclasses (worker thread) ------------------------------------------------
 
@@ -119,24 +125,23 @@ class RecordListView(View):
     # --- public ------------------------------------------------------------------------
 
     def activate(self) -> None:
-        if not self._activated:
+        if not self._activated or self._stale:
             self.reload()
         elif self._populated:
             self.ready.emit()
 
     def reload(self) -> None:
         self._activated = True
-        self._generation += 1
-        generation = self._generation
+        self._stale = False
         self.reload_button.setEnabled(False)
         self.count_label.setText(self.tr("読み込み中…"))
-        self.ctx.jobs.run(
-            _load_rows,
-            self.ctx.db.sessions,
+        self.ctx.jobs.read(
             type(self).load_rows,
             self.ctx.today(),
-            on_result=lambda result: self._populate(generation, *result),
-            on_error=lambda exc: self._failed(generation, exc),
+            owner=self,
+            key="rows",
+            on_result=lambda result: self._populate(*result),
+            on_error=self._failed,
             name=f"load-{self.view_key}",
         )
 
@@ -162,16 +167,23 @@ class RecordListView(View):
             return
         self.table.clear_selection_silently()
         self.tabs.setCurrentWidget(self.editor)
-        self.history.show_record(self.record_model, None)
         self.editor.load(None)
 
     # --- internals ---------------------------------------------------------------------
 
-    def _populate(self, generation: int, rows: list[Any], extra: Any) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
+    def _data_changed(self, _changes: object) -> None:
+        if not self._activated:
             return
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True  # read again when shown
+
+    def _populate(self, rows: list[Any], extra: Any) -> None:
         self.extra = extra
+        scroll = self.table.verticalScrollBar().value()
         self.model.set_rows(rows)
+        self.table.verticalScrollBar().setValue(scroll)
         self._populated = True
         self.reload_button.setEnabled(True)
         current = self.editor.current_id
@@ -183,9 +195,7 @@ class RecordListView(View):
             self.show_record(pending)
         self.ready.emit()
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
+    def _failed(self, exc: BaseException) -> None:
         log.error("could not load %s: %r", self.view_key, exc)
         self.reload_button.setEnabled(True)
         self.count_label.setText(self.tr("読み込めませんでした: {0}").format(exc))
@@ -214,21 +224,13 @@ class RecordListView(View):
 
     def _open(self, record_id: int) -> None:
         self.editor.load(record_id)
-        self.history.show_record(self.record_model, record_id)
 
-    def _on_saved(self, record_id: int) -> None:
+    def _show_history(self, record_id: int | None) -> None:
         self.history.show_record(self.record_model, record_id)
-        self.reload()
 
     def _on_deleted(self, _record_id: int) -> None:
         self.table.clear_selection_silently()
         self.history.show_record(self.record_model, None)
-        self.reload()
 
     def _confirm_discard(self) -> bool:
         return confirm_discard(self, self.editor)
-
-
-def _load_rows(_p: Progress, sessions: Any, load: Any, today: date) -> tuple[list[Any], Any]:
-    with sessions() as session:
-        return load(session, today)

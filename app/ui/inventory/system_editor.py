@@ -82,7 +82,6 @@ def _remove_contract(session: Session, system_id: int, contract_id: int) -> None
 
 class SystemEditor(RecordEditor):
     noun = "業務システム"
-    links_changed = Signal()
     open_asset = Signal(int)
     open_contract = Signal(int)
 
@@ -111,8 +110,6 @@ class SystemEditor(RecordEditor):
         links.addWidget(self.servers_panel)
         links.addWidget(self.contracts_panel)
         self.body.addLayout(links, 1)
-        for panel in (self.servers_panel, self.contracts_panel):
-            panel.changed.connect(self.links_changed)
         self.servers_panel.item_activated.connect(self.open_asset)
         self.contracts_panel.item_activated.connect(self.open_contract)
         flag = self.form.inputs["tokutei_iko"]

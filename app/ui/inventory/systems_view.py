@@ -31,6 +31,8 @@ class SystemsView(RecordListView):
     view_key = "systems"
     title = "業務システム"
     record_model = BusinessSystem
+    # Vendor, department and 標準化対象業務 names, asset and contract counts.
+    shows = frozenset({"vendor", "department", "asset", "contract", "standard_business"})
     noun = "業務システム"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -61,7 +63,6 @@ class SystemsView(RecordListView):
         super().__init__(ctx, columns, editor, parent)
         self.system_editor = editor
         self.table.fit_columns((160, 110, 150, 90, 150, 80, 160, 160, 50))
-        editor.links_changed.connect(self.reload)
         editor.open_asset.connect(lambda i: self.record_requested.emit("asset", i))
         editor.open_contract.connect(lambda i: self.record_requested.emit("contract", i))
 

@@ -25,6 +25,8 @@ class VendorsView(RecordListView):
     view_key = "vendors"
     title = "ベンダー・連絡先"
     record_model = Vendor
+    # Counts of contacts, contracts, systems and licences per vendor.
+    shows = frozenset({"contact", "contract", "system", "license"})
     opens = frozenset({"vendor", "contact"})  # a contact opens with its vendor
     noun = "ベンダー"
 
@@ -46,7 +48,6 @@ class VendorsView(RecordListView):
         self.tabs.insertTab(1, self.contacts, self.tr("連絡先"))
         self.table.fit_columns((200, 110, 140, 170, 50, 50, 60))
         self.vendor_editor.vendor_shown.connect(self.contacts.set_vendor)
-        self.contacts.changed.connect(self.reload)
 
     def open_record(self, kind: str, record_id: int) -> None:
         if kind != "contact":

@@ -4,15 +4,14 @@ Shared by the asset editor and the generic record editor of the other ledger tab
 The class using it is a QWidget with: ``form`` (``show_errors`` returns the first
 invalid widget), ``message`` (a QLabel), ``heading``, ``save_button``,
 ``revert_button``, ``delete_button``, the ``saved``/``deleted`` signals, ``load``,
-``clear``, ``is_dirty``, and the state ``_generation``, ``_mode``, ``_busy``.
+``clear``, ``is_dirty``, and the state ``_record_id``, ``_mode``, ``_busy``. The job
+runner never calls these for an editor that was destroyed meanwhile.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
-
-import shiboken6
 
 from app.errors import UserError
 from app.services.errors import ValidationError
@@ -33,7 +32,7 @@ class EditorResults:
     delete_button: Any
     saved: Any
     deleted: Any
-    _generation: int
+    _record_id: int | None
     _mode: str
     _busy: bool
 
@@ -49,56 +48,64 @@ class EditorResults:
         self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
         self.message.setVisible(bool(text))
 
-    def _saved(self, generation: int, outcome: int | UserError) -> None:
-        if not shiboken6.isValid(self):
-            return
+    def _saved(self, saving: int | None, record_id: int) -> None:
+        """A save of ``saving`` (None: a new record) committed as ``record_id``."""
         self._set_busy(False)
-        current = generation == self._generation
-        if isinstance(outcome, ValidationError):
-            if current:
-                first = self.form.show_errors(outcome.errors)
-                labels = "、".join(dict.fromkeys(e.label for e in outcome.errors))
-                self.say(
-                    self.tr("入力内容を確認してください（{0}件）: {1}。保存していません。").format(
-                        len(outcome.errors), labels
-                    ),
-                    error=True,
-                )
-                if first is None:
-                    self.save_button.setFocus()
-            return
-        if isinstance(outcome, UserError):
-            if current:
-                self.say(str(outcome), error=True)
-            return
-        if current:
-            self.load(outcome)
+        if self._still_showing(saving):
+            self.load(record_id)
             self.say(self.tr("保存しました。"))
-        self.saved.emit(outcome)
+        self.saved.emit(record_id)
 
-    def _deleted(self, generation: int, record_id: int, outcome: UserError | None) -> None:
-        if not shiboken6.isValid(self):
-            return
+    def _save_failed(self, saving: int | None, exc: BaseException) -> None:
         self._set_busy(False)
-        if outcome is not None:
-            self.say(str(outcome), error=True)
+        if not self._still_showing(saving):
             return
-        if generation == self._generation:
+        if isinstance(exc, ValidationError):
+            first = self.form.show_errors(exc.errors)
+            labels = "、".join(dict.fromkeys(e.label for e in exc.errors))
+            self.say(
+                self.tr("入力内容を確認してください（{0}件）: {1}。保存していません。").format(
+                    len(exc.errors), labels
+                ),
+                error=True,
+            )
+            if first is None:
+                self.save_button.setFocus()
+        elif isinstance(exc, UserError):
+            self.say(str(exc), error=True)
+        else:
+            self._failed(self.tr("保存できませんでした"), exc)
+
+    def _deleted(self, record_id: int) -> None:
+        self._set_busy(False)
+        if self._record_id == record_id:
             self.clear()
             self.say(self.tr("削除しました。"))
         self.deleted.emit(record_id)
 
-    def _failed(self, generation: int, what: str, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):
+    def _delete_failed(self, record_id: int, exc: BaseException) -> None:
+        self._set_busy(False)
+        if self._record_id != record_id:
             return
+        if isinstance(exc, UserError):
+            self.say(str(exc), error=True)
+        else:
+            self._failed(self.tr("削除できませんでした"), exc)
+
+    def _still_showing(self, saving: int | None) -> bool:
+        """The form still shows what was saved (the user did not move on meanwhile)."""
+        if saving is None:
+            return self._mode == "new" and self._record_id is None
+        return self._record_id == saving
+
+    def _failed(self, what: str, exc: BaseException) -> None:
         self._set_busy(False)
         log.error("%s editor: %s: %r", self.noun, what, exc)
-        if generation == self._generation:
-            if self._mode == "loading":
-                self._mode = "missing"
-                self.heading.setText(what)
-            self.say(f"{what}: {exc}", error=True)
-            self._update_buttons()
+        if self._mode == "loading":
+            self._mode = "missing"
+            self.heading.setText(what)
+        self.say(f"{what}: {exc}", error=True)
+        self._update_buttons()
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

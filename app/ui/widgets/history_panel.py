@@ -6,7 +6,6 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,21 +16,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
 from app import jdate
-from app.progress import Progress
 from app.services.history import HistoryLine, describe_history
+from app.store.changes import Changes
 from app.ui.context import AppContext
 
 log = logging.getLogger("hitori.ui.history")
-
-
-def _load_history(
-    _progress: Progress, sessions: sessionmaker[Session], table_name: str, row_id: int
-) -> list[HistoryLine]:
-    with sessions() as session:
-        return describe_history(session, table_name, row_id)
 
 
 def format_local_time(at: datetime) -> str:
@@ -49,7 +40,6 @@ class HistoryPanel(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._record: tuple[type[Any], int] | None = None
-        self._generation = 0
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         headers = [
@@ -78,26 +68,27 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.status_label)
         layout.addWidget(self.table, 1)
         self.show_record(None, None)
+        # The history grows with every write to the record shown, wherever it is made.
+        ctx.jobs.watch(self, None, self._data_changed)
 
     def show_record(self, model: type[Any] | None, row_id: int | None) -> None:
         """Load the history of record ``row_id`` of ``model`` (None: show nothing)."""
-        self._generation += 1
-        generation = self._generation
         if model is None or row_id is None:
             self._record = None
+            self._ctx.jobs.drop(self, "history")
             self.table.setRowCount(0)
             self.status_label.setText(self.tr("レコードを選択すると変更履歴を表示します。"))
             return
         self._record = (model, row_id)
         self.status_label.setText(self.tr("読み込み中…"))
-        self._ctx.jobs.run(
-            _load_history,
-            self._ctx.db.sessions,
+        self._ctx.jobs.read(
+            describe_history,
             model.__tablename__,
             row_id,
-            on_result=lambda lines: self._show(generation, lines),
-            on_error=lambda exc: self._fail(generation, exc),
-            name="history",
+            owner=self,
+            key="history",
+            on_result=self._show,
+            on_error=self._fail,
         )
 
     def refresh(self) -> None:
@@ -108,9 +99,14 @@ class HistoryPanel(QWidget):
     def record(self) -> tuple[type[Any], int] | None:
         return self._record
 
-    def _show(self, generation: int, lines: list[HistoryLine]) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return  # the user has moved on to another record
+    def _data_changed(self, changes: Changes) -> None:
+        if self._record is None:
+            return
+        model, row_id = self._record
+        if row_id in changes.ids.get(model.__kind__.code, ()):
+            self.refresh()
+
+    def _show(self, lines: list[HistoryLine]) -> None:
         self.table.setRowCount(len(lines))
         for row, line in enumerate(lines):
             values = (
@@ -133,9 +129,7 @@ class HistoryPanel(QWidget):
             self.status_label.setText(self.tr("変更履歴はありません。"))
         self.loaded.emit()
 
-    def _fail(self, generation: int, exc: BaseException) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
+    def _fail(self, exc: BaseException) -> None:
         log.error("could not load history of %s: %r", self._record, exc)
         self.table.setRowCount(0)
         self.status_label.setText(self.tr("変更履歴を読み込めませんでした: {0}").format(exc))
