@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.services.errors import NotFoundError, ValidationError
+from app.services import links
+from app.services.errors import ValidationError
 from app.services.inventory_common import (
     MAX_NOTES,
     Choice,
@@ -239,25 +240,8 @@ def asset_id_by_tag(session: Session, tag: str, *, field: str = "asset_tag") -> 
     return int(found)
 
 
-def _link(session: Session, table: Any, left: str, right: str, ids: tuple[int, int]) -> bool:
-    """Insert a link row unless it exists; True when added."""
-    where = (table.c[left] == ids[0], table.c[right] == ids[1])
-    if session.execute(select(func.count()).where(*where)).scalar_one():
-        return False
-    session.execute(insert(table).values({left: ids[0], right: ids[1]}))
-    return True
-
-
-def _unlink(session: Session, table: Any, left: str, right: str, ids: tuple[int, int]) -> bool:
-    result = session.execute(delete(table).where(table.c[left] == ids[0], table.c[right] == ids[1]))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
 def link_asset(session: Session, contract_id: int, asset_id: int) -> bool:
-    get_contract(session, contract_id)
-    if session.get(Asset, asset_id) is None:
-        raise NotFoundError(f"資産（ID {asset_id}）は見つかりません。")
-    return _link(session, contract_assets, "contract_id", "asset_id", (contract_id, asset_id))
+    return links.link(session, "contract", contract_id, "asset", asset_id)
 
 
 def link_asset_by_tag(session: Session, contract_id: int, tag: str) -> bool:
@@ -265,19 +249,12 @@ def link_asset_by_tag(session: Session, contract_id: int, tag: str) -> bool:
 
 
 def unlink_asset(session: Session, contract_id: int, asset_id: int) -> bool:
-    return _unlink(session, contract_assets, "contract_id", "asset_id", (contract_id, asset_id))
+    return links.unlink(session, "contract", contract_id, "asset", asset_id)
 
 
 def link_system(session: Session, contract_id: int, system_id: int) -> bool:
-    get_contract(session, contract_id)
-    if session.get(BusinessSystem, system_id) is None:
-        raise NotFoundError(f"業務システム（ID {system_id}）は見つかりません。")
-    return _link(
-        session, contract_systems, "contract_id", "business_system_id", (contract_id, system_id)
-    )
+    return links.link(session, "contract", contract_id, "system", system_id)
 
 
 def unlink_system(session: Session, contract_id: int, system_id: int) -> bool:
-    return _unlink(
-        session, contract_systems, "contract_id", "business_system_id", (contract_id, system_id)
-    )
+    return links.unlink(session, "contract", contract_id, "system", system_id)

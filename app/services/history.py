@@ -12,9 +12,17 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.store.audit import history_of
-from app.store.kinds import RecordKind, kind_of, model_by_table
+from app.store.kinds import RecordKind, kind_by_code, kind_of, model_by_table
 
-ACTION_LABELS = {"insert": "作成", "update": "変更", "delete": "削除"}
+ACTION_LABELS = {
+    "insert": "作成",
+    "update": "変更",
+    "delete": "削除",
+    "link": "関連付け",
+    "unlink": "関連付けを解除",
+}
+# Link rows name the other record's kind in ``field`` (app.services.links).
+LINK_ACTIONS = frozenset({"link", "unlink"})
 # Attributes shown per key (a JSON object of the user's own fields).
 PER_KEY_FIELDS = {"custom_fields": "独自項目"}
 _NO_KIND = RecordKind("", "")
@@ -33,6 +41,13 @@ class HistoryLine:
 def kind_of_table(table: str) -> RecordKind:
     model = model_by_table(table)
     return kind_of(model) if model is not None else _NO_KIND
+
+
+def _kind_label(code: str) -> str:
+    try:
+        return kind_by_code(code).label
+    except KeyError:
+        return code
 
 
 def _snapshot_summary(kind: RecordKind, raw: str | None) -> str:
@@ -71,6 +86,11 @@ def describe_history(session: Session, table_name: str, row_id: int | str) -> li
             label = PER_KEY_FIELDS[e.field]
             for key, before, after in _dict_changes(e.old_value, e.new_value):
                 lines.append(HistoryLine(e.at, e.actor, action, f"{label}「{key}」", before, after))
+            continue
+        if e.action in LINK_ACTIONS:
+            other = _kind_label(e.field or "")
+            lines.append(HistoryLine(e.at, e.actor, action, other, e.old_value or "",
+                                     e.new_value or ""))  # fmt: skip
             continue
         if e.action == "update":
             name = e.field or ""

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.services import links
 from app.services.contracts import asset_id_by_tag, link_system, unlink_system
-from app.services.errors import NotFoundError
 from app.services.inventory_common import (
     MAX_NOTES,
     Choice,
@@ -254,14 +254,7 @@ def list_system_contracts(session: Session, system_id: int) -> list[LinkedItem]:
 
 
 def link_server(session: Session, system_id: int, asset_id: int) -> bool:
-    get_system(session, system_id)
-    if session.get(Asset, asset_id) is None:
-        raise NotFoundError(f"資産（ID {asset_id}）は見つかりません。")
-    where = (asset_systems.c.asset_id == asset_id, asset_systems.c.business_system_id == system_id)
-    if session.execute(select(func.count()).where(*where)).scalar_one():
-        return False
-    session.execute(insert(asset_systems).values(asset_id=asset_id, business_system_id=system_id))
-    return True
+    return links.link(session, "system", system_id, "asset", asset_id)
 
 
 def link_server_by_tag(session: Session, system_id: int, tag: str) -> bool:
@@ -269,16 +262,10 @@ def link_server_by_tag(session: Session, system_id: int, tag: str) -> bool:
 
 
 def unlink_server(session: Session, system_id: int, asset_id: int) -> bool:
-    result = session.execute(
-        delete(asset_systems).where(
-            asset_systems.c.asset_id == asset_id, asset_systems.c.business_system_id == system_id
-        )
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return links.unlink(session, "system", system_id, "asset", asset_id)
 
 
 def link_contract(session: Session, system_id: int, contract_id: int) -> bool:
-    get_system(session, system_id)
     return link_system(session, contract_id, system_id)
 
 

@@ -148,6 +148,27 @@ def record_bulk(
     return len(rows)
 
 
+def record(
+    session: Session,
+    table_name: str,
+    row_id: int | str,
+    action: str,
+    field: str | None,
+    old: str | None,
+    new: str | None,
+) -> None:
+    """One history row for a change the flush does not see (a link row written with a
+    Core statement), by the session's actor."""
+    if session.info.get("skip_audit"):
+        return
+    session.execute(
+        insert(ChangeLogEntry).values(
+            at=utcnow(), actor=session.info.get("actor", "unknown"), table_name=table_name,
+            row_id=str(row_id), action=action, field=field, old_value=old, new_value=new,
+        )
+    )  # fmt: skip
+
+
 def install(factory: sessionmaker[Session]) -> None:
     event.listen(factory, "after_flush", _after_flush)
 
