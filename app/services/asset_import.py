@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, bindparam, func, inspect, select, text, update
+from sqlalchemy import Table, bindparam, func, inspect, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import UserError
@@ -79,6 +79,7 @@ from app.services.import_profiles import (
     target_label,
 )
 from app.store import audit, bulk, search_index
+from app.store.changes import note as changes_note
 from app.store.models import (
     Asset,
     AssetType,
@@ -112,6 +113,7 @@ __all__ = [
 ]
 
 MAX_LISTED_PROBLEMS = 20
+ASSETS = cast(Table, Asset.__table__)
 FLUSH_EVERY = 500
 
 
@@ -388,7 +390,7 @@ def _write(
     # Ids are assigned here (SQLite's choice, max + 1, would be the same) so that the
     # history and the index can be written without reading them back. SQLite serialises
     # writers and this runs inside the write transaction, so no other writer can take them.
-    last_id = session.execute(select(func.coalesce(func.max(Asset.id), 0))).scalar_one()
+    last_id = bulk.last_id(conn, ASSETS)
     defaults = _column_defaults()
     actor = session.info.get("actor", "unknown")
     created = updated = 0
@@ -424,12 +426,8 @@ def _write(
         _write_chunk(session, inserts, changes, current, actor, hooks)
         if progress is not None:
             progress.report(min(start + FLUSH_EVERY, len(todo)), len(todo), "書き込んでいます")
-    if created and conn.dialect.name == "postgresql":
-        # The ids above were given explicitly: move the sequence past them.
-        conn.execute(
-            text("SELECT setval(pg_get_serial_sequence('assets', 'id'), :last)"),
-            {"last": last_id},
-        )
+    if created:
+        bulk.ids_given(conn, ASSETS, last_id)
     pending = _secret_references(session, preview, created_ids, where_kept)
     if progress is not None:
         progress.check()  # the last chance to cancel: nothing is committed yet
@@ -498,9 +496,11 @@ def _write_chunk(
 ) -> None:
     """INSERT and UPDATE one chunk of assets, then their history and index entries."""
     conn = session.connection()
-    table = cast(Table, Asset.__table__)
+    table = ASSETS
     if inserts:
         bulk.insert_many(conn, table, inserts)
+    # Written with Core statements: say what changed (the flush hook does not see them).
+    changes_note(session, Asset.__kind__.code, [v["id"] for v in inserts] + [i for i, _ in changes])
     # One executemany per set of changed columns (SET takes the keys of the parameters).
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for asset_id, changed in changes:

@@ -13,7 +13,23 @@ import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, text
+
+
+def last_id(conn: Connection, table: Table) -> int:
+    """The highest id in ``table`` (0 when empty): rows written with explicit ids
+    continue from here (the caller holds the write transaction)."""
+    return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
+
+
+def ids_given(conn: Connection, table: Table, last: int) -> None:
+    """After rows were inserted with explicit ids up to ``last``: a server database's
+    id sequence is moved past them (SQLite needs nothing: it takes max(id) + 1)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), :last)"),
+            {"last": last},
+        )
 
 
 def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
