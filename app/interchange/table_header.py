@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from app.interchange.table_reader import (
+from app.interchange.table_data import (
     CellProblem,
     ReadLimits,
     TableData,

@@ -14,9 +14,11 @@ import csv
 import re
 from collections.abc import Callable
 
-from app.interchange.table_reader import ENCODING_HELP, TableReadError, detect_delimiter
+from app.interchange.csv_reader import detect_delimiter
+from app.interchange.table_data import TableReadError
 
 _PUA_RE = re.compile("[\ue000-\uf8ff]")
+ENCODING_HELP = "UTF-8 / Shift_JIS(CP932) / UTF-16 に対応"
 _CONTROL = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r", "\x0c", "\x1a"}
 _CONTROL_BYTES = [bytes([c]) for c in range(32) if chr(c) in _CONTROL and c != 0x1B]
 

@@ -53,14 +53,14 @@ from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_STYLE, SHARED_STRINGS
 from openpyxl.xml.functions import fromstring
 
 from app.input_file import size_text
-from app.interchange.table_header import MAX_TITLE_ROWS, Merge, RawRow, build_table
-from app.interchange.table_reader import (
+from app.interchange.table_data import (
     ReadLimits,
     TableData,
     TableReadError,
     too_many_columns,
     too_many_rows,
 )
+from app.interchange.table_header import MAX_TITLE_ROWS, Merge, RawRow, build_table
 from app.progress import Progress
 
 EXCEL_MAX_ROWS = 1_048_576

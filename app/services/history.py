@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.store.audit import history_of
-from app.store.kinds import RecordKind, kind_by_code, kind_of, model_by_table
+from app.store.kind_index import RecordKind, kind_by_code, kind_of, model_by_table
 
 ACTION_LABELS = {
     "insert": "作成",

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from app.services.errors import FieldError, ValidationError
 from app.services.records import get_or_not_found
 from app.store import audit, changes
-from app.store.kinds import kind_by_code, model_by_code, title_of
+from app.store.kind_index import kind_by_code, model_by_code, title_of
 from app.store.models import Base
 
 __all__ = ["LINK", "UNLINK", "link", "link_table", "linked_ids", "unlink"]

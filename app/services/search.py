@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import UserError
 from app.store import search_index
-from app.store.kinds import kind_by_code
+from app.store.kind_index import kind_by_code
 from app.store.search_index import SearchHit
 from app.store.search_text import EmptyQuery
 

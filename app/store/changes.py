@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.store.kinds import kind_of, model_by_table
+from app.store.kind_index import kind_of, model_by_table
 
 _KEY = "hitori_changes"
 _local = threading.local()

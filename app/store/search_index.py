@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store import bulk
-from app.store.kinds import declared_models, search_blocks
+from app.store.kind_index import declared_models, search_blocks
 from app.store.models import Searchable, SearchDoc
 from app.store.search_text import EmptyQuery, index_tokens, match_expression, runs
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot, ctx, db):  # type: ignore[no-untyped-def]
+def window(qtbot, ctx, db):
     from app.ui.main_window import MainWindow
 
     with db.sessions.begin() as s:
@@ -29,7 +29,7 @@ def window(qtbot, ctx, db):  # type: ignore[no-untyped-def]
     return win
 
 
-def test_every_view_opens_and_becomes_ready(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def test_every_view_opens_and_becomes_ready(qtbot, window) -> None:
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles == [
         "ダッシュボード",
@@ -46,7 +46,7 @@ def test_every_view_opens_and_becomes_ready(qtbot, window) -> None:  # type: ign
         assert window.stack.currentWidget() is view
 
 
-def test_areas_not_built_say_so_and_show_real_counts(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def test_areas_not_built_say_so_and_show_real_counts(qtbot, window) -> None:
     with qtbot.waitSignal(window.view_ready, timeout=10_000):
         window.show_view("notices")
     page = window.stack.currentWidget()
@@ -55,21 +55,21 @@ def test_areas_not_built_say_so_and_show_real_counts(qtbot, window) -> None:  # 
     assert "通知: 1 件" in page._counts.text()
 
 
-def test_dashboard_counts_and_status_bar(window) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_counts_and_status_bar(window) -> None:
     cards = [w.text() for w in window.dashboard.findChildren(QLabel)]
     assert any("資産" in t and ">2<" in t for t in cards)
     status = " ".join(w.text() for w in window.statusBar().findChildren(QLabel))
     assert str(window.ctx.db.data_dir.root) in status
 
 
-def test_ctrl_k_focuses_search(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_k_focuses_search(qtbot, window) -> None:
     window.activateWindow()
     window.nav.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.focusWidget() is window.search_box
 
 
-def test_search_then_open_asset(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def test_search_then_open_asset(qtbot, window) -> None:
     window.search_box.setText("総務")
     with qtbot.waitSignal(window.search_dialog.results_shown, timeout=10_000) as blocker:
         window.open_search()
@@ -91,7 +91,7 @@ def test_search_then_open_asset(qtbot, window) -> None:  # type: ignore[no-untyp
     assert window.assets.editor.current_asset_id == hit.data(0, Qt.ItemDataRole.UserRole)[1]
 
 
-def test_search_reports_bad_queries(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def test_search_reports_bad_queries(qtbot, window) -> None:
     window.open_search()
     for query, word in (("（）", "文字または数字"), ("x" * 300, "長すぎ")):
         with qtbot.waitSignal(window.search_dialog.results_shown, timeout=10_000):
@@ -102,12 +102,12 @@ def test_search_reports_bad_queries(qtbot, window) -> None:  # type: ignore[no-u
     assert "一致するものはありません" in window.search_dialog.status.text()
 
 
-def test_backup_generations_setting(window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_backup_generations_setting(window, monkeypatch) -> None:
     from PySide6.QtWidgets import QInputDialog
 
     asked: list[int] = []
 
-    def fake_get_int(parent, title, label, value, low, high):  # type: ignore[no-untyped-def]
+    def fake_get_int(parent, title, label, value, low, high):
         asked.append(value)
         return 3, True
 
@@ -119,10 +119,10 @@ def test_backup_generations_setting(window, monkeypatch) -> None:  # type: ignor
     assert asked == [7, 3]
 
 
-def test_every_record_kind_can_be_opened_from_anywhere(qtbot, window, db) -> None:  # type: ignore[no-untyped-def]
+def test_every_record_kind_can_be_opened_from_anywhere(qtbot, window, db) -> None:
     """The walk over every declared kind: a view that declares it opens it, or a
     read-only record dialog made from its declaration shows it."""
-    from app.store.kinds import declared_models
+    from app.store.kind_index import declared_models
     from app.ui.widgets.record_dialog import RecordDialog
 
     with db.sessions() as s:
@@ -140,7 +140,7 @@ def test_every_record_kind_can_be_opened_from_anywhere(qtbot, window, db) -> Non
         dialog.close()
 
 
-def test_the_record_dialog_shows_fields_and_follows_links(qtbot, window, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_record_dialog_shows_fields_and_follows_links(qtbot, window, db) -> None:
     from app.store.models import Task
     from app.ui.widgets.record_dialog import RecordDialog
 

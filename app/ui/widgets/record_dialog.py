@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app import jdate
 from app.progress import Progress
-from app.store.kinds import kind_by_code, model_by_code, model_by_table, title_of
+from app.store.kind_index import kind_by_code, model_by_code, model_by_table, title_of
 from app.ui.context import AppContext
 
 
