@@ -23,9 +23,9 @@ from typing import Protocol
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from app.services.assets import FIELD_LABELS
 from app.services.errors import FieldError, ValidationError
 from app.services.records import get_or_not_found
+from app.store.models import ASSET_FIELDS as FIELD_LABELS
 from app.store.models import AssetType, CustomFieldDef
 
 KINDS: dict[str, str] = {"text": "文字列", "number": "数値", "date": "日付", "choice": "選択肢"}

@@ -1,6 +1,7 @@
-"""独自項目 values: validated against their definitions (app.services.custom_fields) and
+"""独自項目 values: validated against their definitions (app.services.custom_fields), as
 stored in ``Asset.custom_fields`` under the key — text as typed, numbers as int/float,
-dates as ISO strings — together with the asset's own fields, all or nothing.
+dates as ISO strings. They are saved with the asset's own fields, all or nothing, by
+app.services.assets (``create_asset`` / ``update_asset``).
 """
 
 from __future__ import annotations
@@ -10,13 +11,9 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from app import jdate
-from app.services.assets import clean_asset_input, get_asset
-from app.services.custom_fields import FieldDefLike, field_key, fields_for_type
+from app.services.custom_fields import FieldDefLike, field_key
 from app.services.errors import FieldError, ValidationError
-from app.store.models import Asset
 
 MAX_TEXT_CHARS = 2000
 _NUMBER_RE = re.compile(r"^[+-]?\d{1,30}(\.\d{1,15})?$")
@@ -104,62 +101,3 @@ def merge_values(existing: Mapping[str, Any] | None, cleaned: Mapping[str, Any])
         else:
             merged[key] = value
     return merged
-
-
-def set_custom_values(session: Session, asset_id: int, values: Mapping[str, Any]) -> Asset:
-    """Validate and store custom values of one asset (history and search follow)."""
-    asset = get_asset(session, asset_id)
-    defs = fields_for_type(session, asset.asset_type_id)
-    cleaned = clean_custom_values(defs, values, current=asset.custom_fields)
-    merged = merge_values(asset.custom_fields, cleaned)
-    if merged != (asset.custom_fields or {}):
-        asset.custom_fields = merged  # a new dict: SQLAlchemy sees the change
-    session.flush()
-    return asset
-
-
-def _type_id(data: Mapping[str, Any], asset: Asset | None) -> int | None:
-    if "asset_type_id" not in data:
-        return asset.asset_type_id if asset else None
-    try:
-        value = data["asset_type_id"]
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None  # clean_asset_input reports it
-
-
-def save_asset(
-    session: Session, asset_id: int | None, data: dict[str, Any], custom: Mapping[str, Any]
-) -> Asset:
-    """Create (asset_id None) or update an asset with its custom values, all or nothing.
-
-    Every problem, built-in and custom, is raised in one ValidationError.
-    """
-    asset = get_asset(session, asset_id) if asset_id is not None else None
-    current = dict(asset.custom_fields or {}) if asset else {}
-    errors: list[FieldError] = []
-    cleaned: dict[str, Any] = {}
-    try:
-        cleaned = clean_custom_values(
-            fields_for_type(session, _type_id(data, asset)), custom, current=current
-        )
-    except ValidationError as exc:
-        errors = exc.errors
-    try:
-        values = clean_asset_input(session, data, asset_id=asset_id)
-    except ValidationError as exc:
-        raise ValidationError(exc.errors + errors) from None
-    if errors:
-        raise ValidationError(errors)
-    merged = merge_values(current, cleaned)
-    if asset is None:
-        values.setdefault("status", "in_use")
-        asset = Asset(**values, custom_fields=merged)
-        session.add(asset)
-    else:
-        for key, value in values.items():
-            setattr(asset, key, value)
-        if merged != current:
-            asset.custom_fields = merged
-    session.flush()
-    return asset

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.services.assets import create_asset, load_lookups
+from app.services.assets import create_asset, load_lookups, set_custom_values, update_asset
 from app.services.custom_fields import (
     define_field,
     delete_field,
@@ -18,27 +18,27 @@ from app.services.custom_fields import (
     specs_for_type,
     update_field,
 )
-from app.services.custom_values import clean_custom_values, save_asset, set_custom_values
+from app.services.custom_values import clean_custom_values
 from app.services.errors import ValidationError
 from app.services.search import global_search
 from app.store.models import Asset, ChangeLogEntry, CustomFieldDef
 
 
 @pytest.fixture
-def types(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def types(db) -> dict[str, int]:
     with db.sessions() as s:
         names = {c.name: c.id for c in load_lookups(s).types}
     return {"desktop": names["デスクトップPC"], "server": names["サーバ"]}
 
 
-def define(db, **kwargs: Any) -> int:  # type: ignore[no-untyped-def]
+def define(db, **kwargs: Any) -> int:
     kwargs.setdefault("asset_type_id", None)
     with db.sessions.begin() as s:
         return define_field(s, **kwargs).id
 
 
 @pytest.fixture
-def fields(db, types) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def fields(db, types) -> dict[str, int]:
     return {
         "kanri": define(db, key="kanri_bu", label="管理部署コード"),
         "rack": define(db, asset_type_id=types["server"], key="rack", label="ラック番号"),
@@ -60,13 +60,13 @@ def fields(db, types) -> dict[str, int]:  # type: ignore[no-untyped-def]
     }
 
 
-def make_asset(db, types, **values: Any) -> int:  # type: ignore[no-untyped-def]
+def make_asset(db, types, **values: Any) -> int:
     data = {"asset_tag": "SV-001", "name": "住民記録サーバ", "asset_type_id": types["server"]}
     with db.sessions.begin() as s:
         return create_asset(s, {**data, **values}).id
 
 
-def values_of(db, asset_id: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def values_of(db, asset_id: int) -> dict[str, Any]:
     with db.sessions() as s:
         return dict(s.get(Asset, asset_id).custom_fields)
 
@@ -74,7 +74,7 @@ def values_of(db, asset_id: int) -> dict[str, Any]:  # type: ignore[no-untyped-d
 # --- definitions -----------------------------------------------------------------------
 
 
-def test_fields_for_type_merges_all_types_and_type_specific(db, types, fields) -> None:  # type: ignore[no-untyped-def]
+def test_fields_for_type_merges_all_types_and_type_specific(db, types, fields) -> None:
     with db.sessions() as s:
         server = [d.key for d in fields_for_type(s, types["server"])]
         desktop = [d.key for d in fields_for_type(s, types["desktop"])]
@@ -88,7 +88,7 @@ def test_fields_for_type_merges_all_types_and_type_specific(db, types, fields) -
     assert [s.key for s in specs_for_type(specs, types["server"])] == server
 
 
-def test_reorder_within_a_type(db, types, fields) -> None:  # type: ignore[no-untyped-def]
+def test_reorder_within_a_type(db, types, fields) -> None:
     with db.sessions.begin() as s:
         move_field(s, fields["tier"], -1)
         move_field(s, fields["rack"], -1)  # already first of its type: nothing happens
@@ -128,7 +128,7 @@ DEFINITION_ERRORS = [
 
 
 @pytest.mark.parametrize(("kwargs", "field", "message"), DEFINITION_ERRORS)
-def test_definition_validation(db, types, fields, kwargs, field: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_definition_validation(db, types, fields, kwargs, field: str, message: str) -> None:
     with db.sessions() as s:
         before = s.scalars(select(CustomFieldDef.id)).all()
     with pytest.raises(ValidationError) as info:
@@ -138,14 +138,14 @@ def test_definition_validation(db, types, fields, kwargs, field: str, message: s
         assert s.scalars(select(CustomFieldDef.id)).all() == before
 
 
-def test_all_types_key_clashes_with_any_type(db, types, fields) -> None:  # type: ignore[no-untyped-def]
+def test_all_types_key_clashes_with_any_type(db, types, fields) -> None:
     with pytest.raises(ValidationError, match="キー「room」は既に使われています（デスクトップPC）"):
         define(db, key="room", label="部屋")
     # The same key on another single type is fine.
     define(db, asset_type_id=types["server"], key="room", label="サーバ室の区画")
 
 
-def test_rename_and_retype_keep_the_key(db, types, fields) -> None:  # type: ignore[no-untyped-def]
+def test_rename_and_retype_keep_the_key(db, types, fields) -> None:
     with db.sessions.begin() as s:
         assert rename_field(s, fields["rack"], "ラック位置").key == "rack"
         d = update_field(s, fields["rack"], label="ラック位置", kind="choice", choices=["A", "B"])
@@ -158,7 +158,7 @@ def test_rename_and_retype_keep_the_key(db, types, fields) -> None:  # type: ign
 # --- values ----------------------------------------------------------------------------
 
 
-def test_clean_values_for_each_kind(db, types, fields) -> None:  # type: ignore[no-untyped-def]
+def test_clean_values_for_each_kind(db, types, fields) -> None:
     with db.sessions() as s:
         defs = fields_for_type(s, types["server"])
     cleaned = clean_custom_values(
@@ -173,7 +173,7 @@ def test_clean_values_for_each_kind(db, types, fields) -> None:  # type: ignore[
     assert clean_custom_values(defs, {"rack": "", "tier": ""}) == {"rack": None, "tier": None}
 
 
-def test_invalid_values_name_each_field(db, types, fields) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_values_name_each_field(db, types, fields) -> None:
     with db.sessions() as s:
         defs = fields_for_type(s, types["server"])
     with pytest.raises(ValidationError) as info:
@@ -195,7 +195,7 @@ def test_invalid_values_name_each_field(db, types, fields) -> None:  # type: ign
     assert "定義されていない" in found[("custom:room", "room")]
 
 
-def test_values_survive_definition_deletion(db, types, fields) -> None:  # type: ignore[no-untyped-def]
+def test_values_survive_definition_deletion(db, types, fields) -> None:
     asset_id = make_asset(db, types)
     with db.sessions.begin() as s:
         set_custom_values(s, asset_id, {"rack": "R-12", "cores": "16"})
@@ -213,7 +213,7 @@ def test_values_survive_definition_deletion(db, types, fields) -> None:  # type:
     assert values_of(db, asset_id)["rack"] == "R-12"
 
 
-def test_stored_value_that_no_longer_fits_does_not_block_saving(db, types, fields) -> None:  # type: ignore[no-untyped-def]
+def test_stored_value_that_no_longer_fits_does_not_block_saving(db, types, fields) -> None:
     asset_id = make_asset(db, types)
     with db.sessions.begin() as s:
         set_custom_values(s, asset_id, {"tier": "中"})
@@ -225,7 +225,7 @@ def test_stored_value_that_no_longer_fits_does_not_block_saving(db, types, field
         set_custom_values(s, asset_id, {"tier": "最高"})
 
 
-def test_custom_edits_write_history(db, types, fields) -> None:  # type: ignore[no-untyped-def]
+def test_custom_edits_write_history(db, types, fields) -> None:
     asset_id = make_asset(db, types)
     with db.sessions.begin() as s:
         set_custom_values(s, asset_id, {"rack": "R-12"})
@@ -245,7 +245,7 @@ def test_custom_edits_write_history(db, types, fields) -> None:  # type: ignore[
     ]
 
 
-def test_global_search_finds_custom_values(db, types, fields) -> None:  # type: ignore[no-untyped-def]
+def test_global_search_finds_custom_values(db, types, fields) -> None:
     asset_id = make_asset(db, types)
     with db.sessions.begin() as s:
         set_custom_values(s, asset_id, {"rack": "東棟ラック７"})
@@ -258,26 +258,26 @@ def test_global_search_finds_custom_values(db, types, fields) -> None:  # type: 
         assert global_search(s, "東棟ラック").total == 0
 
 
-def test_save_asset_is_all_or_nothing(db, types, fields) -> None:  # type: ignore[no-untyped-def]
+def test_saving_an_asset_with_custom_values_is_all_or_nothing(db, types, fields) -> None:
     asset_id = make_asset(db, types)
     with pytest.raises(ValidationError) as info, db.sessions.begin() as s:
-        save_asset(s, asset_id, {"name": "新しい名前", "ip_address": "1.2.3.400"}, {"cores": "x"})
+        update_asset(s, asset_id, {"name": "新しい名前", "ip_address": "1.2.3.400"}, {"cores": "x"})
     assert [e.field for e in info.value.errors] == ["ip_address", "custom:cores"]
     with db.sessions() as s:
         assert s.get(Asset, asset_id).name == "住民記録サーバ"
     with pytest.raises(ValidationError, match="コア数"), db.sessions.begin() as s:
-        save_asset(s, asset_id, {"name": "新しい名前"}, {"cores": "x"})
+        update_asset(s, asset_id, {"name": "新しい名前"}, {"cores": "x"})
     with db.sessions() as s:
         assert s.get(Asset, asset_id).name == "住民記録サーバ"
     with db.sessions.begin() as s:
-        save_asset(s, asset_id, {"name": "新しい名前"}, {"cores": "4"})
+        update_asset(s, asset_id, {"name": "新しい名前"}, {"cores": "4"})
     assert values_of(db, asset_id) == {"cores": 4}
 
 
-def test_save_new_asset_with_custom_values_in_one_insert(db, types, fields) -> None:  # type: ignore[no-untyped-def]
+def test_save_new_asset_with_custom_values_in_one_insert(db, types, fields) -> None:
     data = {"asset_tag": "PC-1", "name": "端末", "asset_type_id": str(types["desktop"])}
     with db.sessions.begin() as s:
-        asset_id = save_asset(s, None, data, {"room": "201会議室", "kanri_bu": "A1"}).id
+        asset_id = create_asset(s, data, {"room": "201会議室", "kanri_bu": "A1"}).id
     assert values_of(db, asset_id) == {"room": "201会議室", "kanri_bu": "A1"}
     with db.sessions() as s:
         actions = s.scalars(
@@ -288,4 +288,4 @@ def test_save_new_asset_with_custom_values_in_one_insert(db, types, fields) -> N
     assert actions == ["insert"]
     # The type decides the fields: a server field on a desktop is refused.
     with pytest.raises(ValidationError, match="定義されていない"), db.sessions.begin() as s:
-        save_asset(s, None, {**data, "asset_tag": "PC-2"}, {"rack": "R-1"})
+        create_asset(s, {**data, "asset_tag": "PC-2"}, {"rack": "R-1"})

@@ -15,9 +15,16 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
-from app.services.assets import Lookups, asset_values, delete_asset, get_asset, load_lookups
+from app.services.assets import (
+    Lookups,
+    asset_values,
+    create_asset,
+    delete_asset,
+    get_asset,
+    load_lookups,
+    update_asset,
+)
 from app.services.custom_fields import CustomFieldSpec, load_field_specs
-from app.services.custom_values import save_asset
 from app.ui.assets.asset_form import AssetForm
 from app.ui.assets.custom_fields_dialog import CustomFieldsDialog
 from app.ui.context import AppContext
@@ -46,11 +53,11 @@ class AssetAccess(RecordAccess):
 
     def create(self, session: Session, data: dict[str, Any]) -> int:
         values = dict(data)
-        return save_asset(session, None, values, values.pop(CUSTOM, {})).id
+        return create_asset(session, values, values.pop(CUSTOM, {})).id
 
     def update(self, session: Session, record_id: int, data: dict[str, Any]) -> None:
         values = dict(data)
-        save_asset(session, record_id, values, values.pop(CUSTOM, {}))
+        update_asset(session, record_id, values, values.pop(CUSTOM, {}))
 
     def remove(self, session: Session, record_id: int) -> None:
         delete_asset(session, record_id)
