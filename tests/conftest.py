@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -11,6 +13,51 @@ import pytest
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_SCALE_FACTOR", "1")
+
+# faulthandler's timer (faulthandler_timeout in pyproject.toml) is the backstop that ends the run
+# when pytest-timeout cannot interrupt a test. It must stay later than the test's own timeout.
+BACKSTOP_MARGIN = 30.0
+_backstop_stderr = pytest.StashKey[int]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_backstop_stderr] = os.dup(sys.stderr.fileno())
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    os.close(config.stash[_backstop_stderr])
+
+
+def _time_limit(item: pytest.Item) -> float | None:
+    """The test's timeout as pytest-timeout takes it: marker, else --timeout, else the ini."""
+    marker = item.get_closest_marker("timeout")
+    if marker is not None:
+        limit = marker.args[0] if marker.args else marker.kwargs.get("timeout")
+    elif item.config.getoption("timeout", None) is not None:
+        limit = item.config.getoption("timeout")
+    else:
+        limit = item.config.getini("timeout") or None
+    return None if limit is None else float(limit)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Move the backstop past a longer timeout of this test (its marker, --timeout, -o)."""
+    config = item.config
+    if not config.pluginmanager.has_plugin("faulthandler"):
+        return
+    backstop = float(config.getini("faulthandler_timeout") or 0)
+    limit = _time_limit(item)
+    if backstop <= 0 or limit is None:
+        return
+    if limit <= 0:  # no time limit for this test: no backstop either
+        faulthandler.cancel_dump_traceback_later()
+    elif limit + BACKSTOP_MARGIN > backstop:
+        faulthandler.dump_traceback_later(
+            limit + BACKSTOP_MARGIN,
+            file=config.stash[_backstop_stderr],
+            exit=bool(config.getini("faulthandler_exit_on_timeout")),
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +73,7 @@ def _isolated_dirs(
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path):  # type: ignore[no-untyped-def]
+def data_dir(tmp_path: Path):
     from app.paths import DataDir
 
     return DataDir(tmp_path / "data")
@@ -45,7 +92,7 @@ def _template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db(data_dir, _template_db):  # type: ignore[no-untyped-def]
+def db(data_dir, _template_db):
     from app.store.backup import copy_database
     from app.store.database import open_database
 
@@ -57,7 +104,7 @@ def db(data_dir, _template_db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def session(db) -> Iterator:  # type: ignore[no-untyped-def]
+def session(db) -> Iterator:
     with db.sessions() as s:
         yield s
 
@@ -71,7 +118,7 @@ def qapp_args() -> list[str]:
 
 
 @pytest.fixture
-def ctx(qapp, db, data_dir):  # type: ignore[no-untyped-def]
+def ctx(qapp, db, data_dir):
     """An AppContext like the GUI's, on the test database, with settings in the data dir."""
     from PySide6.QtCore import QSettings
 

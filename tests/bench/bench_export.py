@@ -4,6 +4,9 @@
 
 Fills a fresh database with Core bulk inserts (fast, no audit or search index),
 then times ``export_assets`` for each format and layout and prints one JSON document.
+After it, one PASS or MISS line per XLSX export goes to stderr; the exit status is 1 when
+one misses the target. The target is for 50,000 assets: with another ``--assets`` the lines
+are shown but not judged.
 """
 
 from __future__ import annotations
@@ -148,8 +151,11 @@ def bench_export(data_dir: DataDir, n: int = N_ASSETS) -> dict:
         with db.sessions() as session:
             ids = list(session.scalars(select(Asset.id).order_by(Asset.id.desc())))
             t0 = time.perf_counter()
-            export_assets(session, out / "filtered.xlsx", asset_ids=ids)
-            result["xlsx_ledger_by_ids"] = {"seconds": round(time.perf_counter() - t0, 2)}
+            res = export_assets(session, out / "filtered.xlsx", asset_ids=ids)
+            result["xlsx_ledger_by_ids"] = {
+                "seconds": round(time.perf_counter() - t0, 2),
+                "rows": res.rows,
+            }
     finally:
         db.dispose()
     result["xlsx_target_seconds"] = 8
@@ -157,17 +163,37 @@ def bench_export(data_dir: DataDir, n: int = N_ASSETS) -> dict:
     return result
 
 
-def main() -> None:
+XLSX_TARGET_SECONDS = 8
+
+
+def judge(result: dict) -> list[str]:
+    """One line per XLSX export of every asset: PASS or MISS (NOT JUDGED off N_ASSETS)."""
+    lines = []
+    for label in ("xlsx_ledger", "xlsx_security", "xlsx_ledger_by_ids"):
+        rows, seconds = result[label]["rows"], result[label]["seconds"]
+        text = f"{label} of {rows:,} assets: {seconds} s (target ≤ {XLSX_TARGET_SECONDS} s)"
+        if rows != N_ASSETS:
+            lines.append(f"NOT JUDGED  {text}; the target is for {N_ASSETS:,} assets")
+        else:
+            lines.append(f"{'PASS' if seconds <= XLSX_TARGET_SECONDS else 'MISS'}  {text}")
+    return lines
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", type=Path, help="reuse this folder (kept afterwards)")
     parser.add_argument("--assets", type=int, default=N_ASSETS)
     args = parser.parse_args()
     if args.data_dir:
-        print(json.dumps(bench_export(DataDir(args.data_dir), args.assets), ensure_ascii=False))
-        return
-    with tempfile.TemporaryDirectory(prefix="hitori-bench-export-") as tmp:
-        print(json.dumps(bench_export(DataDir(Path(tmp)), args.assets), ensure_ascii=False))
+        result = bench_export(DataDir(args.data_dir), args.assets)
+    else:
+        with tempfile.TemporaryDirectory(prefix="hitori-bench-export-") as tmp:
+            result = bench_export(DataDir(Path(tmp)), args.assets)
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+    lines = judge(result)
+    print("\n".join(lines), file=sys.stderr)
+    return 1 if any(line.startswith("MISS") for line in lines) else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

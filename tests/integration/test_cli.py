@@ -20,6 +20,7 @@ from app.paths import DataDir
 from app.services import assets
 from app.store.database import open_database
 from app.store.models import Asset
+from tests.unprivileged import unprivileged_prefix
 
 pytestmark = pytest.mark.integration
 
@@ -239,7 +240,7 @@ def search_results(
     yield dict(zip(runs, done, strict=True))
 
 
-def test_search_json_is_valid(search_results) -> None:  # type: ignore[no-untyped-def]
+def test_search_json_is_valid(search_results) -> None:
     proc = search_results["json"]
     assert_ok(proc)
     payload = json.loads(proc.stdout)
@@ -247,7 +248,7 @@ def test_search_json_is_valid(search_results) -> None:  # type: ignore[no-untype
     assert isinstance(payload["groups"], list)
 
 
-def test_search_json_finds_an_asset(search_results) -> None:  # type: ignore[no-untyped-def]
+def test_search_json_finds_an_asset(search_results) -> None:
     proc = search_results["hit"]
     assert_ok(proc)
     payload = json.loads(proc.stdout)
@@ -258,7 +259,7 @@ def test_search_json_finds_an_asset(search_results) -> None:  # type: ignore[no-
 
 
 @pytest.mark.parametrize("query", AWKWARD_QUERIES)
-def test_search_with_query_syntax_characters(search_results, query: str) -> None:  # type: ignore[no-untyped-def]
+def test_search_with_query_syntax_characters(search_results, query: str) -> None:
     proc = search_results[f"q:{query}"]
     assert_no_traceback(proc)
     if query in NO_LETTERS:
@@ -267,11 +268,11 @@ def test_search_with_query_syntax_characters(search_results, query: str) -> None
         assert_ok(proc)
 
 
-def test_search_empty_query(search_results) -> None:  # type: ignore[no-untyped-def]
+def test_search_empty_query(search_results) -> None:
     assert_refused(search_results["empty"], "検索語")
 
 
-def test_search_too_long_query(search_results) -> None:  # type: ignore[no-untyped-def]
+def test_search_too_long_query(search_results) -> None:
     assert_refused(search_results["long"], "長すぎ")
 
 
@@ -408,20 +409,27 @@ def test_corrupt_database_is_refused(tmp_path: Path) -> None:
     assert sha256(db_path) == before
 
 
+def hitori_unprivileged(
+    *args: str | Path, data_dir: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``hitori`` run where file permissions are enforced, even when the tests run as root."""
+    return subprocess.run(
+        [*unprivileged_prefix(), *_cmd(args, data_dir)],
+        cwd=REPO_ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        stdin=subprocess.DEVNULL,
+    )
+
+
 def test_data_dir_under_read_only_folder(tmp_path: Path) -> None:
     parent = tmp_path / "ro"
     parent.mkdir()
     parent.chmod(0o555)
     try:
-        probe = parent / "probe"
-        try:
-            probe.write_bytes(b"")
-        except OSError:
-            pass
-        else:
-            probe.unlink()
-            pytest.skip("running with privileges that ignore file permissions (root)")
-        assert_refused(hitori("init", data_dir=parent / "data"), "データフォルダ")
+        assert_refused(hitori_unprivileged("init", data_dir=parent / "data"), "データフォルダ")
     finally:
         parent.chmod(stat.S_IRWXU)
 

@@ -18,6 +18,7 @@ from app.store.database import DataDirError, open_database
 from app.store.errors import classify
 from app.store.instance import AlreadyRunning, InstanceLock
 from app.store.models import AssetType, ChecklistTemplate, ChecklistTemplateItem, StandardBusiness
+from tests.unprivileged import call_unprivileged
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,7 +67,7 @@ def test_reference_data_is_seeded_exactly_once(data_dir: DataDir) -> None:
     assert _counts(data_dir) == first
 
 
-def test_standard_businesses_include_the_well_known_ones(session) -> None:  # type: ignore[no-untyped-def]
+def test_standard_businesses_include_the_well_known_ones(session) -> None:
     names = set(session.scalars(select(StandardBusiness.name)))
     assert {"住民基本台帳", "固定資産税", "戸籍", "介護保険"} <= names
 
@@ -80,14 +81,8 @@ def test_data_dir_that_is_a_file(tmp_path: Path) -> None:
     assert blocker.read_text(encoding="utf-8") == "a file, not a folder"
 
 
-def _permissions_are_enforced(folder: Path) -> bool:
-    probe = folder / "probe"
-    try:
-        probe.write_bytes(b"")
-    except OSError:
-        return True
-    probe.unlink()
-    return False
+def _open(data_dir: DataDir) -> None:
+    open_database(data_dir).dispose()
 
 
 @pytest.fixture
@@ -96,8 +91,6 @@ def read_only_parent(tmp_path: Path) -> Iterator[Path]:
     parent.mkdir()
     parent.chmod(0o555)
     try:
-        if not _permissions_are_enforced(parent):
-            pytest.skip("running with privileges that ignore file permissions (root)")
         yield parent
     finally:
         parent.chmod(stat.S_IRWXU)
@@ -105,7 +98,7 @@ def read_only_parent(tmp_path: Path) -> Iterator[Path]:
 
 def test_data_dir_under_read_only_parent(read_only_parent: Path) -> None:
     with pytest.raises(DataDirError) as info:
-        open_database(DataDir(read_only_parent / "data"))
+        call_unprivileged(_open, DataDir(read_only_parent / "data"))
     assert "データフォルダを作成できません" in str(info.value)
 
 
@@ -114,10 +107,8 @@ def test_existing_read_only_data_dir(tmp_path: Path) -> None:
     open_database(data_dir).dispose()
     data_dir.root.chmod(0o555)
     try:
-        if not _permissions_are_enforced(data_dir.root):
-            pytest.skip("running with privileges that ignore file permissions (root)")
         with pytest.raises(DataDirError) as info:
-            open_database(data_dir)
+            call_unprivileged(_open, data_dir)
         assert "書き込めません" in str(info.value)
     finally:
         data_dir.root.chmod(stat.S_IRWXU)
@@ -203,7 +194,7 @@ def lock_holder(data_dir: DataDir) -> Iterator[subprocess.Popen[str]]:
         proc.communicate(timeout=10)
 
 
-def test_instance_lock_held_by_another_process(data_dir: DataDir, lock_holder) -> None:  # type: ignore[no-untyped-def]
+def test_instance_lock_held_by_another_process(data_dir: DataDir, lock_holder) -> None:
     lock = InstanceLock(data_dir.lock_path)
     assert lock.held_elsewhere() is True
     with pytest.raises(AlreadyRunning) as info:
@@ -223,7 +214,7 @@ def test_instance_lock_held_by_another_process(data_dir: DataDir, lock_holder) -
         lock.release()
 
 
-def test_instance_lock_dies_with_the_process(data_dir: DataDir, lock_holder) -> None:  # type: ignore[no-untyped-def]
+def test_instance_lock_dies_with_the_process(data_dir: DataDir, lock_holder) -> None:
     lock = InstanceLock(data_dir.lock_path)
     assert lock.held_elsewhere() is True
     lock_holder.kill()

@@ -13,9 +13,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from app.store.errors import classify
+from tests.unprivileged import call_unprivileged
 
 
-def _raises(fn) -> BaseException:  # type: ignore[no-untyped-def]
+def _raises(fn) -> BaseException:
     with pytest.raises(Exception) as info:
         fn()
     return info.value
@@ -82,6 +83,11 @@ def test_write_to_read_only_connection(db_file: Path) -> None:
     assert "読み取り専用" in problem.message
 
 
+def _insert_row(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("INSERT INTO t (v) VALUES ('b')")
+
+
 def test_write_to_read_only_file_and_folder(tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
@@ -90,19 +96,7 @@ def test_write_to_read_only_file_and_folder(tmp_path: Path) -> None:
     path.chmod(0o444)
     folder.chmod(0o555)
     try:
-        probe = folder / "probe"
-        try:
-            probe.write_bytes(b"")
-        except OSError:
-            pass
-        else:
-            probe.unlink()
-            pytest.skip("running with privileges that ignore file permissions (root)")
-        conn = sqlite3.connect(path)
-        try:
-            exc = _raises(lambda: conn.execute("INSERT INTO t (v) VALUES ('b')"))
-        finally:
-            conn.close()
+        exc = _raises(lambda: call_unprivileged(_insert_row, path))
     finally:
         folder.chmod(stat.S_IRWXU)
         path.chmod(0o644)
