@@ -74,9 +74,11 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     pending = _pending(session)
     for obj in (*session.new, *session.dirty, *session.deleted):
         kind = vars(type(obj)).get("__kind__")
+        if kind is None:
+            continue
         record_id = getattr(obj, "id", None)
-        if kind is not None and isinstance(record_id, int):
-            pending.add(kind.code, (record_id,))
+        # Records keyed otherwise (a setting by name) change their kind without an id.
+        pending.add(kind.code, (record_id,) if isinstance(record_id, int) else ())
 
 
 def _after_commit(session: Session) -> None:

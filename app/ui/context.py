@@ -1,4 +1,8 @@
-"""What every view is handed: the database, the job runner, settings."""
+"""What every view is handed: the database, the job runner, settings.
+
+Views read and write only through ``jobs`` (``read``/``write`` hand each operation its
+session, in a worker thread); no UI code opens a session of its own.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import QSettings
-from sqlalchemy.orm import Session
 
 from app.secrets import SecretStore
 from app.store.database import Database
@@ -26,9 +29,6 @@ class AppContext:
     def __post_init__(self) -> None:
         if self.jobs.sessions is None:  # read/write jobs open their sessions here
             self.jobs.sessions = self.db.sessions
-
-    def session(self) -> Session:
-        return self.db.sessions()
 
     def today(self) -> date:
         return self.fixed_today or date.today()

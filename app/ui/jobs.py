@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.errors import UserError
@@ -233,9 +233,10 @@ class _ProgressUi(QObject):
     def __init__(self, job: Job, spec: ProgressShown) -> None:
         super().__init__(spec.parent)
         self._job = job
-        cancel = QWidget.tr(spec.parent, "キャンセル") if spec.cancellable else ""
+        cancel = spec.parent.tr("キャンセル") if spec.cancellable else ""
         self.dialog = QProgressDialog(spec.text, cancel, 0, 0, spec.parent)
         self.dialog.setWindowTitle(spec.text)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(2**31 - 1)  # shown by our timer, not by Qt's
         self.dialog.setAutoReset(False)
         self.dialog.setAutoClose(False)
@@ -272,14 +273,18 @@ def _owner_of(callback: Callback | None) -> QObject | None:
     return owner if isinstance(owner, QObject) else None
 
 
-def _in_read_session(_p: Progress, sessions: Any, op: Callback, *args: Any) -> Any:
+def _in_read_session(
+    progress: Progress, sessions: Any, reports: bool, op: Callback, *args: Any
+) -> Any:
     with sessions() as session:
-        return op(session, *args)
+        return op(session, progress, *args) if reports else op(session, *args)
 
 
-def _in_write_transaction(_p: Progress, sessions: Any, op: Callback, *args: Any) -> Any:
+def _in_write_transaction(
+    progress: Progress, sessions: Any, reports: bool, op: Callback, *args: Any
+) -> Any:
     with sessions.begin() as session:
-        return op(session, *args)
+        return op(session, progress, *args) if reports else op(session, *args)
 
 
 class JobRunner(QObject):
@@ -346,15 +351,20 @@ class JobRunner(QObject):
         if job is not None and job in self._live:
             self._live[job].drop()
 
-    def read(self, op: Callback, *args: Any, **options: Any) -> Job:
-        """``op(session, *args)`` in a session that reads (see ``run`` for options)."""
+    def read(self, op: Callback, *args: Any, reports: bool = False, **options: Any) -> Job:
+        """``op(session, *args)`` in a session that reads (see ``run`` for options);
+        ``reports=True``: ``op(session, progress, *args)``, for long work that reports
+        its progress and stops when cancelled."""
         options.setdefault("name", getattr(op, "__name__", "read"))
-        return self.run(_in_read_session, self._sessions(), op, *args, **options)
+        return self.run(_in_read_session, self._sessions(), reports, op, *args, **options)
 
-    def write(self, op: Callback, *args: Any, **options: Any) -> Job:
-        """``op(session, *args)`` in one write transaction, on the writer thread."""
+    def write(self, op: Callback, *args: Any, reports: bool = False, **options: Any) -> Job:
+        """``op(session, *args)`` in one write transaction, on the writer thread
+        (``reports`` as for ``read``)."""
         options.setdefault("name", getattr(op, "__name__", "write"))
-        return self.run(_in_write_transaction, self._sessions(), op, *args, writer=True, **options)
+        return self.run(
+            _in_write_transaction, self._sessions(), reports, op, *args, writer=True, **options
+        )
 
     def watch(self, owner: QObject, kinds: Iterable[str] | None, callback: Callback) -> None:
         """Call ``callback(changes)`` after every write that touched one of ``kinds``

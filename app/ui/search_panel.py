@@ -1,4 +1,7 @@
-"""Results of the global search (Ctrl+K), grouped by area; activate one to open it."""
+"""Results of the global search (Ctrl+K), grouped by area; activate one to open it.
+
+Each query supersedes the one before (only the latest results are shown); results on
+screen are searched again after any write, which may have changed what matches."""
 
 from __future__ import annotations
 
@@ -13,10 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.progress import Progress
 from app.services.search import SearchQueryError, SearchResults, global_search
+from app.store.changes import Changes
 from app.ui.context import AppContext
-from app.ui.jobs import Job
 
 HIT_ROLE = Qt.ItemDataRole.UserRole
 
@@ -52,8 +54,8 @@ class SearchDialog(QDialog):
         self._timer.timeout.connect(self._start)
         self.query.textChanged.connect(lambda _text: self._timer.start())
         self.query.returnPressed.connect(self._enter)
-        self._job: Job | None = None
-        self._generation = 0
+        self._shown = ""  # the query whose results are shown
+        ctx.jobs.watch(self, None, self._data_changed)
 
     def search(self, text: str) -> None:
         """Set the query and search at once (used by the toolbar box and tests)."""
@@ -63,30 +65,32 @@ class SearchDialog(QDialog):
 
     def _start(self) -> None:
         text = self.query.text()
-        self._generation += 1
-        generation = self._generation
-        if self._job is not None:
-            self._job.cancel()
         if not text.strip():
+            self.ctx.jobs.drop(self, "search")  # a query still running is not shown
             self.tree.clear()
             self.status.setText("")
             return
         self.status.setText(self.tr("検索中…"))
-        self._job = self.ctx.jobs.run(
-            self._run,
+        self.ctx.jobs.read(
+            global_search,
             text,
-            on_result=lambda r: self._show(generation, r),
-            on_error=lambda e: self._failed(generation, e),
+            owner=self,
+            key="search",  # a newer query supersedes this one
+            on_result=self._show,
+            on_error=self._failed,
         )
 
-    def _run(self, progress: Progress, text: str) -> SearchResults:
-        with self.ctx.session() as session:
-            return global_search(session, text)
+    def _data_changed(self, _changes: Changes) -> None:
+        if self.isVisible() and self.query.text().strip():
+            self._start()
 
-    def _show(self, generation: int, results: SearchResults) -> None:
-        if generation != self._generation:
-            return  # an older query finished after a newer one started
+    def _show(self, results: SearchResults) -> None:
+        current, keep = self.tree.currentItem(), None
+        if current is not None and results.query == self._shown:
+            keep = current.data(0, HIT_ROLE)  # searched again after a write: stay on it
+        self._shown = results.query
         self.tree.clear()
+        chosen: QTreeWidgetItem | None = None
         for group in results.groups:
             more = self.tr("（上位{0}件）").format(len(group.hits)) if group.more else ""
             top = QTreeWidgetItem([f"{group.label}{more}", ""])
@@ -98,6 +102,8 @@ class SearchDialog(QDialog):
                 child = QTreeWidgetItem([hit.title, hit.subtitle])
                 child.setData(0, HIT_ROLE, (hit.kind, hit.ref_id))
                 top.addChild(child)
+                if keep is not None and (hit.kind, hit.ref_id) == tuple(keep):
+                    chosen = child
             self.tree.addTopLevelItem(top)
         self.tree.expandAll()
         if results.total:
@@ -106,15 +112,16 @@ class SearchDialog(QDialog):
             )
             top_item = self.tree.topLevelItem(0)
             first = top_item.child(0) if top_item is not None else None
-            if first is not None:
+            if chosen is not None:
+                self.tree.setCurrentItem(chosen)
+            elif first is not None:
                 self.tree.setCurrentItem(first)
         else:
             self.status.setText(self.tr("「{0}」に一致するものはありません").format(results.query))
         self.results_shown.emit(results.total)
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _failed(self, exc: BaseException) -> None:
+        self._shown = ""
         self.tree.clear()
         if isinstance(exc, SearchQueryError):
             self.status.setText(str(exc))

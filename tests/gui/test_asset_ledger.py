@@ -23,7 +23,7 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def refs(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def refs(db) -> dict[str, int]:
     with db.sessions.begin() as s:
         rows = {
             "somu": Department(name="総務課"),
@@ -40,7 +40,7 @@ def refs(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def assets(db, refs: dict[str, int]) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def assets(db, refs: dict[str, int]) -> dict[str, int]:
     specs: dict[str, dict[str, Any]] = {
         "pc": {
             "asset_tag": "PC-0001",
@@ -77,7 +77,7 @@ def assets(db, refs: dict[str, int]) -> dict[str, int]:  # type: ignore[no-untyp
         return {key: create_asset(s, data).id for key, data in specs.items()}
 
 
-def snapshot(db) -> tuple[dict[int, dict[str, Any]], int]:  # type: ignore[no-untyped-def]
+def snapshot(db) -> tuple[dict[int, dict[str, Any]], int]:
     """Every asset's values and the number of history rows."""
     with db.sessions() as s:
         values = {a.id: asset_values(a) for a in s.scalars(select(Asset))}
@@ -85,7 +85,7 @@ def snapshot(db) -> tuple[dict[int, dict[str, Any]], int]:  # type: ignore[no-un
     return values, history or 0
 
 
-def open_view(qtbot, ctx) -> AssetLedgerView:  # type: ignore[no-untyped-def]
+def open_view(qtbot, ctx) -> AssetLedgerView:
     view = AssetLedgerView(ctx)
     qtbot.addWidget(view)
     view.resize(1400, 800)
@@ -94,7 +94,7 @@ def open_view(qtbot, ctx) -> AssetLedgerView:  # type: ignore[no-untyped-def]
     return view
 
 
-def select_asset(qtbot, view: AssetLedgerView, asset_id: int) -> None:  # type: ignore[no-untyped-def]
+def select_asset(qtbot, view: AssetLedgerView, asset_id: int) -> None:
     row = view.model.row_for_id(asset_id)
     assert row is not None
     with qtbot.waitSignals([view.editor.loaded, view.history.loaded]):
@@ -110,7 +110,7 @@ def history_rows(view: AssetLedgerView) -> list[tuple[str, ...]]:
     ]
 
 
-def record_jobs(monkeypatch, ctx) -> list[str]:  # type: ignore[no-untyped-def]
+def record_jobs(monkeypatch, ctx) -> list[str]:
     """Names of the background jobs started from now on."""
     started: list[str] = []
     real_run = ctx.jobs.run
@@ -123,7 +123,7 @@ def record_jobs(monkeypatch, ctx) -> list[str]:  # type: ignore[no-untyped-def]
     return started
 
 
-def patch_question(monkeypatch, answer: QMessageBox.StandardButton) -> list[tuple]:  # type: ignore[no-untyped-def]
+def patch_question(monkeypatch, answer: QMessageBox.StandardButton) -> list[tuple]:
     calls: list[tuple] = []
 
     def question(*args: Any, **kwargs: Any) -> QMessageBox.StandardButton:
@@ -137,7 +137,7 @@ def patch_question(monkeypatch, answer: QMessageBox.StandardButton) -> list[tupl
 # --- loading and selecting -------------------------------------------------------------
 
 
-def test_view_loads_in_the_background_and_shows_the_count(qtbot, ctx, assets, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_view_loads_in_the_background_and_shows_the_count(qtbot, ctx, assets, monkeypatch) -> None:
     view = AssetLedgerView(ctx)
     qtbot.addWidget(view)
     assert (view.view_key, view.title) == ("assets", "資産台帳")
@@ -162,7 +162,7 @@ def test_view_loads_in_the_background_and_shows_the_count(qtbot, ctx, assets, mo
     assert "Ctrl+S" in {a.shortcut().toString() for a in view.editor.actions()}
 
 
-def test_selecting_a_row_fills_the_editor(qtbot, ctx, assets, refs) -> None:  # type: ignore[no-untyped-def]
+def test_selecting_a_row_fills_the_editor(qtbot, ctx, assets, refs) -> None:
     view = open_view(qtbot, ctx)
     select_asset(qtbot, view, assets["pc"])
     inputs = view.editor.form.inputs
@@ -181,7 +181,7 @@ def test_selecting_a_row_fills_the_editor(qtbot, ctx, assets, refs) -> None:  # 
     assert not view.editor.is_dirty()
 
 
-def test_edit_and_save_updates_row_db_and_history(qtbot, ctx, db, assets) -> None:  # type: ignore[no-untyped-def]
+def test_edit_and_save_updates_row_db_and_history(qtbot, ctx, db, assets) -> None:
     view = open_view(qtbot, ctx)
     select_asset(qtbot, view, assets["pc"])
     type_text(qtbot, view.editor.form.inputs["name"], "総務課 事務用PC（更新）")
@@ -208,7 +208,7 @@ def test_edit_and_save_updates_row_db_and_history(qtbot, ctx, db, assets) -> Non
     assert view.count_label.text() == "表示 3 件 / 全 3 件"
 
 
-def test_create_a_new_asset(qtbot, ctx, db, assets, refs) -> None:  # type: ignore[no-untyped-def]
+def test_create_a_new_asset(qtbot, ctx, db, assets, refs) -> None:
     view = open_view(qtbot, ctx)
     with qtbot.waitSignal(view.editor.loaded):
         view.new_button.click()
@@ -253,7 +253,7 @@ INVALID_INPUTS = [
 @pytest.mark.parametrize(
     ("field", "text", "message"), INVALID_INPUTS, ids=[f"{f}:{m[:6]}" for f, _, m in INVALID_INPUTS]
 )
-def test_invalid_input_is_shown_and_nothing_is_written(  # type: ignore[no-untyped-def]
+def test_invalid_input_is_shown_and_nothing_is_written(
     qtbot, ctx, db, assets, field: str, text: str, message: str
 ) -> None:
     view = open_view(qtbot, ctx)
@@ -282,7 +282,7 @@ def test_invalid_input_is_shown_and_nothing_is_written(  # type: ignore[no-untyp
     assert not view.editor.is_dirty()
 
 
-def test_invalid_new_asset_lists_every_problem(qtbot, ctx, db, assets) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_new_asset_lists_every_problem(qtbot, ctx, db, assets) -> None:
     view = open_view(qtbot, ctx)
     with qtbot.waitSignal(view.editor.loaded):
         view.new_button.click()
@@ -302,7 +302,7 @@ def test_invalid_new_asset_lists_every_problem(qtbot, ctx, db, assets) -> None: 
 # --- deleting --------------------------------------------------------------------------
 
 
-def test_delete_after_confirmation(qtbot, ctx, db, assets, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_delete_after_confirmation(qtbot, ctx, db, assets, monkeypatch) -> None:
     calls = patch_question(monkeypatch, QMessageBox.StandardButton.Yes)
     view = open_view(qtbot, ctx)
     select_asset(qtbot, view, assets["server"])
@@ -320,7 +320,7 @@ def test_delete_after_confirmation(qtbot, ctx, db, assets, monkeypatch) -> None:
     assert view.history.record() is None
 
 
-def test_delete_answered_no_keeps_the_asset(qtbot, ctx, db, assets, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_delete_answered_no_keeps_the_asset(qtbot, ctx, db, assets, monkeypatch) -> None:
     calls = patch_question(monkeypatch, QMessageBox.StandardButton.No)
     view = open_view(qtbot, ctx)
     select_asset(qtbot, view, assets["server"])
@@ -337,7 +337,7 @@ def test_delete_answered_no_keeps_the_asset(qtbot, ctx, db, assets, monkeypatch)
 # --- filters, sorting, navigation ------------------------------------------------------
 
 
-def test_filter_panel_filters_the_table(qtbot, ctx, assets, refs) -> None:  # type: ignore[no-untyped-def]
+def test_filter_panel_filters_the_table(qtbot, ctx, assets, refs) -> None:
     view = open_view(qtbot, ctx)
     panel = view.filter_panel
     panel.segment_combo.setCurrentIndex(panel.segment_combo.findData("mynumber"))
@@ -356,7 +356,7 @@ def test_filter_panel_filters_the_table(qtbot, ctx, assets, refs) -> None:  # ty
     assert view.count_label.text() == "表示 2 件 / 全 3 件"
 
 
-def test_sorting_keeps_the_selection(qtbot, ctx, assets, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_sorting_keeps_the_selection(qtbot, ctx, assets, monkeypatch) -> None:
     view = open_view(qtbot, ctx)
     select_asset(qtbot, view, assets["tax"])
     started = record_jobs(monkeypatch, ctx)
@@ -367,7 +367,7 @@ def test_sorting_keeps_the_selection(qtbot, ctx, assets, monkeypatch) -> None:  
     assert started == []  # the editor was not reloaded
 
 
-def test_show_asset_clears_filters_that_hide_it(qtbot, ctx, assets) -> None:  # type: ignore[no-untyped-def]
+def test_show_asset_clears_filters_that_hide_it(qtbot, ctx, assets) -> None:
     view = open_view(qtbot, ctx)
     panel = view.filter_panel
     panel.segment_combo.setCurrentIndex(panel.segment_combo.findData("lgwan"))
@@ -380,7 +380,7 @@ def test_show_asset_clears_filters_that_hide_it(qtbot, ctx, assets) -> None:  # 
     assert view.editor.form.inputs["asset_tag"].text() == "SV-0001"
 
 
-def test_show_asset_before_loading_waits_for_the_rows(qtbot, ctx, assets) -> None:  # type: ignore[no-untyped-def]
+def test_show_asset_before_loading_waits_for_the_rows(qtbot, ctx, assets) -> None:
     view = AssetLedgerView(ctx)
     qtbot.addWidget(view)
     with qtbot.waitSignals([view.ready, view.editor.loaded]):
@@ -388,7 +388,7 @@ def test_show_asset_before_loading_waits_for_the_rows(qtbot, ctx, assets) -> Non
     assert view.table.selected_asset_id() == assets["tax"]
 
 
-def test_department_filter_from_search_before_activation(qtbot, ctx, assets, refs) -> None:  # type: ignore[no-untyped-def]
+def test_department_filter_from_search_before_activation(qtbot, ctx, assets, refs) -> None:
     view = AssetLedgerView(ctx)
     qtbot.addWidget(view)
     with qtbot.waitSignal(view.ready):
@@ -399,23 +399,23 @@ def test_department_filter_from_search_before_activation(qtbot, ctx, assets, ref
     assert [view.model.row_at(r).asset_tag for r in range(view.model.rowCount())] == ["SV-0001"]
 
 
-def test_unsaved_changes_are_not_dropped_silently(qtbot, ctx, assets, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_unsaved_changes_are_not_dropped_silently(qtbot, ctx, assets, monkeypatch) -> None:
     view = open_view(qtbot, ctx)
     select_asset(qtbot, view, assets["pc"])
     type_text(qtbot, view.editor.form.inputs["user_name"], "未保存の入力")
     calls = patch_question(monkeypatch, QMessageBox.StandardButton.No)
-    view.table.selectRow(view.model.row_for_id(assets["tax"]))  # type: ignore[arg-type]
+    view.table.selectRow(view.model.row_for_id(assets["tax"]))
     assert len(calls) == 1
     assert view.editor.current_asset_id == assets["pc"]
     assert view.editor.form.inputs["user_name"].text() == "未保存の入力"
     assert view.table.selected_asset_id() == assets["pc"]
     patch_question(monkeypatch, QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(view.editor.loaded):
-        view.table.selectRow(view.model.row_for_id(assets["tax"]))  # type: ignore[arg-type]
+        view.table.selectRow(view.model.row_for_id(assets["tax"]))
     assert view.editor.form.inputs["user_name"].text() == "鈴木 花子"
 
 
-def test_reload_keeps_selection_and_picks_up_outside_changes(qtbot, ctx, db, assets) -> None:  # type: ignore[no-untyped-def]
+def test_reload_keeps_selection_and_picks_up_outside_changes(qtbot, ctx, db, assets) -> None:
     view = open_view(qtbot, ctx)
     select_asset(qtbot, view, assets["pc"])
     with db.sessions.begin() as s:

@@ -45,7 +45,7 @@ def make_row(n: int, rng: random.Random, **overrides: object) -> AssetRow:
         "eol_date": TODAY + timedelta(days=rng.randint(-700, 2000)) if rng.random() < 0.7 else None,
     }
     values.update(overrides)
-    return AssetRow(**values)  # type: ignore[arg-type]
+    return AssetRow(**values)
 
 
 def make_rows(count: int, seed: int = 7) -> list[AssetRow]:
@@ -64,20 +64,20 @@ def shown_ids(model: AssetTableModel) -> list[int]:
 
 
 @pytest.fixture
-def model(qapp) -> AssetTableModel:  # type: ignore[no-untyped-def]
+def model(qapp) -> AssetTableModel:
     m = AssetTableModel(TODAY)
     m.set_rows(make_rows(100))
     return m
 
 
 @pytest.mark.parametrize("force_py", [False, True], ids=["qt-tester", "python-tester"])
-def test_model_passes_qt_model_tester(  # type: ignore[no-untyped-def]
+def test_model_passes_qt_model_tester(
     qtmodeltester, model: AssetTableModel, force_py: bool
 ) -> None:
     qtmodeltester.check(model, force_py=force_py)
 
 
-def test_model_tester_with_lazy_fetch_and_changes(qtmodeltester, qapp) -> None:  # type: ignore[no-untyped-def]
+def test_model_tester_with_lazy_fetch_and_changes(qtmodeltester, qapp) -> None:
     model = AssetTableModel(TODAY, chunk=30)
     model.set_rows(make_rows(100))
     qtmodeltester.check(model)  # the Qt tester stays attached for the changes below
@@ -93,7 +93,7 @@ def test_model_tester_with_lazy_fetch_and_changes(qtmodeltester, qapp) -> None: 
     assert model.rowCount() == 99
 
 
-def test_chunks_are_fetched_lazily(qapp) -> None:  # type: ignore[no-untyped-def]
+def test_chunks_are_fetched_lazily(qapp) -> None:
     model = AssetTableModel(TODAY, chunk=40)
     model.set_rows(make_rows(100))
     assert model.rowCount() == 40
@@ -106,7 +106,7 @@ def test_chunks_are_fetched_lazily(qapp) -> None:  # type: ignore[no-untyped-def
     assert model.shown_count() == 100
 
 
-def test_row_for_id_fetches_up_to_the_row(qapp) -> None:  # type: ignore[no-untyped-def]
+def test_row_for_id_fetches_up_to_the_row(qapp) -> None:
     model = AssetTableModel(TODAY, chunk=10)
     rows = make_rows(100)
     model.set_rows(rows)
@@ -119,7 +119,7 @@ def test_row_for_id_fetches_up_to_the_row(qapp) -> None:  # type: ignore[no-unty
     assert model.row_for_id(123456) is None
 
 
-def test_pinned_row_stays_fetched_across_resets(qtmodeltester, qapp) -> None:  # type: ignore[no-untyped-def]
+def test_pinned_row_stays_fetched_across_resets(qtmodeltester, qapp) -> None:
     model = AssetTableModel(TODAY, chunk=10)
     rows = make_rows(100)
     model.set_rows(rows)
@@ -172,7 +172,7 @@ def test_display_values_and_roles(model: AssetTableModel) -> None:
     assert headers[-2:] == ["保守終了日", "EOL"]
 
 
-def test_lifecycle_highlight(qapp) -> None:  # type: ignore[no-untyped-def]
+def test_lifecycle_highlight(qapp) -> None:
     rng = random.Random(0)
     rows = [
         make_row(0, rng, status="in_use", eol_date=TODAY, maintenance_end=None),
@@ -223,7 +223,7 @@ def test_sort_each_column_both_ways_with_empty_last(model: AssetTableModel, colu
         assert all(key(by_id[i]) is None for i in descending[-empties:])
 
 
-def test_sort_orders_status_by_vocabulary_and_ip_numerically(qapp) -> None:  # type: ignore[no-untyped-def]
+def test_sort_orders_status_by_vocabulary_and_ip_numerically(qapp) -> None:
     rng = random.Random(3)
     rows = [
         make_row(0, rng, status="disposed", ip_address="10.0.0.10"),
@@ -274,7 +274,7 @@ def test_filter_keeps_sort_and_sort_keeps_filter(model: AssetTableModel) -> None
     assert all(model.row_at(r).segment == "mynumber" for r in range(model.rowCount()))
 
 
-def test_replace_add_remove_in_place(model: AssetTableModel, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_replace_add_remove_in_place(model: AssetTableModel, qtbot) -> None:
     model.sort(0, Qt.SortOrder.AscendingOrder)
     target = model.row_at(5)
     changed = make_row(5, random.Random(5), id=target.id, asset_tag=target.asset_tag, name="新名称")
@@ -297,7 +297,7 @@ def test_replace_add_remove_in_place(model: AssetTableModel, qtbot) -> None:  # 
     assert [model.row_at(r).asset_tag for r in range(model.rowCount())] == ["PC-000006"]
 
 
-def test_fifty_thousand_rows_sort_and_filter(qapp) -> None:  # type: ignore[no-untyped-def]
+def test_fifty_thousand_rows_sort_and_filter(qapp) -> None:
     rows = make_rows(50_000, seed=11)
     model = AssetTableModel(TODAY)
     model.set_rows(rows)

@@ -31,7 +31,7 @@ LOOKUPS = Lookups(
 @pytest.mark.parametrize(
     "typed", ["R8.3.31", "Ｒ８．３．３１", "令和8年3月31日", "2026/3/31", "2026-03-31"]
 )
-def test_date_edit_reads_wareki_and_seireki(qtbot, typed: str) -> None:  # type: ignore[no-untyped-def]
+def test_date_edit_reads_wareki_and_seireki(qtbot, typed: str) -> None:
     edit = JDateEdit()
     qtbot.addWidget(edit)
     with qtbot.waitSignal(edit.edited):
@@ -43,7 +43,7 @@ def test_date_edit_reads_wareki_and_seireki(qtbot, typed: str) -> None:  # type:
     assert not edit.feedback.isHidden()
 
 
-def test_date_edit_shows_the_error_in_red(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_date_edit_shows_the_error_in_red(qtbot) -> None:
     edit = JDateEdit()
     qtbot.addWidget(edit)
     type_keys(qtbot, edit.line_edit, "2026年2月30日")
@@ -62,7 +62,7 @@ def test_date_edit_shows_the_error_in_red(qtbot) -> None:  # type: ignore[no-unt
     ("typed", "message"),
     [("令和0年4月1日", "令和0年は存在しません"), ("平成40年1月1日", "平成の範囲を超えています")],
 )
-def test_date_edit_rejects_impossible_era_years(qtbot, typed: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_date_edit_rejects_impossible_era_years(qtbot, typed: str, message: str) -> None:
     edit = JDateEdit()
     qtbot.addWidget(edit)
     edit.setText(typed)
@@ -70,7 +70,7 @@ def test_date_edit_rejects_impossible_era_years(qtbot, typed: str, message: str)
     assert message in edit.feedback.text()
 
 
-def test_date_edit_set_date_shows_iso_and_does_not_emit_edited(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_date_edit_set_date_shows_iso_and_does_not_emit_edited(qtbot) -> None:
     edit = JDateEdit()
     qtbot.addWidget(edit)
     with qtbot.assertNotEmitted(edit.edited):
@@ -86,14 +86,14 @@ def test_date_edit_set_date_shows_iso_and_does_not_emit_edited(qtbot) -> None:  
 
 
 @pytest.fixture
-def panel(qtbot) -> AssetFilterPanel:  # type: ignore[no-untyped-def]
+def panel(qtbot) -> AssetFilterPanel:
     widget = AssetFilterPanel()
     qtbot.addWidget(widget)
     widget.set_lookups(LOOKUPS)
     return widget
 
 
-def test_text_input_is_debounced_into_one_signal(qtbot, panel: AssetFilterPanel) -> None:  # type: ignore[no-untyped-def]
+def test_text_input_is_debounced_into_one_signal(qtbot, panel: AssetFilterPanel) -> None:
     seen: list[object] = []
     panel.changed.connect(seen.append)
     assert panel.text_edit.placeholderText() == "資産管理番号・名称・利用者・ホスト名・IPで絞り込み"
@@ -105,7 +105,7 @@ def test_text_input_is_debounced_into_one_signal(qtbot, panel: AssetFilterPanel)
     assert len(seen) == 1
 
 
-def test_combos_emit_the_filter(qtbot, panel: AssetFilterPanel) -> None:  # type: ignore[no-untyped-def]
+def test_combos_emit_the_filter(qtbot, panel: AssetFilterPanel) -> None:
     with qtbot.waitSignal(panel.changed) as blocker:
         panel.segment_combo.setCurrentIndex(panel.segment_combo.findData("lgwan"))
     assert blocker.args[0].segments == {"lgwan"}
@@ -121,7 +121,7 @@ def test_combos_emit_the_filter(qtbot, panel: AssetFilterPanel) -> None:  # type
     ]
 
 
-def test_months_only_for_windowed_lifecycle_filters(qtbot, panel: AssetFilterPanel) -> None:  # type: ignore[no-untyped-def]
+def test_months_only_for_windowed_lifecycle_filters(qtbot, panel: AssetFilterPanel) -> None:
     assert not panel.months_spin.isEnabled()
     assert panel.months_spin.value() == 6
     assert (panel.months_spin.minimum(), panel.months_spin.maximum()) == (1, 60)
@@ -135,7 +135,7 @@ def test_months_only_for_windowed_lifecycle_filters(qtbot, panel: AssetFilterPan
     assert blocker.args[0].months == 12
 
 
-def test_clear_resets_everything_with_one_signal(qtbot, panel: AssetFilterPanel) -> None:  # type: ignore[no-untyped-def]
+def test_clear_resets_everything_with_one_signal(qtbot, panel: AssetFilterPanel) -> None:
     panel.status_combo.setCurrentIndex(panel.status_combo.findData("spare"))
     panel.location_combo.setCurrentIndex(1)
     panel.text_edit.setText("abc")
@@ -144,11 +144,11 @@ def test_clear_resets_everything_with_one_signal(qtbot, panel: AssetFilterPanel)
     with qtbot.waitSignal(panel.changed):
         panel.clear_button.click()
     assert len(seen) == 1
-    assert seen[0].is_empty()  # type: ignore[attr-defined]
+    assert seen[0].is_empty()
     assert panel.text_edit.text() == ""
 
 
-def test_department_chosen_before_choices_arrive_is_applied_later(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_department_chosen_before_choices_arrive_is_applied_later(qtbot) -> None:
     panel = AssetFilterPanel()
     qtbot.addWidget(panel)
     panel.set_department(11)
@@ -174,9 +174,7 @@ def _history_rows(panel: HistoryPanel) -> list[list[str]]:
     ]
 
 
-def test_history_panel_shows_changes_newest_first_and_ignores_stale_results(  # type: ignore[no-untyped-def]
-    qtbot, ctx
-) -> None:
+def test_history_panel_shows_changes_newest_first_and_ignores_stale_results(qtbot, ctx) -> None:
     with ctx.db.sessions.begin() as s:
         first = create_asset(s, {"asset_tag": "H-1", "name": "一台目"}).id
         second = create_asset(s, {"asset_tag": "H-2", "name": "二台目"}).id
@@ -202,7 +200,7 @@ def test_history_panel_shows_changes_newest_first_and_ignores_stale_results(  # 
     assert panel.table.horizontalHeaderItem(0).data(Qt.ItemDataRole.DisplayRole) == "日時"
 
 
-def test_history_panel_shows_the_creation(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+def test_history_panel_shows_the_creation(qtbot, ctx) -> None:
     with ctx.db.sessions.begin() as s:
         asset_id = create_asset(s, {"asset_tag": "H-9", "name": "作成確認"}).id
     panel = HistoryPanel(ctx)

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def asset_ids(db) -> list[int]:  # type: ignore[no-untyped-def]
+def asset_ids(db) -> list[int]:
     with db.sessions.begin() as s:
         assets = [Asset(asset_tag=f"HT-{i:02d}", name=f"端末{i}") for i in range(5)]
         s.add_all(assets)
@@ -43,7 +43,7 @@ def asset_ids(db) -> list[int]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def window(qtbot) -> QMainWindow:  # type: ignore[no-untyped-def]
+def window(qtbot) -> QMainWindow:
     win = QMainWindow()
     qtbot.addWidget(win)
     return win
@@ -56,11 +56,11 @@ def out_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def answer_save_dialog(monkeypatch, path: Path | str, chosen_filter: str) -> list[str]:  # type: ignore[no-untyped-def]
+def answer_save_dialog(monkeypatch, path: Path | str, chosen_filter: str) -> list[str]:
     """Make QFileDialog.getSaveFileName return ``path``; returns the titles it was asked with."""
     asked: list[str] = []
 
-    def fake(parent, title, start, filters, selected=""):  # type: ignore[no-untyped-def]
+    def fake(parent, title, start, filters, selected=""):
         asked.append(start)
         return str(path), chosen_filter
 
@@ -68,11 +68,11 @@ def answer_save_dialog(monkeypatch, path: Path | str, chosen_filter: str) -> lis
     return asked
 
 
-def record_boxes(monkeypatch) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def record_boxes(monkeypatch) -> list[tuple[str, str]]:
     shown: list[tuple[str, str]] = []
     for kind in ("warning", "critical", "information"):
 
-        def fake(parent, title, text, *a, _kind=kind):  # type: ignore[no-untyped-def]
+        def fake(parent, title, text, *a, _kind=kind):
             shown.append((_kind, text))
             return QMessageBox.StandardButton.Ok
 
@@ -84,7 +84,7 @@ def status(window: QMainWindow) -> str:
     return window.statusBar().currentMessage()
 
 
-def test_export_view_writes_the_filtered_rows_in_order(  # type: ignore[no-untyped-def]
+def test_export_view_writes_the_filtered_rows_in_order(
     qtbot, ctx, window, asset_ids, out_dir, monkeypatch
 ) -> None:
     asked = answer_save_dialog(monkeypatch, out_dir / "view", FILTER_XLSX)
@@ -97,7 +97,7 @@ def test_export_view_writes_the_filtered_rows_in_order(  # type: ignore[no-untyp
     assert ctx.settings.value("export/last_dir") == str(out_dir)
 
 
-def test_export_view_csv_cp932_and_security_layout(  # type: ignore[no-untyped-def]
+def test_export_view_csv_cp932_and_security_layout(
     qtbot, ctx, window, asset_ids, out_dir, monkeypatch
 ) -> None:
     answer_save_dialog(monkeypatch, out_dir / "sec", FILTER_CSV_SJIS)
@@ -107,15 +107,13 @@ def test_export_view_csv_cp932_and_security_layout(  # type: ignore[no-untyped-d
     assert text.startswith("資産管理番号,名称,種別,管理者")
 
 
-def test_cancelled_file_dialog_does_nothing(  # type: ignore[no-untyped-def]
-    ctx, window, asset_ids, monkeypatch
-) -> None:
+def test_cancelled_file_dialog_does_nothing(ctx, window, asset_ids, monkeypatch) -> None:
     answer_save_dialog(monkeypatch, "", "")
     assert export_view(window, ctx, asset_ids) is None
     assert ctx.jobs.active() == 0
 
 
-def test_user_error_is_shown_in_a_message_box(  # type: ignore[no-untyped-def]
+def test_user_error_is_shown_in_a_message_box(
     qtbot, ctx, window, asset_ids, out_dir, monkeypatch
 ) -> None:
     answer_save_dialog(monkeypatch, out_dir / "missing" / "a.xlsx", FILTER_XLSX)
@@ -125,12 +123,12 @@ def test_user_error_is_shown_in_a_message_box(  # type: ignore[no-untyped-def]
     assert shown[0][0] == "warning" and "保存先のフォルダがありません" in shown[0][1]
 
 
-def test_slow_export_shows_progress_after_a_delay_and_cancels(  # type: ignore[no-untyped-def]
+def test_slow_export_shows_progress_after_a_delay_and_cancels(
     qtbot, ctx, window, asset_ids, out_dir, monkeypatch
 ) -> None:
     started = threading.Event()
 
-    def slow_export(session, path, *, progress: Progress, **kw):  # type: ignore[no-untyped-def]
+    def slow_export(session, path, *, progress: Progress, **kw):
         started.set()
         progress.report(1, 10, "書き出し中")
         while True:  # until cancelled: check() raises Cancelled
@@ -150,7 +148,7 @@ def test_slow_export_shows_progress_after_a_delay_and_cancels(  # type: ignore[n
     assert job.cancelled and not (out_dir / "slow.xlsx").exists()
 
 
-def test_label_options_dialog(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_label_options_dialog(qtbot) -> None:
     dialog = LabelOptionsDialog(13, "A4-12")
     qtbot.addWidget(dialog)
     assert dialog.sheet() == "A4-12" and dialog.start_box.maximum() == 12
@@ -161,10 +159,8 @@ def test_label_options_dialog(qtbot) -> None:  # type: ignore[no-untyped-def]
     assert dialog.start_position() == 40 and "（2ページ）" in dialog.pages_label.text()
 
 
-def test_print_labels(  # type: ignore[no-untyped-def]
-    qtbot, ctx, window, asset_ids, out_dir, monkeypatch
-) -> None:
-    def choose(self):  # type: ignore[no-untyped-def]
+def test_print_labels(qtbot, ctx, window, asset_ids, out_dir, monkeypatch) -> None:
+    def choose(self):
         self.sheet_box.setCurrentIndex(self.sheet_box.findData("A4-44"))
         self.start_box.setValue(43)
         return QDialog.DialogCode.Accepted.value
@@ -178,7 +174,7 @@ def test_print_labels(  # type: ignore[no-untyped-def]
     assert ctx.settings.value("labels/sheet") == "A4-44"
 
 
-def test_print_labels_needs_a_selection_and_can_be_cancelled(  # type: ignore[no-untyped-def]
+def test_print_labels_needs_a_selection_and_can_be_cancelled(
     ctx, window, asset_ids, monkeypatch
 ) -> None:
     shown = record_boxes(monkeypatch)

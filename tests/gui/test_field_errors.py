@@ -11,7 +11,7 @@ from app.ui.widgets.field_errors import FieldErrors
 pytestmark = pytest.mark.gui
 
 
-def test_messages_per_field_first_in_order_and_clear(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_messages_per_field_first_in_order_and_clear(qtbot) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
     date_edit = JDateEdit(parent)

@@ -39,7 +39,7 @@ SYSTEMWALKER = (
 
 
 @pytest.fixture
-def wizard(qtbot, ctx):  # type: ignore[no-untyped-def]
+def wizard(qtbot, ctx):
     w = AssetImportWizard(ctx)
     qtbot.addWidget(w)
     w.show()
@@ -52,37 +52,37 @@ def write(tmp_path: Path, name: str, data: bytes) -> str:
     return str(path)
 
 
-def load(qtbot, wizard: AssetImportWizard, path: str) -> Any:  # type: ignore[no-untyped-def]
+def load(qtbot, wizard: AssetImportWizard, path: str) -> Any:
     with qtbot.waitSignal(wizard.file_page.loaded, timeout=10_000) as blocker:
         wizard.file_page.load(path)
     return blocker.args[0]
 
 
-def to_mapping(qtbot, wizard: AssetImportWizard) -> None:  # type: ignore[no-untyped-def]
+def to_mapping(qtbot, wizard: AssetImportWizard) -> None:
     with qtbot.waitSignal(wizard.mapping_page.profiles_loaded, timeout=10_000):
         wizard.next()
     assert wizard.currentPage() is wizard.mapping_page
 
 
-def to_preview(qtbot, wizard: AssetImportWizard) -> Any:  # type: ignore[no-untyped-def]
+def to_preview(qtbot, wizard: AssetImportWizard) -> Any:
     with qtbot.waitSignal(wizard.preview_page.previewed, timeout=20_000) as blocker:
         wizard.next()
     assert wizard.currentPage() is wizard.preview_page
     return blocker.args[0]
 
 
-def to_result(qtbot, wizard: AssetImportWizard) -> Any:  # type: ignore[no-untyped-def]
+def to_result(qtbot, wizard: AssetImportWizard) -> Any:
     with qtbot.waitSignal(wizard.run_page.finished, timeout=20_000) as blocker:
         wizard.next()
     return blocker.args[0]
 
 
-def asset_count(ctx) -> int:  # type: ignore[no-untyped-def]
+def asset_count(ctx) -> int:
     with ctx.db.sessions() as s:
-        return s.scalar(select(func.count(Asset.id)))  # type: ignore[no-any-return]
+        return s.scalar(select(func.count(Asset.id)))
 
 
-def test_a_cp932_ledger_goes_through_every_page(qtbot, wizard, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_cp932_ledger_goes_through_every_page(qtbot, wizard, ctx, tmp_path) -> None:
     table = load(qtbot, wizard, write(tmp_path, "sw.csv", SYSTEMWALKER.encode("cp932")))
     assert table.rows[0][0] == "00123"
     assert "Shift_JIS（CP932）、カンマ区切り、2行" in wizard.file_page.info.text()
@@ -114,7 +114,7 @@ def test_a_cp932_ledger_goes_through_every_page(qtbot, wizard, ctx, tmp_path) ->
         assert (a.name, a.hostname, a.model) == ("髙橋PC", "PC-00124", "")
 
 
-def test_problems_are_highlighted_and_block_until_skipped(qtbot, wizard, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_problems_are_highlighted_and_block_until_skipped(qtbot, wizard, ctx, tmp_path) -> None:
     body = "資産管理番号,名称,IPアドレス\nA-1,PC,10.0.0.1\nA-2,PC,10.0.0.999\nA-3,PC,=1+1\n"
     load(qtbot, wizard, write(tmp_path, "bad.csv", body.encode()))
     to_mapping(qtbot, wizard)
@@ -148,7 +148,7 @@ def _workbook() -> bytes:
     return out.getvalue()
 
 
-def test_xlsx_sheet_choice_reloads(qtbot, wizard, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_sheet_choice_reloads(qtbot, wizard, ctx, tmp_path) -> None:
     path = write(tmp_path, "book.xlsx", _workbook())
     exc = load(qtbot, wizard, path)  # the first sheet, 説明, has no rows under its header
     assert isinstance(exc, Exception)
@@ -172,14 +172,14 @@ def test_xlsx_sheet_choice_reloads(qtbot, wizard, ctx, tmp_path) -> None:  # typ
     assert result.created == 1
 
 
-def test_unreadable_file_shows_the_reason(qtbot, wizard, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_file_shows_the_reason(qtbot, wizard, tmp_path) -> None:
     exc = load(qtbot, wizard, write(tmp_path, "photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00"))
     assert isinstance(exc, Exception)
     assert "テキスト形式のCSVではありません" in wizard.file_page.info.text()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
 
 
-def test_saved_mapping_is_offered_for_the_next_file(qtbot, wizard, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_saved_mapping_is_offered_for_the_next_file(qtbot, wizard, ctx, tmp_path) -> None:
     path = write(tmp_path, "sw.csv", SYSTEMWALKER.encode("cp932"))
     load(qtbot, wizard, path)
     to_mapping(qtbot, wizard)
@@ -199,7 +199,7 @@ def test_saved_mapping_is_offered_for_the_next_file(qtbot, wizard, ctx, tmp_path
     assert "取込設定「Systemwalker 台帳」を適用しました" in again.mapping_page.status.text()
 
 
-def test_cancelling_the_import_writes_nothing(qtbot, wizard, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cancelling_the_import_writes_nothing(qtbot, wizard, ctx, tmp_path) -> None:
     load(qtbot, wizard, write(tmp_path, "a.csv", "資産管理番号,名称\nA-1,PC\n".encode()))
     to_mapping(qtbot, wizard)
     to_preview(qtbot, wizard)
@@ -218,7 +218,7 @@ def test_cancelling_the_import_writes_nothing(qtbot, wizard, ctx, tmp_path) -> N
     assert asset_count(ctx) == 0
 
 
-def test_collector_waits_while_open_and_closing_frees_the_wizard(qtbot, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_collector_waits_while_open_and_closing_frees_the_wizard(qtbot, ctx, tmp_path) -> None:
     import gc
 
     import shiboken6
@@ -244,7 +244,7 @@ SECRET_LEDGER = (
 
 
 @pytest.fixture
-def memory_keyring(ctx) -> Iterator[MemoryKeyring]:  # type: ignore[no-untyped-def]
+def memory_keyring(ctx) -> Iterator[MemoryKeyring]:
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
@@ -254,18 +254,18 @@ def memory_keyring(ctx) -> Iterator[MemoryKeyring]:  # type: ignore[no-untyped-d
 
 
 def target_combo(wizard: AssetImportWizard, header: str) -> QComboBox:
-    row = wizard.table.headers.index(header)  # type: ignore[union-attr]
+    row = wizard.table.headers.index(header)
     combo = wizard.mapping_page.table.cellWidget(row, 2)
     assert isinstance(combo, QComboBox)
     return combo
 
 
-def refs(ctx) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def refs(ctx) -> list[tuple[str, str]]:
     with ctx.db.sessions() as s:
-        return [tuple(r) for r in s.execute(select(CredentialRef.label, CredentialRef.kind))]  # type: ignore[misc]
+        return [tuple(r) for r in s.execute(select(CredentialRef.label, CredentialRef.kind))]
 
 
-def test_a_password_column_is_skipped_by_default_or_sent_to_the_keyring(  # type: ignore[no-untyped-def]
+def test_a_password_column_is_skipped_by_default_or_sent_to_the_keyring(
     qtbot, wizard, ctx, tmp_path, memory_keyring
 ) -> None:
     load(qtbot, wizard, write(tmp_path, "pw.csv", SECRET_LEDGER.encode()))
@@ -304,7 +304,7 @@ def test_a_password_column_is_skipped_by_default_or_sent_to_the_keyring(  # type
     assert custom == [{"キーボード": "JIS"}, {"キーボード": "US"}]
 
 
-def test_without_a_usable_keyring_the_values_live_for_this_run_only(  # type: ignore[no-untyped-def]
+def test_without_a_usable_keyring_the_values_live_for_this_run_only(
     qtbot, wizard, ctx, tmp_path
 ) -> None:
     ctx.secrets = store = SecretStore.in_memory()
@@ -323,7 +323,7 @@ def test_without_a_usable_keyring_the_values_live_for_this_run_only(  # type: ig
         assert store.get(ref) == PW1
 
 
-def test_without_a_secret_store_the_keyring_cannot_be_chosen(qtbot, wizard, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_secret_store_the_keyring_cannot_be_chosen(qtbot, wizard, ctx, tmp_path) -> None:
     assert ctx.secrets is None
     load(qtbot, wizard, write(tmp_path, "pw.csv", SECRET_LEDGER.encode()))
     to_mapping(qtbot, wizard)
@@ -338,7 +338,7 @@ def test_without_a_secret_store_the_keyring_cannot_be_chosen(qtbot, wizard, ctx,
     assert result.created == 2 and refs(ctx) == []
 
 
-def test_a_saved_profile_remembers_the_choice_not_the_values(  # type: ignore[no-untyped-def]
+def test_a_saved_profile_remembers_the_choice_not_the_values(
     qtbot, wizard, ctx, tmp_path, memory_keyring
 ) -> None:
     path = write(tmp_path, "pw.csv", SECRET_LEDGER.encode())

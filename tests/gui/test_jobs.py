@@ -14,13 +14,13 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def runner(qapp):  # type: ignore[no-untyped-def]
+def runner(qapp):
     jobs = JobRunner()
     yield jobs
     jobs.shutdown()
 
 
-def test_result_arrives_on_main_thread(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+def test_result_arrives_on_main_thread(qtbot, runner) -> None:
     seen: dict[str, object] = {}
 
     def work(progress: Progress, x: int) -> int:
@@ -39,13 +39,13 @@ def test_result_arrives_on_main_thread(qtbot, runner) -> None:  # type: ignore[n
     assert job.done
 
 
-def qtbot_main_thread():  # type: ignore[no-untyped-def]
+def qtbot_main_thread():
     from PySide6.QtCore import QCoreApplication
 
     return QCoreApplication.instance().thread()
 
 
-def test_error_is_delivered_with_traceback(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+def test_error_is_delivered_with_traceback(qtbot, runner) -> None:
     errors: list[BaseException] = []
 
     def work(progress: Progress) -> None:
@@ -54,10 +54,10 @@ def test_error_is_delivered_with_traceback(qtbot, runner) -> None:  # type: igno
     runner.run(work, on_error=errors.append)
     qtbot.waitUntil(lambda: bool(errors))
     assert isinstance(errors[0], ValueError)
-    assert "壊れた入力" in errors[0].__hitori_traceback__  # type: ignore[attr-defined]
+    assert "壊れた入力" in errors[0].__hitori_traceback__
 
 
-def test_progress_and_cancel(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+def test_progress_and_cancel(qtbot, runner) -> None:
     started = threading.Event()
     release = threading.Event()
     reports: list[tuple[int, int, str]] = []
@@ -81,7 +81,7 @@ def test_progress_and_cancel(qtbot, runner) -> None:  # type: ignore[no-untyped-
     assert reports[0] == (1, 10, "一件目")
 
 
-def test_writes_are_serialized(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+def test_writes_are_serialized(qtbot, runner) -> None:
     active = 0
     peak = 0
     lock = threading.Lock()
@@ -104,7 +104,7 @@ def test_writes_are_serialized(qtbot, runner) -> None:  # type: ignore[no-untype
     assert finished == [0, 1, 2, 3, 4]
 
 
-def test_quiet_gc_holds_off_the_collector_only_while_big_jobs_run(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+def test_quiet_gc_holds_off_the_collector_only_while_big_jobs_run(qtbot, runner) -> None:
     import gc
 
     seen: list[bool] = []
@@ -118,7 +118,7 @@ def test_quiet_gc_holds_off_the_collector_only_while_big_jobs_run(qtbot, runner)
     assert seen[2] is True
 
 
-def test_the_ui_thread_gets_the_gil_back_quickly_while_jobs_run(qtbot, runner) -> None:  # type: ignore[no-untyped-def]
+def test_the_ui_thread_gets_the_gil_back_quickly_while_jobs_run(qtbot, runner) -> None:
     import sys
 
     from app.ui.jobs import JOB_SWITCH_INTERVAL_S

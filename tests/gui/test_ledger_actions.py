@@ -12,7 +12,7 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def view(qtbot, ctx, db):  # type: ignore[no-untyped-def]
+def view(qtbot, ctx, db):
     with db.sessions.begin() as s:
         for i, segment in enumerate(["lgwan", "mynumber", "lgwan"]):
             create_asset(s, {"asset_tag": f"HT-{i}", "name": f"端末{i}", "segment": segment})
@@ -23,13 +23,13 @@ def view(qtbot, ctx, db):  # type: ignore[no-untyped-def]
     return ledger
 
 
-def test_exports_and_labels_use_the_filtered_view_in_display_order(view, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_exports_and_labels_use_the_filtered_view_in_display_order(view, monkeypatch) -> None:
     calls: list[tuple] = []
 
-    def fake_export(parent, ctx, ids, layout):  # type: ignore[no-untyped-def]
+    def fake_export(parent, ctx, ids, layout):
         calls.append(("export", layout, ids))
 
-    def fake_labels(parent, ctx, ids):  # type: ignore[no-untyped-def]
+    def fake_labels(parent, ctx, ids):
         calls.append(("labels", ids))
 
     monkeypatch.setattr(ledger_actions, "export_view", fake_export)
@@ -49,14 +49,14 @@ def test_exports_and_labels_use_the_filtered_view_in_display_order(view, monkeyp
     ]
 
 
-def test_menu_lists_import_export_and_labels(view) -> None:  # type: ignore[no-untyped-def]
+def test_menu_lists_import_export_and_labels(view) -> None:
     texts = [a.text() for a in view.actions_button.menu().actions() if a.text()]
     assert texts[0].startswith("台帳ファイルを取り込む")
     assert any("情報資産台帳" in t for t in texts)
     assert any("ラベル" in t for t in texts)
 
 
-def test_import_opens_the_wizard(qtbot, view) -> None:  # type: ignore[no-untyped-def]
+def test_import_opens_the_wizard(qtbot, view) -> None:
     from app.ui.assets.import_wizard import AssetImportWizard
 
     view.open_import()

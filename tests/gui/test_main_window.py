@@ -166,3 +166,24 @@ def test_the_record_dialog_shows_fields_and_follows_links(qtbot, window, db) -> 
     with qtbot.waitSignal(dialog.record_requested, timeout=5_000) as blocker:
         link.linkActivated.emit(f"notice:{notice_id}")
     assert blocker.args == ["notice", notice_id]
+
+
+def test_the_demo_loaded_from_the_dashboard_is_shown_as_written(qtbot, ctx, monkeypatch) -> None:
+    """No view is told to reload: the write is announced, and what shows it reloads."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui.main_window import MainWindow
+
+    win = MainWindow(ctx, data_dir_text=str(ctx.db.data_dir.root))
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.dashboard.ready, timeout=10_000):
+        win.show()
+    button = win.dashboard._demo_button
+    assert button.isVisible()  # an empty ledger offers the demo
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(win.dashboard.ready, timeout=30_000):
+        button.click()
+    assert not button.isVisible()
+    assert win.statusBar().currentMessage() == "デモデータを読み込みました"
+    cards = [w.text() for w in win.dashboard.findChildren(QLabel, "card")]
+    assert any("資産" in t and ">0<" not in t for t in cards)

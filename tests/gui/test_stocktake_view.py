@@ -24,7 +24,7 @@ TODAY = date(2026, 11, 1)
 
 
 @pytest.fixture
-def places(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def places(db) -> dict[str, int]:
     with db.sessions.begin() as s:
         rows = {"honcho": Location(name="本庁舎2F"), "bekkan": Location(name="別館1F")}
         s.add_all(rows.values())
@@ -33,7 +33,7 @@ def places(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def ledger(db, places) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def ledger(db, places) -> dict[str, int]:
     specs: dict[str, dict[str, Any]] = {
         "pc1": {"asset_tag": "HT-001", "name": "事務用PC 1", "location_id": places["honcho"]},
         "pc2": {"asset_tag": "HT-002", "name": "事務用PC 2", "location_id": places["honcho"]},
@@ -44,7 +44,7 @@ def ledger(db, places) -> dict[str, int]:  # type: ignore[no-untyped-def]
         return {k: create_asset(s, v).id for k, v in specs.items()}
 
 
-def open_view(qtbot, ctx) -> StocktakeView:  # type: ignore[no-untyped-def]
+def open_view(qtbot, ctx) -> StocktakeView:
     view = StocktakeView(ctx)
     qtbot.addWidget(view)
     view.resize(1400, 800)
@@ -53,14 +53,14 @@ def open_view(qtbot, ctx) -> StocktakeView:  # type: ignore[no-untyped-def]
     return view
 
 
-def start(qtbot, view: StocktakeView, name: str, location_id: int | None = None) -> None:  # type: ignore[no-untyped-def]
+def start(qtbot, view: StocktakeView, name: str, location_id: int | None = None) -> None:
     view.name_edit.setText(name)
     view.scope_combo.setCurrentIndex(view.scope_combo.findData(location_id))
     with qtbot.waitSignal(view.session_loaded):
         view.start_button.click()
 
 
-def scan(qtbot, view: StocktakeView, text: str) -> None:  # type: ignore[no-untyped-def]
+def scan(qtbot, view: StocktakeView, text: str) -> None:
     """Type like a barcode reader: the characters, then Enter; wait until written."""
     with qtbot.waitSignal(view.scan.idle):
         qtbot.keyClicks(view.scan.scan_edit, text)
@@ -72,13 +72,13 @@ def results(view: StocktakeView) -> list[tuple[str, str]]:
     return [(i.data(KIND_ROLE), i.data(TAG_ROLE)) for i in items]
 
 
-def scan_rows(db) -> list[tuple[str, int | None]]:  # type: ignore[no-untyped-def]
+def scan_rows(db) -> list[tuple[str, int | None]]:
     with db.sessions() as s:
         stmt = select(StocktakeScan.scanned_tag, StocktakeScan.asset_id).order_by(StocktakeScan.id)
         return [(t, a) for t, a in s.execute(stmt)]
 
 
-def test_empty_view(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+def test_empty_view(qtbot, ctx) -> None:
     view = open_view(qtbot, ctx)
     assert (view.view_key, view.title) == ("stocktake", "棚卸")
     assert view.session_combo.count() == 0
@@ -88,7 +88,7 @@ def test_empty_view(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
     assert "新しく始めて" in view.scan.banner.text()
 
 
-def test_scan_matched_duplicate_unknown_and_wrong_place(qtbot, ctx, db, ledger, places) -> None:  # type: ignore[no-untyped-def]
+def test_scan_matched_duplicate_unknown_and_wrong_place(qtbot, ctx, db, ledger, places) -> None:
     view = open_view(qtbot, ctx)
     start(qtbot, view, "令和8年度 棚卸")
     assert view.current_session() is not None
@@ -125,7 +125,7 @@ def test_scan_matched_duplicate_unknown_and_wrong_place(qtbot, ctx, db, ledger, 
     [("HT\x00001", "制御文字"), ("A" * 10_000, "長すぎます"), ("HT-001\x1b[2J", "制御文字")],
     ids=["nul", "10000-chars", "escape"],
 )
-def test_hostile_scans_show_a_message_and_write_nothing(  # type: ignore[no-untyped-def]
+def test_hostile_scans_show_a_message_and_write_nothing(
     qtbot, ctx, db, ledger, typed: str, message: str
 ) -> None:
     view = open_view(qtbot, ctx)
@@ -143,7 +143,7 @@ def test_hostile_scans_show_a_message_and_write_nothing(  # type: ignore[no-unty
     assert view.scan.list.count() == 1 and view.scan.pending_count() == 0
 
 
-def test_200_rapid_scans_are_all_recorded_in_order(qtbot, ctx, db, places) -> None:  # type: ignore[no-untyped-def]
+def test_200_rapid_scans_are_all_recorded_in_order(qtbot, ctx, db, places) -> None:
     rows = [
         {"asset_tag": f"RP-{i:03d}", "name": f"端末{i}", "custom_fields": {}} for i in range(200)
     ]
@@ -164,7 +164,7 @@ def test_200_rapid_scans_are_all_recorded_in_order(qtbot, ctx, db, places) -> No
     qtbot.waitUntil(lambda: view.counts_label.text() == "対象 200 / 読取済 200 / 未確認 0 / 不明 0")
 
 
-def test_report_tab_and_csv(qtbot, ctx, db, ledger, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_report_tab_and_csv(qtbot, ctx, db, ledger, tmp_path: Path, monkeypatch) -> None:
     view = open_view(qtbot, ctx)
     start(qtbot, view, "本庁舎/棚卸")
     for tag in ("HT-001", "NO-1"):
@@ -194,7 +194,7 @@ def test_report_tab_and_csv(qtbot, ctx, db, ledger, tmp_path: Path, monkeypatch)
     assert "保存しました" in report.message.text()
 
 
-def test_earlier_scans_are_shown_and_finish(qtbot, ctx, db, ledger, places, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_earlier_scans_are_shown_and_finish(qtbot, ctx, db, ledger, places, monkeypatch) -> None:
     with db.sessions.begin() as s:
         session_id = start_session(s, "別館", location_id=places["bekkan"], today=TODAY).id
         for tag in ("HT-003", "HT-001", "XX-1"):

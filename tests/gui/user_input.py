@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from app.ui.widgets.date_edit import JDateEdit
 
 
-def type_keys(qtbot, widget: QWidget, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_keys(qtbot, widget: QWidget, text: str) -> None:
     """Type at the cursor like a user: key clicks for ASCII, an input-method commit
     otherwise (what an IME sends for Japanese)."""
     if text.isascii():
@@ -20,7 +20,7 @@ def type_keys(qtbot, widget: QWidget, text: str) -> None:  # type: ignore[no-unt
     QApplication.sendEvent(widget, event)
 
 
-def type_text(qtbot, widget: QWidget, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_text(qtbot, widget: QWidget, text: str) -> None:
     """Replace the text like a user: select all, delete, then type."""
     line = widget.line_edit if isinstance(widget, JDateEdit) else widget
     assert isinstance(line, QLineEdit)

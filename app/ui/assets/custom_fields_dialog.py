@@ -1,5 +1,7 @@
 """独自項目の設定: add, edit, reorder and delete the custom fields of one 種別
-(or of every 種別). Reads and writes run as background jobs on the single writer.
+(or of every 種別). Reads and writes run as background jobs (writes on the single
+writer). The dialog reads the definitions again after each of its writes (and each time
+it is opened); the asset form follows them by watching what the writes announce.
 
 Deleting a definition keeps the values already entered in assets (the service
 never drops them); the dialog says so before deleting.
@@ -12,7 +14,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,9 +32,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from app.progress import Progress
 from app.services.assets import Choice
 from app.services.custom_fields import (
     KINDS,
@@ -49,23 +49,7 @@ from app.ui.context import AppContext
 from app.ui.widgets.styles import ERROR_STYLE
 
 log = logging.getLogger("hitori.ui.assets")
-Action = Callable[[Session], int | None]
-
-
-def _load(_p: Progress, sessions: sessionmaker[Session]) -> list[CustomFieldSpec]:
-    with sessions() as session:
-        return load_field_specs(session)
-
-
-def _write(
-    _p: Progress, sessions: sessionmaker[Session], action: Action
-) -> int | ValidationError | NotFoundError | None:
-    """Run one definition change; invalid input is returned, not raised."""
-    try:
-        with sessions.begin() as session:
-            return action(session)
-    except (ValidationError, NotFoundError) as exc:
-        return exc
+Action = Callable[[Session], int | None]  # a definition change; the id to select after it
 
 
 def default_key(label: str) -> str:
@@ -75,7 +59,6 @@ def default_key(label: str) -> str:
 
 
 class CustomFieldsDialog(QDialog):
-    changed = Signal()  # a definition was added, changed, moved or deleted
     loaded = Signal()  # the list shows what was read from the database
 
     def __init__(self, ctx: AppContext, types: list[Choice], parent: QWidget | None = None) -> None:
@@ -134,9 +117,11 @@ class CustomFieldsDialog(QDialog):
         self.reload()
 
     def reload(self, select_id: int | None = None) -> None:
-        self._ctx.jobs.run(
-            _load,
-            self._ctx.db.sessions,
+        """Read the definitions; select ``select_id`` (else keep the selection)."""
+        self._ctx.jobs.read(
+            load_field_specs,
+            owner=self,
+            key="load",
             on_result=lambda specs: self._loaded(specs, select_id),
             on_error=lambda exc: self._say(self.tr("読み込めませんでした: {0}").format(exc)),
             name="load-custom-fields",
@@ -252,44 +237,34 @@ class CustomFieldsDialog(QDialog):
     def _run(self, action: Action, done: str) -> None:
         self._busy = True
         self._update_buttons()
-        self._ctx.jobs.run(
-            _write,
-            self._ctx.db.sessions,
+        self._ctx.jobs.write(
             action,
-            writer=True,
-            on_result=lambda outcome: self._written(outcome, done),
+            owner=self,
+            on_result=lambda select_id: self._written(select_id, done),
             on_error=self._failed,
             name="save-custom-field",
         )
 
-    def _written(self, outcome: int | ValidationError | NotFoundError | None, done: str) -> None:
-        if not shiboken6.isValid(self):
-            return
+    def _written(self, select_id: int | None, done: str) -> None:
         self._busy = False
-        if isinstance(outcome, ValidationError):
-            self._show_errors(outcome.errors)
-            self._say(self.tr("入力内容を確認してください。保存していません。"), error=True)
-            self._update_buttons()
-            return
-        if isinstance(outcome, NotFoundError):
-            self._say(str(outcome), error=True)
-            outcome = None
-        else:
-            self._say(done)
-        self.changed.emit()
-        self.reload(select_id=outcome)
+        self._say(done)
+        self.reload(select_id=select_id)
 
     def _failed(self, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
-        log.error("custom fields dialog: %r", exc)
         self._busy = False
-        self._say(self.tr("保存できませんでした: {0}").format(exc), error=True)
-        self._update_buttons()
+        if isinstance(exc, ValidationError):
+            self._show_errors(exc.errors)
+            self._say(self.tr("入力内容を確認してください。保存していません。"), error=True)
+            self._update_buttons()
+        elif isinstance(exc, NotFoundError):  # deleted meanwhile: show what is left
+            self._say(str(exc), error=True)
+            self.reload()
+        else:
+            log.error("custom fields dialog: %r", exc)
+            self._say(self.tr("保存できませんでした: {0}").format(exc), error=True)
+            self._update_buttons()
 
     def _loaded(self, specs: list[CustomFieldSpec], select_id: int | None) -> None:
-        if not shiboken6.isValid(self):
-            return
         self._specs = specs
         self._show_list(select_id)
         self.loaded.emit()

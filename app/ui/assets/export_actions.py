@@ -1,10 +1,10 @@
 """Export and label printing for the asset ledger: file dialogs, background jobs, progress.
 
 The ledger view calls ``export_view`` with the ids of its filtered view (in display
-order) and ``print_labels`` with the selected ids. The work runs in a background job;
-a progress dialog appears only if it takes longer than ~600 ms, and its cancel button
-cancels the job (no partial file is left). The result is a status-bar message, a
-UserError a message box with its Japanese text.
+order) and ``print_labels`` with the selected ids. The work runs in a background job
+with ``ProgressShown``: a progress dialog appears only if it takes longer than ~600 ms,
+and its cancel button cancels the job (no partial file is left). The result is a
+status-bar message, a UserError a message box with its Japanese text.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,12 +24,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app.errors import UserError
 from app.interchange.asset_export import LAYOUTS, export_assets
@@ -37,11 +36,10 @@ from app.progress import Cancelled, Progress
 from app.reports.asset_labels import SHEETS, make_labels
 from app.store.errors import classify
 from app.ui.context import AppContext
-from app.ui.jobs import Job
+from app.ui.jobs import Job, ProgressShown
 
 log = logging.getLogger("hitori.ui.assets")
 
-PROGRESS_DELAY_MS = 600
 FILTER_XLSX = "Excel ブック (*.xlsx)"
 FILTER_CSV = "CSV UTF-8・BOM付き (*.csv)"
 FILTER_CSV_SJIS = "CSV Shift_JIS・CP932 (*.csv)"
@@ -83,8 +81,7 @@ def export_view(
         parent,
         ctx,
         title,
-        _export_job,
-        ctx.db.sessions,
+        _export,
         path,
         layout,
         encoding,
@@ -93,19 +90,17 @@ def export_view(
     )
 
 
-def _export_job(
+def _export(
+    session: Session,
     progress: Progress,
-    sessions: sessionmaker[Session],
     path: Path,
     layout: str,
     encoding: str,
     asset_ids: list[int],
 ) -> int:
-    with sessions() as session:
-        result = export_assets(
-            session, path, layout=layout, encoding=encoding, asset_ids=asset_ids, progress=progress
-        )
-    return result.rows
+    return export_assets(
+        session, path, layout=layout, encoding=encoding, asset_ids=asset_ids, progress=progress
+    ).rows
 
 
 class LabelOptionsDialog(QDialog):
@@ -189,8 +184,7 @@ def print_labels(parent: QWidget, ctx: AppContext, asset_ids: Sequence[int]) -> 
         parent,
         ctx,
         title,
-        _labels_job,
-        ctx.db.sessions,
+        _labels,
         list(asset_ids),
         path,
         sheet,
@@ -199,53 +193,33 @@ def print_labels(parent: QWidget, ctx: AppContext, asset_ids: Sequence[int]) -> 
     )
 
 
-def _labels_job(
+def _labels(
+    session: Session,
     progress: Progress,
-    sessions: sessionmaker[Session],
     asset_ids: list[int],
     path: Path,
     sheet: str,
     start: int,
 ) -> int:
-    with sessions() as session:
-        return make_labels(
-            session, asset_ids, path, sheet=sheet, start_position=start, progress=progress
-        )
+    return make_labels(
+        session, asset_ids, path, sheet=sheet, start_position=start, progress=progress
+    )
 
 
 def _run(
     parent: QWidget,
     ctx: AppContext,
     title: str,
-    fn: Callable[..., Any],
+    op: Callable[..., Any],
     *args: Any,
     success: Callable[[Any], str],
 ) -> Job:
-    """Run ``fn`` in the background with a delayed, cancellable progress dialog."""
-    dialog = QProgressDialog(_tr("準備中…"), _tr("キャンセル"), 0, 0, parent)
-    dialog.setWindowTitle(title)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(PROGRESS_DELAY_MS)
-    dialog.setValue(0)  # starts the timer that shows the dialog if the work is slow
-
-    def on_progress(done: int, total: int, message: str) -> None:
-        dialog.setMaximum(max(total, 1))
-        dialog.setValue(min(done, max(total, 1)))
-        if message:
-            dialog.setLabelText(message)
-
-    def finish() -> None:
-        dialog.canceled.disconnect()
-        dialog.reset()
-        dialog.hide()
-        dialog.deleteLater()
+    """Run ``op`` in the background with a delayed, cancellable progress dialog."""
 
     def on_result(value: Any) -> None:
-        finish()
         _status(parent, success(value))
 
     def on_error(exc: BaseException) -> None:
-        finish()
         if isinstance(exc, Cancelled):
             _status(parent, _tr("キャンセルしました（ファイルは作成していません）"))
             return
@@ -264,17 +238,17 @@ def _run(
             ).format(exc),
         )
 
-    job = ctx.jobs.run(
-        fn,
+    return ctx.jobs.read(
+        op,
         *args,
+        reports=True,
+        owner=parent,
         on_result=on_result,
         on_error=on_error,
-        on_progress=on_progress,
-        name=getattr(fn, "__name__", "export"),
+        progress=ProgressShown(parent, title),
+        name=getattr(op, "__name__", "export"),
         quiet_gc=True,
     )
-    dialog.canceled.connect(job.cancel)
-    return job
 
 
 def _status(parent: QWidget, text: str) -> None:

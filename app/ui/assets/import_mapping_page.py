@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWizardPage,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app.interchange.asset_mapping import (
     IGNORE,
@@ -38,7 +37,6 @@ from app.interchange.asset_mapping import (
     secret_kind,
     suggest_mapping,
 )
-from app.progress import Progress
 from app.secrets import SecretStore
 from app.services.asset_import import (
     SecretColumn,
@@ -56,17 +54,9 @@ _SECRET_ROW = QColor("#fff3e0")
 
 
 def _profiles(
-    _p: Progress, sessions: sessionmaker[Session], headers: list[str]
+    session: Session, headers: list[str]
 ) -> tuple[list[SavedProfile], SavedProfile | None]:
-    with sessions() as session:
-        return load_profiles(session), match_profile(session, headers)
-
-
-def _save(
-    _p: Progress, sessions: sessionmaker[Session], name: str, mapping: dict[str, str], options: dict
-) -> SavedProfile:
-    with sessions.begin() as session:
-        return save_profile(session, name, mapping, options)
+    return load_profiles(session), match_profile(session, headers)
 
 
 class MappingPage(QWizardPage):
@@ -77,7 +67,6 @@ class MappingPage(QWizardPage):
         super().__init__()
         self._wizard = wizard
         self._profiles: dict[str, SavedProfile] = {}
-        self._generation = 0
         self.setTitle(self.tr("列の対応"))
         self.setSubTitle(
             self.tr("ファイルの各列をどの項目に取り込むか選んでください。"
@@ -238,23 +227,17 @@ class MappingPage(QWizardPage):
     # --- profiles ----------------------------------------------------------------------
 
     def initializePage(self) -> None:
-        self._generation += 1
-        generation = self._generation
         self.apply_mapping({})
-        ctx = self._wizard.ctx
-        ctx.jobs.run(
+        self._wizard.ctx.jobs.read(
             _profiles,
-            ctx.db.sessions,
             list(self._wizard.table.headers),
-            on_result=lambda found: self._profiles_loaded(generation, *found),
+            owner=self,
+            key="profiles",  # the file read last supersedes an earlier one
+            on_result=lambda found: self._profiles_loaded(*found),
             name="import-profiles",
         )
 
-    def _profiles_loaded(
-        self, generation: int, profiles: list[SavedProfile], matched: SavedProfile | None
-    ) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
+    def _profiles_loaded(self, profiles: list[SavedProfile], matched: SavedProfile | None) -> None:
         self._set_profiles(profiles)
         if matched is not None:
             self.profile_combo.setCurrentIndex(self.profile_combo.findData(matched.name))
@@ -286,28 +269,26 @@ class MappingPage(QWizardPage):
             return
         options = {"sheet": self._wizard.table.sheet} if self._wizard.table.sheet else {}
         self.save_button.setEnabled(False)
-        ctx = self._wizard.ctx
-        ctx.jobs.run(
-            _save,
-            ctx.db.sessions,
+        self._wizard.ctx.jobs.write(
+            save_profile,
             name,
             self.mapping(),
             options,
-            writer=True,
+            owner=self,
             on_result=self._saved,
-            on_error=self._saved,
+            on_error=self._not_saved,
             name="import-save-profile",
         )
 
-    def _saved(self, outcome: SavedProfile | BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
+    def _saved(self, profile: SavedProfile) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(outcome, SavedProfile):
-            profiles = {**self._profiles, outcome.name: outcome}
-            self._set_profiles(sorted(profiles.values(), key=lambda p: p.name))
-            self.profile_combo.setCurrentIndex(self.profile_combo.findData(outcome.name))
-            self.status.setText(self.tr("取込設定「{0}」を保存しました。").format(outcome.name))
-        else:
-            self.status.setText(self.tr("保存できませんでした: {0}").format(outcome))
-        self.profile_saved.emit(outcome)
+        profiles = {**self._profiles, profile.name: profile}
+        self._set_profiles(sorted(profiles.values(), key=lambda p: p.name))
+        self.profile_combo.setCurrentIndex(self.profile_combo.findData(profile.name))
+        self.status.setText(self.tr("取込設定「{0}」を保存しました。").format(profile.name))
+        self.profile_saved.emit(profile)
+
+    def _not_saved(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        self.status.setText(self.tr("保存できませんでした: {0}").format(exc))
+        self.profile_saved.emit(exc)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
     QWizard,
     QWizardPage,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app.interchange.table_reader import TableData
 from app.progress import Cancelled, Progress
@@ -38,10 +37,9 @@ _NOTE = QColor("#fff8e1")
 
 
 def _preview(
-    progress: Progress, sessions: sessionmaker[Session], table: TableData, mapping: dict[str, str]
+    session: Session, progress: Progress, table: TableData, mapping: dict[str, str]
 ) -> ImportPreview:
-    with sessions() as session:
-        return preview_import(session, table, mapping, progress=progress)
+    return preview_import(session, table, mapping, progress=progress)
 
 
 class PreviewTableModel(QAbstractTableModel):
@@ -130,8 +128,6 @@ class PreviewPage(QWizardPage):
     def __init__(self, wizard: Any) -> None:
         super().__init__()
         self._wizard = wizard
-        self._job: Any = None
-        self._generation = 0
         self.preview: ImportPreview | None = None
         self._writable = 0  # rows without problems
         self.setTitle(self.tr("確認"))
@@ -176,8 +172,6 @@ class PreviewPage(QWizardPage):
         self.only_problems.toggled.connect(self._refilter)
 
     def initializePage(self) -> None:
-        self._generation += 1
-        generation = self._generation
         self.preview = None
         self.model.set_preview(None)
         self.skip_bad.setChecked(False)
@@ -188,15 +182,16 @@ class PreviewPage(QWizardPage):
         self.counts.setText(self.tr("内容を確認しています…"))
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
-        ctx = self._wizard.ctx
-        self._job = ctx.jobs.run(
+        self._wizard.ctx.jobs.read(
             _preview,
-            ctx.db.sessions,
             self._wizard.table,
             self._wizard.mapping(),
-            on_result=lambda p: self._done(generation, p),
-            on_error=lambda exc: self._failed(generation, exc),
-            on_progress=lambda d, t, m: self._progress(generation, d, t),
+            reports=True,
+            owner=self,
+            key="preview",  # entering the page again supersedes an earlier preview
+            on_result=self._done,
+            on_error=self._failed,
+            on_progress=self._progress,
             name="import-preview",
             quiet_gc=True,
         )
@@ -206,10 +201,8 @@ class PreviewPage(QWizardPage):
         self.cancel()
 
     def cancel(self) -> None:
-        self._generation += 1
-        if self._job is not None and not self._job.done:
-            self._job.cancel()
-        self._job = None
+        """Stop the preview if it is running (its result is not shown)."""
+        self._wizard.ctx.jobs.drop(self, "preview")
 
     def isComplete(self) -> bool:
         p = self.preview
@@ -217,15 +210,12 @@ class PreviewPage(QWizardPage):
             return False
         return self._writable > 0 and (self._writable == len(p.rows) or self.skip_bad.isChecked())
 
-    def _progress(self, generation: int, done: int, total: int) -> None:
-        if shiboken6.isValid(self) and generation == self._generation and total:
+    def _progress(self, done: int, total: int, _message: str) -> None:
+        if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
 
-    def _done(self, generation: int, preview: ImportPreview) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
-        self._job = None
+    def _done(self, preview: ImportPreview) -> None:
         self.preview = preview
         self.progress.setVisible(False)
         tally = preview.tally()
@@ -277,10 +267,7 @@ class PreviewPage(QWizardPage):
             )
         self.secrets.setText("\n".join(lines))
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
-        self._job = None
+    def _failed(self, exc: BaseException) -> None:
         self.progress.setVisible(False)
         if isinstance(exc, Cancelled):
             self.counts.setText(self.tr("確認を中止しました。"))

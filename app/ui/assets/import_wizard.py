@@ -3,7 +3,11 @@
 ファイル選択 (read in the background; sheet choice for XLSX; the encoding and delimiter
 found) → 列の対応 (import_mapping_page) → 確認 (import_preview_page; nothing written
 yet) → 取込 (one transaction on the writer; cancel rolls it back). All file reading,
-checking and writing runs in background jobs, so the window stays responsive.
+checking and writing runs in background jobs, so the window stays responsive. The
+import itself runs with ``jobs.run`` on the writer: ``apply_import`` is handed the
+session factory (it reports progress, can be cancelled, and puts keyring values in the
+store only after its transaction committed), and what it wrote is announced like any
+write, so the views showing it reload.
 
 Columns holding secrets are chosen on the 列の対応 page (取り込まない by default, or
 キーリングに保存); the values chosen for the keyring go into ``ctx.secrets`` after the
@@ -11,8 +15,7 @@ import committed, and the last page says how many were stored, where (memory onl
 this run, when the OS has no usable keyring), and which were not.
 
     wizard = AssetImportWizard(ctx, parent)
-    wizard.imported.connect(reload_the_ledger)
-    wizard.open()
+    wizard.open()  # ``imported`` carries the ImportResult once written
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -70,7 +72,6 @@ class FilePage(QWizardPage):
     def __init__(self, wizard: AssetImportWizard) -> None:
         super().__init__()
         self._wizard = wizard
-        self._generation = 0
         self._loading = False
         self.setTitle(self.tr("ファイル選択"))
         self.setSubTitle(
@@ -106,8 +107,6 @@ class FilePage(QWizardPage):
 
     def load(self, path: str, sheet: str | None = None) -> None:
         """Read ``path`` (and ``sheet`` of a workbook) in the background."""
-        self._generation += 1
-        generation = self._generation
         self._wizard.table = None
         self._loading = True
         self.path.setText(path)
@@ -118,15 +117,15 @@ class FilePage(QWizardPage):
             _read,
             path,
             sheet,
-            on_result=lambda table: self._loaded(generation, table),
-            on_error=lambda exc: self._failed(generation, exc),
+            owner=self,
+            key="read",  # the file (or sheet) chosen last supersedes an earlier one
+            on_result=self._loaded,
+            on_error=self._failed,
             name="import-read",
             quiet_gc=True,
         )
 
-    def _loaded(self, generation: int, table: TableData) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
+    def _loaded(self, table: TableData) -> None:
         self._loading = False
         self._wizard.table = table
         self.sheet.clear()
@@ -142,9 +141,7 @@ class FilePage(QWizardPage):
         self.completeChanged.emit()
         self.loaded.emit(table)
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
+    def _failed(self, exc: BaseException) -> None:
         self._loading = False
         sheets = getattr(exc, "sheets", [])
         self.sheet.clear()
@@ -199,6 +196,7 @@ class RunPage(QWizardPage):
             page.skip_bad.isChecked(),
             ctx.secrets,
             writer=True,
+            owner=self,
             on_result=self._finished,
             on_error=self._failed,
             on_progress=self._progress,
@@ -216,13 +214,11 @@ class RunPage(QWizardPage):
             self.message.setText(self.tr("中止しています…"))
 
     def _progress(self, done: int, total: int, message: str) -> None:
-        if shiboken6.isValid(self) and total:
+        if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
 
     def _finished(self, result: ImportResult) -> None:
-        if not shiboken6.isValid(self):
-            return
         self._done, self.result = True, result
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
@@ -279,8 +275,6 @@ class RunPage(QWizardPage):
         return lines
 
     def _failed(self, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
         self._done = True
         self.progress.setRange(0, 1)
         self.progress.setValue(0)

@@ -3,6 +3,10 @@
 The key is never written to the database, the log or settings; the field is cleared
 after saving and when another licence is shown. Without a usable keyring the store
 keeps keys in memory for this run only, and this box says so.
+
+Saving is the one write here that is not a single transaction: the service commits the
+key's reference, then puts the key into the store (and undoes the reference if that
+fails), so it is handed the session factory and runs as a job on the writer.
 """
 
 from __future__ import annotations
@@ -10,7 +14,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -33,25 +36,8 @@ log = logging.getLogger("hitori.ui.inventory")
 NOTICE_STYLE = "color: #8a4b00; background: #fff3e0; padding: 4px;"
 
 
-def _save_key(
-    _p: Progress, sessions: Any, store: SecretStore, license_id: int, key: str
-) -> UserError | None:
-    try:
-        # The service commits the key's reference, then puts the key into the store.
-        set_license_key(sessions, store, license_id, key)
-    except UserError as exc:
-        return exc
-    return None
-
-
-def _read_key(
-    _p: Progress, sessions: Any, store: SecretStore, license_id: int
-) -> str | UserError | None:
-    try:
-        with sessions() as session:
-            return get_license_key(session, store, license_id)
-    except UserError as exc:
-        return exc
+def _save_key(_p: Progress, sessions: Any, store: SecretStore, license_id: int, key: str) -> None:
+    set_license_key(sessions, store, license_id, key)
 
 
 class LicenseKeyPanel(QGroupBox):
@@ -63,7 +49,6 @@ class LicenseKeyPanel(QGroupBox):
         self._ctx = ctx
         self._license_id: int | None = None
         self._has_key = False
-        self._generation = 0
         self._busy = False
         self.store_label = QLabel(self)
         self.store_label.setWordWrap(True)
@@ -98,44 +83,43 @@ class LicenseKeyPanel(QGroupBox):
         return self._ctx.secrets
 
     def set_license(self, license_id: int | None, *, has_key: bool) -> None:
-        self._generation += 1
         self._license_id, self._has_key = license_id, has_key
         self._hide_key()
         self._say("")
         self._update()
 
     def save_key(self) -> None:
-        store, key = self.store(), self.key_edit.text()
-        if self._busy or store is None or self._license_id is None or not key.strip():
+        store, key, license_id = self.store(), self.key_edit.text(), self._license_id
+        if self._busy or store is None or license_id is None or not key.strip():
             return
-        generation = self._generation
         self._set_busy(True)
         self._ctx.jobs.run(
             _save_key,
             self._ctx.db.sessions,
             store,
-            self._license_id,
+            license_id,
             key,
             writer=True,
-            on_result=lambda outcome: self._saved(generation, outcome),
-            on_error=lambda exc: self._saved(generation, exc),
+            owner=self,
+            on_result=lambda _none: self._saved(license_id, None),
+            on_error=lambda exc: self._saved(license_id, exc),
             name="save-license-key",
         )
 
     def reveal(self) -> None:
         """Fetch the key and show it in the field (the 表示 button)."""
-        store = self.store()
-        if store is None or self._license_id is None:
+        store, license_id = self.store(), self._license_id
+        if store is None or license_id is None:
             return
-        generation = self._generation
         self._set_busy(True)
-        self._ctx.jobs.run(
-            _read_key,
-            self._ctx.db.sessions,
+        self._ctx.jobs.read(
+            get_license_key,
             store,
-            self._license_id,
-            on_result=lambda outcome: self._revealed(generation, outcome),
-            on_error=lambda exc: self._revealed(generation, exc),
+            license_id,
+            owner=self,
+            key="reveal",
+            on_result=lambda found: self._revealed(license_id, found),
+            on_error=lambda exc: self._reveal_failed(license_id, exc),
             name="read-license-key",
         )
 
@@ -167,12 +151,10 @@ class LicenseKeyPanel(QGroupBox):
         self.key_edit.clear()
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
 
-    def _saved(self, generation: int, outcome: BaseException | None) -> None:
-        if not shiboken6.isValid(self):
-            return
+    def _saved(self, license_id: int, outcome: BaseException | None) -> None:
         self._set_busy(False)
-        if generation != self._generation:
-            return
+        if license_id != self._license_id:
+            return  # another licence is shown by now
         if outcome is not None:
             if not isinstance(outcome, UserError):
                 log.error("saving a licence key failed: %s", type(outcome).__name__)
@@ -185,16 +167,10 @@ class LicenseKeyPanel(QGroupBox):
         self.state_label.setText(self.tr("キーを保存しました。"))
         self.key_saved.emit()
 
-    def _revealed(self, generation: int, outcome: Any) -> None:
-        if not shiboken6.isValid(self):
-            return
+    def _revealed(self, license_id: int, outcome: str | None) -> None:
         self._set_busy(False)
-        if generation != self._generation or not self.show_button.isChecked():
-            return
-        if isinstance(outcome, BaseException):
-            self._hide_key()
-            self._say(str(outcome))
-            return
+        if license_id != self._license_id or not self.show_button.isChecked():
+            return  # another licence is shown, or the key was hidden again meanwhile
         if outcome is None:
             self._hide_key()
             self._say(self.tr("保存されたキーはありません（メモリのみの保存は終了時に消えます）。"))
@@ -203,6 +179,14 @@ class LicenseKeyPanel(QGroupBox):
         self.key_edit.setText(outcome)
         self.show_button.setText(self.tr("隠す"))
         self.key_shown.emit()
+
+    def _reveal_failed(self, license_id: int, exc: BaseException) -> None:
+        self._set_busy(False)
+        if not isinstance(exc, UserError):
+            log.error("reading a licence key failed: %s", type(exc).__name__)
+        if license_id == self._license_id and self.show_button.isChecked():
+            self._hide_key()
+            self._say(str(exc))
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

@@ -1,8 +1,9 @@
 """The レポート tab of the 棚卸 view: missing assets, unknown tags, assets found in the
 wrong place or outside the scope, and 「CSVに保存」 (UTF-8 with BOM, for Excel).
 
-The report is read in a background job; tables are thin models over the rows, so
-50,000 missing assets show at once.
+The report is read in a background job (when the tab is shown, on 「更新」, and after a
+write touching scans, assets or stock-takes while it is on screen); tables are thin
+models over the rows, so 50,000 missing assets show at once.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
@@ -33,16 +33,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app import jdate
-from app.progress import Progress
 from app.services.stocktake_report import (
     ReportRow,
     StocktakeReport,
     session_report,
     write_report_csv,
 )
+from app.store.changes import Changes
 from app.ui.context import AppContext
 from app.ui.widgets.styles import ERROR_STYLE, OK_STYLE
 
@@ -61,15 +61,8 @@ SEEN_COLUMNS: list[Column] = [*ASSET_COLUMNS[:3], ("読取場所", lambda r: r.s
 TAG_COLUMNS: list[Column] = [("読み取った番号", lambda tag: tag)]
 
 
-def _load(_p: Progress, sessions: sessionmaker[Session], session_id: int) -> StocktakeReport:
-    with sessions() as session:
-        return session_report(session, session_id)
-
-
-def _save_csv(_p: Progress, sessions: sessionmaker[Session], session_id: int, path: Path) -> int:
-    with sessions() as session:
-        report = session_report(session, session_id)
-    return write_report_csv(report, path)
+def _save_csv(session: Session, session_id: int, path: Path) -> int:
+    return write_report_csv(session_report(session, session_id), path)
 
 
 class ReportTableModel(QAbstractTableModel):
@@ -115,13 +108,14 @@ class StocktakeReportPanel(QWidget):
 
     loaded = Signal(object)  # the StocktakeReport shown
     csv_saved = Signal(str, int)  # path, data rows
+    # What the report is made of (the in-scope assets are read as they are now).
+    shows = frozenset({"stocktake", "stocktake_scan", "asset", "location"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._session_id: int | None = None
         self._session_name = ""
-        self._generation = 0
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.refresh_button = QPushButton(self.tr("更新"), self)
@@ -149,10 +143,11 @@ class StocktakeReportPanel(QWidget):
         self.csv_button.clicked.connect(self.save_csv)
         self._set_titles(None)
         self.show_session(None, "")
+        ctx.jobs.watch(self, self.shows, self._data_changed)
 
     def show_session(self, session_id: int | None, name: str) -> None:
         """Show the report of ``session_id`` (None: nothing) — read on the next refresh."""
-        self._generation += 1
+        self._ctx.jobs.drop(self, "report")  # the report of another one is not shown
         self._session_id, self._session_name = session_id, name
         for model in (self.missing_model, self.unknown_model, self.wrong_model, self.outside_model):
             model.set_rows([])
@@ -170,14 +165,13 @@ class StocktakeReportPanel(QWidget):
     def refresh(self) -> None:
         if self._session_id is None:
             return
-        self._generation += 1
-        generation = self._generation
         self.summary.setText(self.tr("集計中…"))
-        self._ctx.jobs.run(
-            _load,
-            self._ctx.db.sessions,
+        self._ctx.jobs.read(
+            session_report,
             self._session_id,
-            on_result=lambda report: self._show(generation, report),
+            owner=self,
+            key="report",
+            on_result=self._show,
             on_error=lambda exc: self._failed(self.tr("レポートを作れませんでした"), exc),
             name="stocktake-report",
         )
@@ -194,11 +188,11 @@ class StocktakeReportPanel(QWidget):
             return
         target = Path(path)
         self.csv_button.setEnabled(False)
-        self._ctx.jobs.run(
+        self._ctx.jobs.read(
             _save_csv,
-            self._ctx.db.sessions,
             self._session_id,
             target,
+            owner=self,
             on_result=lambda rows: self._saved(target, rows),
             on_error=lambda exc: self._failed(self.tr("CSVに保存できませんでした"), exc),
             name="stocktake-csv",
@@ -234,9 +228,11 @@ class StocktakeReportPanel(QWidget):
         for index, (title, count) in enumerate(zip(titles, counts, strict=True)):
             self.tables.setTabText(index, f"{title}（{count}）")
 
-    def _show(self, generation: int, report: StocktakeReport) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
+    def _data_changed(self, _changes: Changes) -> None:
+        if self.isVisible() and self._session_id is not None:
+            self.refresh()
+
+    def _show(self, report: StocktakeReport) -> None:
         self.missing_model.set_rows(report.missing)
         self.unknown_model.set_rows(report.unknown)
         self.wrong_model.set_rows(report.wrong_location)
@@ -252,8 +248,6 @@ class StocktakeReportPanel(QWidget):
         self.loaded.emit(report)
 
     def _saved(self, path: Path, rows: int) -> None:
-        if not shiboken6.isValid(self):
-            return
         self.csv_button.setEnabled(self._session_id is not None)
         self.message.setStyleSheet(OK_STYLE)
         self.message.setText(self.tr("保存しました: {0}（{1:,} 行）").format(path, rows))
@@ -261,8 +255,6 @@ class StocktakeReportPanel(QWidget):
         self.csv_saved.emit(str(path), rows)
 
     def _failed(self, what: str, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
         log.error("stocktake report: %s: %r", what, exc)
         self.csv_button.setEnabled(self._session_id is not None)
         self.message.setStyleSheet(ERROR_STYLE)

@@ -16,7 +16,6 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
@@ -29,10 +28,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app.errors import UserError
-from app.progress import Progress
 from app.services.assets import Choice
 from app.services.stocktake import ScanOutcome, SessionInfo, record_scan
 from app.ui.context import AppContext
@@ -58,27 +56,19 @@ class _Pending:
     raw: str
     session_id: int
     seen_location_id: int | None
-    generation: int
-    item: QListWidgetItem
+    item: QListWidgetItem | None  # its line in the list (None: the list was cleared)
 
 
 def _record_batch(
-    _p: Progress,
-    sessions: sessionmaker[Session],
-    session_id: int,
-    scans: list[tuple[str, int | None]],
-    today: date,
+    session: Session, session_id: int, scans: list[tuple[str, int | None]], today: date
 ) -> list[ScanOutcome | str]:
     """Record scans in order in one transaction; a refused scan gives its message."""
     out: list[ScanOutcome | str] = []
-    with sessions.begin() as session:
-        for raw, seen in scans:
-            try:  # record_scan refuses before it writes anything
-                out.append(
-                    record_scan(session, session_id, raw, seen_location_id=seen, today=today)
-                )
-            except UserError as exc:
-                out.append(str(exc))
+    for raw, seen in scans:
+        try:  # record_scan refuses before it writes anything
+            out.append(record_scan(session, session_id, raw, seen_location_id=seen, today=today))
+        except UserError as exc:
+            out.append(str(exc))
     return out
 
 
@@ -107,7 +97,6 @@ class ScanPanel(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._session: SessionInfo | None = None
-        self._generation = 0
         self._queue: deque[_Pending] = deque()
         self._in_flight: list[_Pending] = []
         self._flash_kind = "pending"
@@ -159,7 +148,8 @@ class ScanPanel(QWidget):
     def set_session(self, info: SessionInfo | None, *, clear: bool = True) -> None:
         """Scan into ``info`` from now on (None or finished: no scanning)."""
         if clear:
-            self._generation += 1
+            for pending in (*self._queue, *self._in_flight):
+                pending.item = None  # its line goes with the list; the scan is still written
             self.list.clear()
         self._session = info
         can_scan = info is not None and info.finished_on is None
@@ -218,7 +208,7 @@ class ScanPanel(QWidget):
             self.list.takeItem(0)
         self.list.scrollToBottom()
         seen = self.seen_combo.currentData()
-        self._queue.append(_Pending(raw, info.id, seen, self._generation, item))
+        self._queue.append(_Pending(raw, info.id, seen, item))
         self._pump()
 
     def _pump(self) -> None:
@@ -233,18 +223,15 @@ class ScanPanel(QWidget):
                 break  # the next batch writes to the other session
             self._in_flight.append(self._queue.popleft())
         batch = [(p.raw, p.seen_location_id) for p in self._in_flight]
-        self._ctx.jobs.run(
-            _record_batch, self._ctx.db.sessions, session_id, batch, self._ctx.today(),
-            writer=True, on_result=self._recorded, on_error=self._failed,
-            name="stocktake-scan",
+        self._ctx.jobs.write(
+            _record_batch, session_id, batch, self._ctx.today(),
+            on_result=self._recorded, on_error=self._failed, name="stocktake-scan",
         )  # fmt: skip
 
     def _recorded(self, outcomes: list[ScanOutcome | str]) -> None:
-        if not shiboken6.isValid(self):
-            return
         done, self._in_flight = self._in_flight, []
         for pending, outcome in zip(done, outcomes, strict=True):
-            if pending.generation == self._generation:
+            if pending.item is not None:
                 self._show_result(pending.item, outcome)
                 text = outcome if isinstance(outcome, str) else outcome.message_ja
                 self.set_banner(outcome_kind(outcome), text)
@@ -252,13 +239,11 @@ class ScanPanel(QWidget):
         self._pump()
 
     def _failed(self, exc: BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
         log.error("stocktake: scans not written: %r", exc)
         done, self._in_flight = self._in_flight, []
         message = self.tr("保存できませんでした。もう一度読み取ってください: {0}").format(exc)
         for pending in done:
-            if pending.generation == self._generation:
+            if pending.item is not None:
                 self._show_result(pending.item, f"{printable(pending.raw)}: {message}")
             self.scan_shown.emit(pending.session_id, message)
         self.set_banner("rejected", message)

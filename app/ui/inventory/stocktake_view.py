@@ -2,8 +2,10 @@
 
 The 読取 tab (ScanPanel) queues and writes scans in order; the レポート tab
 (StocktakeReportPanel) lists missing assets and unknown tags and saves them as CSV.
-The counters 「対象 / 読取済 / 未確認 / 不明」 move with each result and are re-read
-from the database whenever the scan queue is empty.
+The counters 「対象 / 読取済 / 未確認 / 不明」 move with each result, and are re-read
+from the database (which also counts scans made on another PC) after each write that
+touched scans, assets or stock-takes, once the scan queue is empty; a page not on
+screen re-reads them when it is shown.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-import shiboken6
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,10 +27,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app.errors import UserError
-from app.progress import Progress
 from app.services.assets import Choice, load_lookups
 from app.services.stocktake import (
     ScanOutcome,
@@ -41,6 +41,7 @@ from app.services.stocktake import (
     start_session,
 )
 from app.services.stocktake_report import StocktakeReport, session_counts
+from app.store.changes import Changes
 from app.ui.context import AppContext
 from app.ui.inventory.stocktake_report import StocktakeReportPanel
 from app.ui.inventory.stocktake_scan import ScanPanel
@@ -51,46 +52,30 @@ log = logging.getLogger("hitori.ui.stocktake")
 Counts = tuple[int, int, int]  # expected, seen, unknown
 
 
-def _load_start(
-    _p: Progress, sessions: sessionmaker[Session]
-) -> tuple[list[SessionInfo], list[Choice]]:
-    with sessions() as session:
-        return list_sessions(session), load_lookups(session).locations
+def _load_start(session: Session) -> tuple[list[SessionInfo], list[Choice]]:
+    return list_sessions(session), load_lookups(session).locations
 
 
 def _load_session(
-    _p: Progress, sessions: sessionmaker[Session], session_id: int
+    session: Session, session_id: int
 ) -> tuple[SessionInfo, Counts, list[ScanOutcome]]:
-    with sessions() as session:
-        return (
-            session_info(session, session_id),
-            session_counts(session, session_id),
-            list_scans(session, session_id),
-        )
-
-
-def _load_counts(_p: Progress, sessions: sessionmaker[Session], session_id: int) -> Counts:
-    with sessions() as session:
-        return session_counts(session, session_id)
+    return (
+        session_info(session, session_id),
+        session_counts(session, session_id),
+        list_scans(session, session_id),
+    )
 
 
 def _start(
-    _p: Progress, sessions: sessionmaker[Session], name: str, location_id: int | None,
-    include_disposed: bool, today: date,
-) -> int | UserError:  # fmt: skip
-    try:
-        with sessions.begin() as session:
-            return start_session(
-                session, name, location_id=location_id, include_disposed=include_disposed,
-                today=today,
-            ).id  # fmt: skip
-    except UserError as exc:
-        return exc
+    session: Session, name: str, location_id: int | None, include_disposed: bool, today: date
+) -> int:
+    return start_session(
+        session, name, location_id=location_id, include_disposed=include_disposed, today=today
+    ).id
 
 
-def _finish(_p: Progress, sessions: sessionmaker[Session], session_id: int, today: date) -> int:
-    with sessions.begin() as session:
-        return finish_session(session, session_id, today=today).id
+def _finish(session: Session, session_id: int, today: date) -> int:
+    return finish_session(session, session_id, today=today).id
 
 
 class StocktakeView(View):
@@ -100,6 +85,8 @@ class StocktakeView(View):
     sessions_loaded = Signal()  # the session list (and locations) were read
     session_loaded = Signal()  # the chosen session's counters and earlier scans are shown
     counts_changed = Signal()
+    # What the counters are read from (the in-scope assets are counted as they are now).
+    shows = frozenset({"stocktake", "stocktake_scan", "asset"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -107,8 +94,7 @@ class StocktakeView(View):
         self._session: SessionInfo | None = None
         self._sessions: list[SessionInfo] = []
         self._counts: Counts = (0, 0, 0)
-        self._counts_version = 0  # bumped by each result counted here
-        self._generation = 0
+        self._counts_stale = False  # re-read them when shown
         heading = QLabel(self.tr("棚卸"), self)
         heading.setObjectName("viewHeading")
         self.session_combo = QComboBox(self)
@@ -140,9 +126,9 @@ class StocktakeView(View):
         self.finish_button.clicked.connect(self.finish_current)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.scan.scan_shown.connect(self._count)
-        self.scan.idle.connect(self._refresh_counts)
         self.report.loaded.connect(self._report_loaded)
         self._update_state()
+        ctx.jobs.watch(self, self.shows, self._data_changed)
 
     # --- public ------------------------------------------------------------------------
 
@@ -150,21 +136,19 @@ class StocktakeView(View):
         if not self._activated:
             self.reload()
         else:
+            if self._counts_stale:
+                self._refresh_counts()
             self.ready.emit()
         self.scan.scan_edit.setFocus()
 
     def reload(self, select_id: int | None = None) -> None:
         """Read sessions and locations; show ``select_id`` or the latest open session."""
         self._activated = True
-
-        def started(result: tuple[list[SessionInfo], list[Choice]]) -> None:
-            sessions, locations = result
-            self._started(sessions, locations, select_id)
-
-        self.ctx.jobs.run(
+        self.ctx.jobs.read(
             _load_start,
-            self.ctx.db.sessions,
-            on_result=started,
+            owner=self,
+            key="sessions",
+            on_result=lambda found: self._started(found[0], found[1], select_id),
             on_error=lambda exc: self._say(self.tr("読み込めませんでした: {0}").format(exc)),
             name="stocktake-sessions",
         )
@@ -179,10 +163,10 @@ class StocktakeView(View):
     def start_new(self) -> None:
         name = self.name_edit.text().strip() or self._default_name()
         self.start_button.setEnabled(False)
-        self.ctx.jobs.run(
-            _start, self.ctx.db.sessions, name, self.scope_combo.currentData(),
-            self.disposed_check.isChecked(), self.ctx.today(), writer=True,
-            on_result=self._created, on_error=self._created, name="stocktake-start",
+        self.ctx.jobs.write(
+            _start, name, self.scope_combo.currentData(), self.disposed_check.isChecked(),
+            self.ctx.today(), on_result=self._created, on_error=self._not_created,
+            name="stocktake-start",
         )  # fmt: skip
 
     def finish_current(self) -> None:
@@ -199,8 +183,8 @@ class StocktakeView(View):
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.ctx.jobs.run(
-                _finish, self.ctx.db.sessions, info.id, self.ctx.today(), writer=True,
+            self.ctx.jobs.write(
+                _finish, info.id, self.ctx.today(), owner=self,
                 on_result=lambda sid: self.reload(select_id=sid),
                 on_error=lambda exc: self._say(str(exc)), name="stocktake-finish",
             )  # fmt: skip
@@ -233,8 +217,6 @@ class StocktakeView(View):
     def _started(
         self, sessions: list[SessionInfo], locations: list[Choice], select_id: int | None
     ) -> None:
-        if not shiboken6.isValid(self):
-            return
         self._sessions = sessions
         current = self.scope_combo.currentData()
         self.scope_combo.clear()
@@ -267,34 +249,31 @@ class StocktakeView(View):
         return self.tr("{0} 棚卸").format(f"{self.ctx.today():%Y-%m-%d}")
 
     def _choose(self, session_id: int | None) -> None:
-        self._generation += 1
-        generation = self._generation
         self._session = next((s for s in self._sessions if s.id == session_id), None)
-        self._counts, self._counts_version = (0, 0, 0), self._counts_version + 1
+        self._counts = (0, 0, 0)
+        self.ctx.jobs.drop(self, "counts")  # a re-read of the other session's counters
         self.session_combo.setCurrentIndex(max(self.session_combo.findData(session_id), 0))
         self.scan.set_session(self._session)
         self.report.show_session(session_id, self._session.name if self._session else "")
         self._update_state()
         if session_id is None:
+            self.ctx.jobs.drop(self, "session")  # nothing is shown now
             return
-        self.ctx.jobs.run(
+        self.ctx.jobs.read(
             _load_session,
-            self.ctx.db.sessions,
             session_id,
-            on_result=lambda result: self._session_shown(generation, *result),
+            owner=self,
+            key="session",  # choosing another session supersedes this one
+            on_result=lambda result: self._session_shown(*result),
             on_error=lambda exc: self._say(self.tr("読み込めませんでした: {0}").format(exc)),
             name="stocktake-session",
         )
 
-    def _session_shown(
-        self, generation: int, info: SessionInfo, counts: Counts, scans: list[ScanOutcome]
-    ) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
+    def _session_shown(self, info: SessionInfo, counts: Counts, scans: list[ScanOutcome]) -> None:
         self._session = info
         self.scan.set_session(info, clear=False)
         self.scan.show_previous(scans)
-        self._counts_version += 1
+        self.ctx.jobs.drop(self, "counts")  # these are newer than a re-read begun before
         self._counts = counts
         self._update_state()
         if self.tabs.currentWidget() is self.report:
@@ -302,16 +281,17 @@ class StocktakeView(View):
         self.session_loaded.emit()
         self.ready.emit()
 
-    def _created(self, outcome: int | BaseException) -> None:
-        if not shiboken6.isValid(self):
-            return
+    def _created(self, session_id: int) -> None:
         self.start_button.setEnabled(True)
-        if isinstance(outcome, BaseException):
-            self._say(str(outcome))
-            return
         self._say(self.tr("棚卸を始めました。"), error=False)
         self.name_edit.clear()
-        self.reload(select_id=outcome)
+        self.reload(select_id=session_id)
+
+    def _not_created(self, exc: BaseException) -> None:
+        self.start_button.setEnabled(True)
+        if not isinstance(exc, UserError):
+            log.error("stocktake: could not start: %r", exc)
+        self._say(str(exc))
 
     # --- counters ----------------------------------------------------------------------
 
@@ -324,29 +304,35 @@ class StocktakeView(View):
                 seen += 1
             elif outcome.kind == "unknown":
                 unknown += 1
-            self._counts_version += 1
+            self.ctx.jobs.drop(self, "counts")  # a re-read begun before would undo this
             self._counts = (expected, seen, unknown)
             self._update_counts()
 
+    def _data_changed(self, _changes: Changes) -> None:
+        if self._session is None or self.scan.pending_count():
+            return  # while scans are queued, their results move the counters
+        if self.isVisible():
+            self._refresh_counts()
+        else:
+            self._counts_stale = True
+
     def _refresh_counts(self) -> None:
-        """Re-read the counters (another PC may scan too); ignored if scans came meanwhile."""
+        """Re-read the counters (another PC may scan too)."""
+        self._counts_stale = False
         if self._session is None:
             return
-        version, session_id = self._counts_version, self._session.id
-        self.ctx.jobs.run(
-            _load_counts,
-            self.ctx.db.sessions,
-            session_id,
-            on_result=lambda counts: self._counts_loaded(version, session_id, counts),
+        self.ctx.jobs.read(
+            session_counts,
+            self._session.id,
+            owner=self,
+            key="counts",
+            on_result=self._counts_loaded,
             name="stocktake-counts",
         )
 
-    def _counts_loaded(self, version: int, session_id: int, counts: Counts) -> None:
-        if not shiboken6.isValid(self) or self._session is None:
-            return
-        if version == self._counts_version and session_id == self._session.id:
-            self._counts = counts
-            self._update_counts()
+    def _counts_loaded(self, counts: Counts) -> None:
+        self._counts = counts
+        self._update_counts()
 
     def _report_loaded(self, report: StocktakeReport) -> None:
         same = self._session is not None and report.session.id == self._session.id
@@ -380,8 +366,6 @@ class StocktakeView(View):
         self._update_counts()
 
     def _say(self, text: str, *, error: bool = True) -> None:
-        if not shiboken6.isValid(self):
-            return
         self.message.setText(text)
         self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
         self.message.setVisible(bool(text))

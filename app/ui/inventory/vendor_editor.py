@@ -1,16 +1,16 @@
-"""Editors of a vendor and of its contacts, and the 連絡先 tab that lists the contacts."""
+"""Editors of a vendor and of its contacts, and the 連絡先 tab that lists the contacts
+(read again whenever a write touched a contact)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
-from app.progress import Progress
 from app.services import vendors as svc
+from app.store.changes import Changes
 from app.ui.context import AppContext
 from app.ui.inventory.record_editor import RecordAccess, RecordEditor
 from app.ui.inventory.record_form import FieldSpec, RecordForm
@@ -99,22 +99,15 @@ class ContactEditor(RecordEditor):
         return f"{values.get('name', '')}（{role}）" if role else str(values.get("name", ""))
 
 
-def _load_contacts(_p: Progress, sessions: Any, vendor_id: int) -> list[svc.ContactRow]:
-    with sessions() as session:
-        return svc.load_contact_rows(session, vendor_id)
-
-
 class ContactsPanel(QWidget):
     """The contacts of the vendor shown: a list, and an editor with 新規・保存・削除."""
 
     loaded = Signal()
-    changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._vendor_id: int | None = None
-        self._generation = 0
         self.hint = QLabel(self.tr("保存済みのベンダーを選ぶと連絡先を追加できます。"), self)
         self.hint.setWordWrap(True)
         self.model = RowsTableModel(
@@ -142,13 +135,12 @@ class ContactsPanel(QWidget):
         layout.addWidget(splitter, 1)
         self.new_button.clicked.connect(self.new_contact)
         self.table.record_chosen.connect(self.editor.load)
-        self.editor.saved.connect(self._after_write)
-        self.editor.deleted.connect(self._after_write)
         self.set_vendor(None)
+        ctx.jobs.watch(self, {"contact"}, self._data_changed)
 
     def set_vendor(self, vendor_id: int | None) -> None:
         self._vendor_id = vendor_id
-        self._generation += 1
+        self._ctx.jobs.drop(self, "contacts")  # another vendor's list is not shown
         self.editor.access = ContactAccess(vendor_id)
         self.editor.clear()
         self.model.set_rows([])
@@ -165,23 +157,20 @@ class ContactsPanel(QWidget):
     def refresh(self) -> None:
         if self._vendor_id is None:
             return
-        generation = self._generation
-        self._ctx.jobs.run(
-            _load_contacts,
-            self._ctx.db.sessions,
+        self._ctx.jobs.read(
+            svc.load_contact_rows,
             self._vendor_id,
-            on_result=lambda rows: self._show(generation, rows),
+            owner=self,
+            key="contacts",
+            on_result=self._show,
             name="load-contacts",
         )
 
-    def _show(self, generation: int, rows: list[svc.ContactRow]) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
+    def _data_changed(self, _changes: Changes) -> None:
+        self.refresh()
+
+    def _show(self, rows: list[svc.ContactRow]) -> None:
         self.model.set_rows(rows)
         if self.editor.current_id is not None:
             self.table.select_id(self.editor.current_id)
         self.loaded.emit()
-
-    def _after_write(self, _contact_id: int) -> None:
-        self.refresh()
-        self.changed.emit()

@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
-from app.progress import Progress
 from app.services.vendors import load_vendor_rows
 from app.store.models import Contact, Vendor
 from app.ui.context import AppContext
@@ -53,13 +52,7 @@ class VendorsView(RecordListView):
         if kind != "contact":
             self.show_record(record_id)
             return
-        self.ctx.jobs.run(
-            _vendor_of_contact,
-            self.ctx.db.sessions,
-            record_id,
-            on_result=self._show_vendor,
-            name="vendor-of-contact",
-        )
+        self.ctx.jobs.read(_vendor_of_contact, record_id, key="open", on_result=self._show_vendor)
 
     def _show_vendor(self, vendor_id: int | None) -> None:
         if vendor_id is not None:
@@ -70,7 +63,6 @@ class VendorsView(RecordListView):
         return load_vendor_rows(session), None
 
 
-def _vendor_of_contact(_p: Progress, sessions: Any, contact_id: int) -> int | None:
-    with sessions() as session:
-        contact = session.get(Contact, contact_id)
-        return contact.vendor_id if contact is not None else None
+def _vendor_of_contact(session: Session, contact_id: int) -> int | None:
+    contact = session.get(Contact, contact_id)
+    return contact.vendor_id if contact is not None else None

@@ -1,17 +1,16 @@
 """The 期限・警告 page: every lifecycle warning (maintenance, lease, licence and contract
 ends, EOL, assets not seen or not audited, over-assigned licences) with its kind
 filter, and the windows that decide what is warned about. Double-click opens the
-record (``record_requested(kind, id)``)."""
+record (``record_requested(kind, id)``). The list is read again after any write to the
+records it warns about or to the windows (a page not on screen reads it when shown)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -21,8 +20,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from app.progress import Progress
 from app.services.lifecycle import (
     WARNING_KINDS,
     LifecycleWarning,
@@ -31,6 +30,7 @@ from app.services.lifecycle import (
     lifecycle_warnings,
     load_windows,
 )
+from app.store.changes import Changes
 from app.ui.context import AppContext
 from app.ui.inventory.rows_model import RowColumn, RowsTableModel, RowsTableView
 from app.ui.inventory.windows_form import WindowsForm
@@ -57,14 +57,13 @@ class _Loaded:
     counts: dict[str, int]
 
 
-def _load(_p: Progress, sessions: Any, today: date) -> _Loaded:
-    with sessions() as session:
-        windows = load_windows(session)
-        return _Loaded(
-            windows,
-            lifecycle_warnings(session, today, windows, limit_per_kind=LIMIT_PER_KIND),
-            lifecycle_counts(session, today, windows),
-        )
+def _load(session: Session, today: date) -> _Loaded:
+    windows = load_windows(session)
+    return _Loaded(
+        windows,
+        lifecycle_warnings(session, today, windows, limit_per_kind=LIMIT_PER_KIND),
+        lifecycle_counts(session, today, windows),
+    )
 
 
 def _days(w: LifecycleWarning) -> str:
@@ -85,12 +84,13 @@ def _alert(row: WarningRow) -> str:
 class WarningsView(View):
     view_key = "warnings"
     title = "期限・警告"
-    windows_changed = Signal(object)
+    # What the warnings are read from: the records, and the windows (a setting).
+    shows = frozenset({"asset", "contract", "license", "license_assignment", "setting"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._activated = False
-        self._generation = 0
+        self._stale = False
         self._loaded: _Loaded | None = None
         self._kind: str | None = None  # the kind filter chosen (kept across reloads)
         self.kind_combo = QComboBox(self)
@@ -133,25 +133,25 @@ class WarningsView(View):
         self.reload_button.clicked.connect(self.reload)
         self.kind_combo.currentIndexChanged.connect(self._kind_chosen)
         self.table.record_activated.connect(self._activated_row)
-        self.windows_form.saved.connect(self._windows_saved)
+        ctx.jobs.watch(self, self.shows, self._data_changed)
 
     def activate(self) -> None:
-        if not self._activated:
+        if not self._activated or self._stale:
             self.reload()
         else:
             self.ready.emit()
 
     def reload(self) -> None:
         self._activated = True
-        self._generation += 1
-        generation = self._generation
+        self._stale = False
         self.reload_button.setEnabled(False)
-        self.ctx.jobs.run(
+        self.ctx.jobs.read(
             _load,
-            self.ctx.db.sessions,
             self.ctx.today(),
-            on_result=lambda loaded: self._populate(generation, loaded),
-            on_error=lambda exc: self._failed(generation, exc),
+            owner=self,
+            key="warnings",
+            on_result=self._populate,
+            on_error=self._failed,
             name="load-warnings",
         )
 
@@ -168,12 +168,19 @@ class WarningsView(View):
 
     # --- internals ---------------------------------------------------------------------
 
-    def _populate(self, generation: int, loaded: _Loaded) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
+    def _data_changed(self, _changes: Changes) -> None:
+        if not self._activated:
             return
-        self._loaded = loaded
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True  # read again when shown
+
+    def _populate(self, loaded: _Loaded) -> None:
+        previous, self._loaded = self._loaded, loaded
         self.reload_button.setEnabled(True)
-        self.windows_form.set_windows(loaded.windows)
+        if previous is None or self.windows_form.values() == previous.windows.as_dict():
+            self.windows_form.set_windows(loaded.windows)  # never over days not yet saved
         self.kind_combo.blockSignals(True)
         self.kind_combo.clear()
         total = sum(loaded.counts.values())
@@ -211,9 +218,7 @@ class WarningsView(View):
             text = self.tr("{0:,} 件の警告があります。").format(total)
         self.summary.setText(text)
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
+    def _failed(self, exc: BaseException) -> None:
         log.error("could not load lifecycle warnings: %r", exc)
         self.reload_button.setEnabled(True)
         self.summary.setText(self.tr("警告を読み込めませんでした: {0}").format(exc))
@@ -224,7 +229,3 @@ class WarningsView(View):
         if row is not None:
             w = self.model.row_object(row).warning
             self.record_requested.emit(w.ref_kind, w.ref_id)
-
-    def _windows_saved(self, windows: LifecycleWindows) -> None:
-        self.windows_changed.emit(windows)
-        self.reload()

@@ -1,8 +1,10 @@
-"""The small form of the warning windows (days), saved as a shared setting."""
+"""The small form of the warning windows (days), saved as a shared setting. The pages
+flagging rows by the windows reload themselves when the setting's write is announced."""
 
 from __future__ import annotations
 
-import shiboken6
+import logging
+
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -16,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.progress import Progress
 from app.services.errors import ValidationError
 from app.services.lifecycle import (
     MAX_WINDOW_DAYS,
@@ -27,13 +28,7 @@ from app.services.lifecycle import (
 from app.ui.context import AppContext
 from app.ui.widgets.styles import ERROR_STYLE, OK_STYLE
 
-
-def _save(_p: Progress, sessions: object, values: dict[str, int]) -> LifecycleWindows | UserError:
-    try:
-        with sessions.begin() as session:  # type: ignore[attr-defined]
-            return save_windows(session, values)
-    except UserError as exc:
-        return exc
+log = logging.getLogger("hitori.ui.inventory")
 
 
 class WindowsForm(QGroupBox):
@@ -84,38 +79,32 @@ class WindowsForm(QGroupBox):
     def save(self) -> None:
         self.save_button.setEnabled(False)
         self._clear_errors()
-        self._ctx.jobs.run(
-            _save,
-            self._ctx.db.sessions,
-            self.values(),
-            writer=True,
-            on_result=self._saved,
-            on_error=self._saved,
-            name="save-windows",
+        self._ctx.jobs.write(
+            save_windows, self.values(), on_result=self._saved, on_error=self._failed
         )
 
     def field_error(self, name: str) -> str:
         label = self.error_labels[name]
         return label.text() if label.isVisible() else ""
 
-    def _saved(self, outcome: object) -> None:
-        if not shiboken6.isValid(self):
-            return
+    def _saved(self, windows: LifecycleWindows) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(outcome, ValidationError):
-            for error in outcome.errors:
+        self.set_windows(windows)
+        self._say(self.tr("保存しました。"))
+        self.saved.emit(windows)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            for error in exc.errors:
                 if error.field in self.error_labels:
                     self.error_labels[error.field].setText(error.message)
                     self.error_labels[error.field].setVisible(True)
             self._say(self.tr("期間を確認してください。保存していません。"), error=True)
             return
-        if isinstance(outcome, BaseException):
-            self._say(str(outcome), error=True)
-            return
-        assert isinstance(outcome, LifecycleWindows)
-        self.set_windows(outcome)
-        self._say(self.tr("保存しました。"))
-        self.saved.emit(outcome)
+        if not isinstance(exc, UserError):
+            log.error("saving the warning windows failed: %r", exc)
+        self._say(str(exc), error=True)
 
     def _clear_errors(self) -> None:
         for label in self.error_labels.values():

@@ -1,5 +1,6 @@
 """The dashboard: counts per area, lifecycle warnings (per kind, with the configured
-windows) and what falls due soon."""
+windows) and what falls due soon. Read again whenever it is shown, and after any write
+while it is on screen (it summarises every kind of record)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import jdate
-from app.progress import Progress
 from app.services.dashboard import DashboardSummary, dashboard_summary
+from app.store.changes import Changes
 from app.ui.context import AppContext
 from app.ui.views.base import View
 
@@ -65,17 +66,24 @@ class DashboardView(View):
         self._due.itemActivated.connect(self._activated)
         layout.addWidget(self._due, 1)
         self._set_empty_visible(False)
+        ctx.jobs.watch(self, None, self._data_changed)
 
     def activate(self) -> None:
         self.reload()
 
     def reload(self) -> None:
-        today = self.ctx.today()
-        self.ctx.jobs.run(self._load, today, on_result=self._show, on_error=self._failed)
+        self.ctx.jobs.read(
+            dashboard_summary,
+            self.ctx.today(),
+            owner=self,
+            key="summary",
+            on_result=self._show,
+            on_error=self._failed,
+        )
 
-    def _load(self, progress: Progress, today) -> DashboardSummary:  # type: ignore[no-untyped-def]
-        with self.ctx.session() as session:
-            return dashboard_summary(session, today)
+    def _data_changed(self, _changes: Changes) -> None:
+        if self.isVisible():  # a hidden dashboard is read again when shown (activate)
+            self.reload()
 
     def _set_empty_visible(self, visible: bool) -> None:
         self._empty.setVisible(visible)

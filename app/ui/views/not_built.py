@@ -1,14 +1,24 @@
-"""A plain page for an area whose screens are not built yet: says so, shows real counts."""
+"""A plain page for an area whose screens are not built yet: says so, shows real counts
+(read again when a write touched one of its kinds)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from app.progress import Progress
+from app.store.changes import Changes
+from app.store.kind_index import kind_of
 from app.ui.context import AppContext
 from app.ui.views.base import View
+
+
+def _count_rows(session: Session, models: list[tuple[str, type]]) -> list[tuple[str, int]]:
+    return [
+        (label, int(session.execute(select(func.count()).select_from(m)).scalar_one()))
+        for label, m in models
+    ]
 
 
 class NotBuiltView(View):
@@ -39,19 +49,25 @@ class NotBuiltView(View):
         self._counts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self._counts)
         layout.addStretch(1)
+        ctx.jobs.watch(self, {kind_of(m).code for _label, m in models}, self._data_changed)
 
     def activate(self) -> None:
         if self._loaded:
             self.ready.emit()
             return
-        self.ctx.jobs.run(self._load, on_result=self._show, on_error=self._failed)
+        self.ctx.jobs.read(
+            _count_rows,
+            self._models,
+            owner=self,
+            key="counts",
+            on_result=self._show,
+            on_error=self._failed,
+        )
 
-    def _load(self, progress: Progress) -> list[tuple[str, int]]:
-        with self.ctx.session() as session:
-            return [
-                (label, int(session.execute(select(func.count()).select_from(m)).scalar_one()))
-                for label, m in self._models
-            ]
+    def _data_changed(self, _changes: Changes) -> None:
+        self._loaded = False  # read again when shown (now, if it is)
+        if self.isVisible():
+            self.activate()
 
     def _show(self, counts: list[tuple[str, int]]) -> None:
         self._loaded = True

@@ -26,7 +26,6 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from app import jdate
-from app.progress import Progress
 from app.store.kind_index import kind_by_code, model_by_code, model_by_table, title_of
 from app.ui.context import AppContext
 
@@ -80,11 +79,6 @@ def read_record(session: Session, code: str, record_id: int) -> RecordShown:
     return RecordShown(title_of(record), shown)
 
 
-def _read(_p: Progress, sessions: Any, code: str, record_id: int) -> RecordShown:
-    with sessions() as session:
-        return read_record(session, code, record_id)
-
-
 class RecordDialog(QDialog):
     """Shows one record read-only; links open the records it refers to."""
 
@@ -117,14 +111,12 @@ class RecordDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
-        ctx.jobs.run(
-            _read,
-            ctx.db.sessions,
+        ctx.jobs.read(
+            read_record,
             code,
             record_id,
             on_result=self._show,
             on_error=lambda exc: self.heading.setText(str(exc)),
-            name="record-dialog",
         )
         self._record_id = record_id
 
