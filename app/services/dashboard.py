@@ -22,10 +22,12 @@ from app.store.models import (
     Contract,
     License,
     Notice,
+    NoticeDeadline,
     Runbook,
     Task,
     WorkLogEntry,
 )
+from app.store.vocab import NOTICE_DEADLINE_KINDS
 
 
 @dataclass(frozen=True)
@@ -100,13 +102,20 @@ def _due_items(session: Session, today: date, soon: date, limit: int) -> list[Du
         .limit(limit)
     ):
         items.append(DueItem("タスク", r.title, r.due_date, "task", r.id))
+    # A notice's current deadlines, each kind on its own line (回答期限, 施行日, 対応期限).
     for r in session.execute(
-        select(Notice.id, Notice.title, Notice.deadline, Notice.issuer)
-        .where(Notice.status.not_in(("done", "na")), Notice.deadline.between(today, soon))
-        .order_by(Notice.deadline)
+        select(Notice.id, Notice.title, Notice.issuer, NoticeDeadline.kind, NoticeDeadline.deadline)
+        .join(NoticeDeadline, NoticeDeadline.notice_id == Notice.id)
+        .where(
+            NoticeDeadline.is_current,
+            Notice.status.not_in(("done", "na")),
+            NoticeDeadline.deadline.between(today, soon),
+        )
+        .order_by(NoticeDeadline.deadline)
         .limit(limit)
     ):
-        items.append(DueItem("通知の期限", r.title, r.deadline, "notice", r.id, r.issuer))
+        label = NOTICE_DEADLINE_KINDS.get(r.kind, "期限")
+        items.append(DueItem(f"通知の{label}", r.title, r.deadline, "notice", r.id, r.issuer))
     for r in session.execute(
         select(Contract.id, Contract.title, Contract.end_date)
         .where(Contract.end_date.between(today, soon))

@@ -32,11 +32,11 @@ from app.store.models import (
     Checklist,
     Contract,
     Department,
-    Runbook,
     StandardBusiness,
     Vendor,
     asset_systems,
     contract_systems,
+    runbook_systems,
 )
 from app.store.vocab import SEGMENTS, TOKUTEI_REASONS
 
@@ -221,7 +221,7 @@ def delete_system(session: Session, system_id: int) -> None:
         f"業務システム「{system.name}」",
         {
             "チェックリスト": count_where(session, Checklist.system_id, system_id),
-            "手順書": count_where(session, Runbook.system_id, system_id),
+            "手順書": count_where(session, runbook_systems.c.business_system_id, system_id),
         },
     )
     session.delete(system)

@@ -25,7 +25,7 @@ log = logging.getLogger("hitori.store.migrations")
 # The newest revision in db/versions. Checked against the script directory by
 # tests/unit/test_migrations.py; lets a start-up on an up-to-date database skip
 # importing Alembic altogether.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 
 class NewerDatabaseError(UserError, RuntimeError):

@@ -1,4 +1,10 @@
-"""Controlled vocabularies stored as short codes, with their Japanese labels."""
+"""Controlled vocabularies stored as short codes, with their Japanese labels.
+
+The database holds the codes and refuses any other value (CHECK constraints declared on
+the models from these sets, app.store.models.base.one_of). Adding a code later means a
+migration that rebuilds the table's CHECK: a code the areas are known to need is added
+here before it is used (``NOTICE_KINDS["other"]``, ``CHECKLIST_KINDS["post_migration"]``).
+"""
 
 from __future__ import annotations
 
@@ -57,6 +63,7 @@ NOTICE_KINDS: dict[str, str] = {
     "irai": "依頼・照会",
     "guideline": "ガイドライン改定",
     "law": "法令改正",
+    "other": "その他",
 }
 
 NOTICE_STATUSES: dict[str, str] = {
@@ -67,9 +74,40 @@ NOTICE_STATUSES: dict[str, str] = {
     "na": "対象外",
 }
 
+# A notice can have one deadline of each kind, each with the history of its changes.
+NOTICE_DEADLINE_KINDS: dict[str, str] = {
+    "reply": "回答期限",
+    "effective": "施行日",
+    "action": "対応期限",
+}
+
+# Recurring tasks (app.store.models.worklog.TaskSeries): how the occurrences fall.
+RECURRENCE_RULES: dict[str, str] = {
+    "yearly": "毎年（月日）",
+    "monthly": "毎月（日）",
+    "interval": "一定の日数ごと",
+    "nth_weekday": "第n曜日",
+}
+
+# What happens to an occurrence falling on a weekend, public holiday or closure day.
+BUSINESS_DAY_RULES: dict[str, str] = {
+    "keep": "そのまま",
+    "previous": "前の営業日",
+    "next": "翌営業日",
+}
+
+# date.weekday() numbering.
+WEEKDAYS: dict[int, str] = {
+    0: "月曜日", 1: "火曜日", 2: "水曜日", 3: "木曜日", 4: "金曜日", 5: "土曜日", 6: "日曜日",
+}  # fmt: skip
+
+# The n of "the nth weekday of the month"; -1 is the last one.
+NTH_WEEKS: dict[int, str] = {1: "第1", 2: "第2", 3: "第3", 4: "第4", 5: "第5", -1: "最終"}
+
 CHECKLIST_KINDS: dict[str, str] = {
     "standardization": "標準化",
     "gov_cloud": "ガバメントクラウド移行",
+    "post_migration": "移行後",
     "custom": "独自",
 }
 

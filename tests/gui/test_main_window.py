@@ -141,16 +141,18 @@ def test_every_record_kind_can_be_opened_from_anywhere(qtbot, window, db) -> Non
 
 
 def test_the_record_dialog_shows_fields_and_follows_links(qtbot, window, db) -> None:
-    from app.store.models import Task
+    from app.store.models import NoticeDeadline
     from app.ui.widgets.record_dialog import RecordDialog
 
     with db.sessions.begin() as s:
         notice = s.query(Notice).one()
-        task = Task(title="通知への回答", status="doing", notice_id=notice.id)
-        s.add(task)
+        deadline = NoticeDeadline(
+            notice_id=notice.id, kind="reply", is_current=True, reason="回答の締切が延びた"
+        )
+        s.add(deadline)
         s.flush()
-        task_id, notice_id = task.id, notice.id
-    window.open_record("task", task_id)
+        deadline_id, notice_id = deadline.id, notice.id
+    window.open_record("notice_deadline", deadline_id)
     dialog = window.findChildren(RecordDialog)[-1]
     qtbot.waitUntil(lambda: dialog.form.rowCount() > 0, timeout=10_000)
     shown = {
@@ -159,8 +161,9 @@ def test_the_record_dialog_shows_fields_and_follows_links(qtbot, window, db) -> 
         ).widget()
         for i in range(dialog.form.rowCount())
     }
-    assert dialog.heading.text() == "通知への回答"
-    assert shown["状態"].text() == "進行中"  # the code shown as its label
+    assert dialog.heading.text() == "回答の締切が延びた"
+    assert shown["期限の種類"].text() == "回答期限"  # the code shown as its label
+    assert shown["現在の期限"].text() == "はい"
     link = shown["通知"]
     assert "標準化に関する通知" in link.text()
     with qtbot.waitSignal(dialog.record_requested, timeout=5_000) as blocker:

@@ -31,7 +31,7 @@ HOSTILE = {
 
 
 @pytest.fixture
-def ids(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def ids(db) -> dict[str, int]:
     """Three assets: a plain one, one full of formula-like text, one CP932 cannot encode."""
     with db.sessions.begin() as s:
         dept = Department(name="総務課")
@@ -67,7 +67,7 @@ def out_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def export(db, path: Path, **kw) -> asset_export.ExportResult:  # type: ignore[no-untyped-def]
+def export(db, path: Path, **kw) -> asset_export.ExportResult:
     with db.sessions() as s:
         return export_assets(s, path, **kw)
 
@@ -84,7 +84,7 @@ def by_tag(rows: list[list[str]]) -> dict[str, dict[str, str]]:
 # --- CSV -----------------------------------------------------------------------------------
 
 
-def test_csv_utf8_has_bom_header_labels_and_custom_columns(db, ids, out_dir) -> None:  # type: ignore[no-untyped-def]
+def test_csv_utf8_has_bom_header_labels_and_custom_columns(db, ids, out_dir) -> None:
     out = out_dir / "台帳.csv"
     result = export(db, out)
     assert result.rows == 3 and result.path == out
@@ -109,7 +109,7 @@ def test_csv_utf8_has_bom_header_labels_and_custom_columns(db, ids, out_dir) -> 
     assert [r[0] for r in rows[1:]] == ["HT-001", "HT-002", "HT-003"]  # by asset tag
 
 
-def test_csv_neutralises_formula_like_text_only(db, ids, out_dir) -> None:  # type: ignore[no-untyped-def]
+def test_csv_neutralises_formula_like_text_only(db, ids, out_dir) -> None:
     out = out_dir / "a.csv"
     export(db, out)
     b = by_tag(read_csv(out))["HT-002"]
@@ -120,7 +120,7 @@ def test_csv_neutralises_formula_like_text_only(db, ids, out_dir) -> None:  # ty
     assert by_tag(read_csv(out))["HT-001"]["名称"] == "事務用PC"
 
 
-def test_csv_cp932_decodes_and_maps_common_mismatches(db, ids, out_dir) -> None:  # type: ignore[no-untyped-def]
+def test_csv_cp932_decodes_and_maps_common_mismatches(db, ids, out_dir) -> None:
     out = out_dir / "sjis.csv"
     export(db, out, encoding="cp932", asset_ids=[ids["a"], ids["b"]])
     data = out.read_bytes()
@@ -131,7 +131,7 @@ def test_csv_cp932_decodes_and_maps_common_mismatches(db, ids, out_dir) -> None:
     assert by_tag(rows)["HT-002"]["名称"] == "'=1+1"
 
 
-def test_csv_cp932_refuses_unencodable_naming_asset_and_column(db, ids, out_dir) -> None:  # type: ignore[no-untyped-def]
+def test_csv_cp932_refuses_unencodable_naming_asset_and_column(db, ids, out_dir) -> None:
     out = out_dir / "sjis.csv"
     with pytest.raises(UserError) as info:
         export(db, out, encoding="cp932")
@@ -140,7 +140,7 @@ def test_csv_cp932_refuses_unencodable_naming_asset_and_column(db, ids, out_dir)
     assert not out.exists() and list(out_dir.iterdir()) == []
 
 
-def test_csv_cp932_replace_writes_geta(db, ids, out_dir) -> None:  # type: ignore[no-untyped-def]
+def test_csv_cp932_replace_writes_geta(db, ids, out_dir) -> None:
     out = out_dir / "sjis.csv"
     export(db, out, encoding="cp932", errors="replace")
     assert by_tag(read_csv(out, "cp932"))["HT-003"]["名称"] == "〓野家のPC"
@@ -149,11 +149,11 @@ def test_csv_cp932_replace_writes_geta(db, ids, out_dir) -> None:  # type: ignor
 # --- XLSX ----------------------------------------------------------------------------------
 
 
-def load(path: Path):  # type: ignore[no-untyped-def]
+def load(path: Path):
     return openpyxl.load_workbook(path).active
 
 
-def test_xlsx_header_filter_panes_widths_and_dates(db, ids, out_dir) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_header_filter_panes_widths_and_dates(db, ids, out_dir) -> None:
     out = out_dir / "台帳.xlsx"
     assert export(db, out).rows == 3
     ws = load(out)
@@ -177,7 +177,7 @@ def test_xlsx_header_filter_panes_widths_and_dates(db, ids, out_dir) -> None:  #
     )  # fmt: skip
 
 
-def test_xlsx_neutralised_cells_are_literal_strings(db, ids, out_dir) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_neutralised_cells_are_literal_strings(db, ids, out_dir) -> None:
     out = out_dir / "a.xlsx"
     export(db, out)
     ws = load(out)
@@ -191,7 +191,7 @@ def test_xlsx_neutralised_cells_are_literal_strings(db, ids, out_dir) -> None:  
     assert not cells["状態"].quotePrefix
 
 
-def test_xlsx_escapes_markup_and_control_characters(db, out_dir) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_escapes_markup_and_control_characters(db, out_dir) -> None:
     with db.sessions.begin() as s:
         s.add(Asset(asset_tag="<&>", name=" 前後に空白 ", notes="1行目\r\n2行目", model="a\x01b"))
     out = out_dir / "x.xlsx"
@@ -205,7 +205,7 @@ def test_xlsx_escapes_markup_and_control_characters(db, out_dir) -> None:  # typ
     assert row[HEADERS.index("型番")] == "a_x0001_b"
 
 
-def test_security_layout(db, ids, out_dir) -> None:  # type: ignore[no-untyped-def]
+def test_security_layout(db, ids, out_dir) -> None:
     out = out_dir / "情報資産台帳.xlsx"
     export(db, out, layout="security")
     ws = load(out)
@@ -224,7 +224,7 @@ def test_security_layout(db, ids, out_dir) -> None:  # type: ignore[no-untyped-d
     assert read_csv(csv_out)[1][9] == "高"
 
 
-def test_filtered_ids_keep_their_order_and_their_custom_columns(db, ids, out_dir) -> None:  # type: ignore[no-untyped-def]
+def test_filtered_ids_keep_their_order_and_their_custom_columns(db, ids, out_dir) -> None:
     out = out_dir / "view.csv"
     result = export(db, out, asset_ids=[ids["c"], 99_999, ids["a"], ids["c"]])
     rows = read_csv(out)
@@ -238,7 +238,7 @@ def test_filtered_ids_keep_their_order_and_their_custom_columns(db, ids, out_dir
     assert ws.max_row == 1 and ws.auto_filter.ref == "A1:X1"
 
 
-def test_progress_is_reported_and_cancel_leaves_no_file(db, ids, out_dir, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_progress_is_reported_and_cancel_leaves_no_file(db, ids, out_dir, monkeypatch) -> None:
     monkeypatch.setattr(asset_export, "PROGRESS_EVERY", 1)
     seen: list[tuple[int, int]] = []
     export(db, out_dir / "ok.xlsx", progress=Progress(lambda d, t, m: seen.append((d, t))))
@@ -276,7 +276,7 @@ class CancelAt:
         ("a-dir.xlsx", "フォルダになっています"),
     ],
 )
-def test_bad_targets_are_refused(db, out_dir, name, words) -> None:  # type: ignore[no-untyped-def]
+def test_bad_targets_are_refused(db, out_dir, name, words) -> None:
     (out_dir / "a-file.txt").write_text("x")
     (out_dir / "a-dir.xlsx").mkdir()
     with pytest.raises(UserError, match=words):
@@ -284,8 +284,8 @@ def test_bad_targets_are_refused(db, out_dir, name, words) -> None:  # type: ign
     assert sorted(p.name for p in out_dir.iterdir()) == ["a-dir.xlsx", "a-file.txt"]
 
 
-def test_file_open_elsewhere_is_a_clear_error(db, out_dir, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    def refuse(src, dst):  # type: ignore[no-untyped-def]
+def test_file_open_elsewhere_is_a_clear_error(db, out_dir, monkeypatch) -> None:
+    def refuse(src, dst):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(output_file.os, "replace", refuse)
@@ -302,7 +302,7 @@ def test_file_open_elsewhere_is_a_clear_error(db, out_dir, monkeypatch) -> None:
         ({"errors": "x"}, "errors"),
     ],
 )
-def test_bad_options_are_refused(db, out_dir, kw, words) -> None:  # type: ignore[no-untyped-def]
+def test_bad_options_are_refused(db, out_dir, kw, words) -> None:
     with pytest.raises(UserError, match=words):
         export(db, out_dir / "a.csv", **kw)
 

@@ -88,7 +88,7 @@ SYSTEMWALKER = (
 # --- importing -------------------------------------------------------------------------
 
 
-def test_systemwalker_cp932_ledger_is_imported(db) -> None:  # type: ignore[no-untyped-def]
+def test_systemwalker_cp932_ledger_is_imported(db) -> None:
     table = csv_table(SYSTEMWALKER, encoding="cp932")
     pv = preview(db, table)
     assert pv.problems() == []
@@ -109,7 +109,7 @@ def test_systemwalker_cp932_ledger_is_imported(db) -> None:  # type: ignore[no-u
     assert a.custom_fields == {"リース契約No": "L-0001", "リース開始日": "R3.4.1"}
     assert asset_by_tag(db, "00124").mac_address == "00:11:22:33:44:56"
     with db.sessions() as s:
-        assert s.get(Department, a.department_id).name == "総務課"  # type: ignore[union-attr]
+        assert s.get(Department, a.department_id).name == "総務課"
         defs = s.scalars(select(CustomFieldDef.key).where(CustomFieldDef.asset_type_id.is_(None)))
         assert set(defs) == {"リース契約No", "リース開始日"}
         inserts = s.scalar(
@@ -121,7 +121,7 @@ def test_systemwalker_cp932_ledger_is_imported(db) -> None:  # type: ignore[no-u
         assert indexed == 2
 
 
-def test_dates_in_wareki_seireki_excel_serials_and_with_times(db) -> None:  # type: ignore[no-untyped-def]
+def test_dates_in_wareki_seireki_excel_serials_and_with_times(db) -> None:
     table = csv_table(
         "資産管理番号,名称,購入日,リース終了日,保守終了日\n"
         "A-1,PC,H31.4.30,令和8年3月31日,R8.3.31\n"
@@ -154,7 +154,7 @@ def _ledger_xlsx() -> bytes:
     return out.getvalue()
 
 
-def test_xlsx_with_merged_headers_serial_and_date_cells(db) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_with_merged_headers_serial_and_date_cells(db) -> None:
     table = read_table_bytes(_ledger_xlsx(), name="ledger.xlsx")
     assert table.headers == ["資産管理番号", "名称", "種別", "開始日", "終了日"]
     mapping = {**suggest_mapping(table.headers), "終了日": "maintenance_end"}
@@ -164,7 +164,7 @@ def test_xlsx_with_merged_headers_serial_and_date_cells(db) -> None:  # type: ig
     assert asset_by_tag(db, "00123").custom_fields == {"開始日": "2021-04-01"}
 
 
-def test_formula_looking_cells_are_stored_as_literal_text(db) -> None:  # type: ignore[no-untyped-def]
+def test_formula_looking_cells_are_stored_as_literal_text(db) -> None:
     table = csv_table(
         '資産管理番号,名称,備考,リンク\nA-1,=1+1,=1+1,"=HYPERLINK(""http://x.example"",""x"")"\n'
     )
@@ -176,7 +176,7 @@ def test_formula_looking_cells_are_stored_as_literal_text(db) -> None:  # type: 
     assert a.custom_fields == {"リンク": '=HYPERLINK("http://x.example","x")'}
 
 
-def test_labels_of_coded_fields_and_names_of_references(db) -> None:  # type: ignore[no-untyped-def]
+def test_labels_of_coded_fields_and_names_of_references(db) -> None:
     with db.sessions.begin() as s:
         s.add(Department(name="総務課"))
     table = csv_table(
@@ -191,17 +191,17 @@ def test_labels_of_coded_fields_and_names_of_references(db) -> None:  # type: ig
     assert (a1.status, a1.segment, a1.confidentiality) == ("disposed", "lgwan", 2)
     assert (a2.status, a2.segment, a2.confidentiality) == ("spare", "internet", 3)
     with db.sessions() as s:
-        assert s.get(Department, a1.department_id).name == "総務課"  # type: ignore[union-attr]
+        assert s.get(Department, a1.department_id).name == "総務課"
 
 
-def test_name_falls_back_to_hostname_or_model(db) -> None:  # type: ignore[no-untyped-def]
+def test_name_falls_back_to_hostname_or_model(db) -> None:
     table = csv_table("資産管理番号,ホスト名,型番\nA-1,PC-SOMU01,D588\nA-2,,D589\n")
     run(db, table)
     assert asset_by_tag(db, "A-1").name == "PC-SOMU01"
     assert asset_by_tag(db, "A-2").name == "D589"
 
 
-def test_an_empty_name_cell_is_not_filled_from_the_host_name(db) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_name_cell_is_not_filled_from_the_host_name(db) -> None:
     table = csv_table("資産管理番号,名称,ホスト名\nA-1,,PC-SOMU01\nA-2,会計課PC,\n")
     assert [str(p) for p in preview(db, table).problems()] == ["2行目「名称」: 必須です"]
     no_host = csv_table("資産管理番号,ホスト名,型番\nA-1,,\n")
@@ -213,7 +213,7 @@ def test_an_empty_name_cell_is_not_filled_from_the_host_name(db) -> None:  # typ
 # --- matching existing assets ----------------------------------------------------------
 
 
-def test_matching_by_tag_serial_mac_and_hostname(db) -> None:  # type: ignore[no-untyped-def]
+def test_matching_by_tag_serial_mac_and_hostname(db) -> None:
     by_tag = add_asset(db, asset_tag="PC-1", ip_address="10.0.0.1")
     by_serial = add_asset(db, asset_tag="OLD-2", serial_number="SN-2")
     by_mac = add_asset(db, asset_tag="PC-3", mac_address="00-11-22-33-44-55")
@@ -244,7 +244,7 @@ def test_matching_by_tag_serial_mac_and_hostname(db) -> None:  # type: ignore[no
     assert asset_by_tag(db, "NEW-4").hostname == "pc-somu04"
 
 
-def test_importing_the_same_file_again_changes_nothing(db) -> None:  # type: ignore[no-untyped-def]
+def test_importing_the_same_file_again_changes_nothing(db) -> None:
     table = csv_table(SYSTEMWALKER, encoding="cp932")
     run(db, table)
     before = fingerprint(db)
@@ -255,7 +255,7 @@ def test_importing_the_same_file_again_changes_nothing(db) -> None:  # type: ign
     assert fingerprint(db) == before
 
 
-def test_custom_fields_are_merged_into_existing_ones(db) -> None:  # type: ignore[no-untyped-def]
+def test_custom_fields_are_merged_into_existing_ones(db) -> None:
     with db.sessions.begin() as s:
         asset = Asset(asset_tag="A-1", name="PC", custom_fields={"内線": "123"})
         s.add(asset)
@@ -263,7 +263,7 @@ def test_custom_fields_are_merged_into_existing_ones(db) -> None:  # type: ignor
     assert asset_by_tag(db, "A-1").custom_fields == {"内線": "123", "部屋": "201"}
 
 
-def test_ignored_columns_are_not_stored(db) -> None:  # type: ignore[no-untyped-def]
+def test_ignored_columns_are_not_stored(db) -> None:
     table = csv_table("資産管理番号,名称,メモ\nA-1,PC,秘密\n")
     run(db, table, {**suggest_mapping(table.headers), "メモ": ""})
     assert asset_by_tag(db, "A-1").custom_fields == {}
@@ -321,14 +321,14 @@ BAD_ROWS = {
 
 
 @pytest.mark.parametrize("case", list(BAD_ROWS))
-def test_a_bad_row_rejects_the_whole_file(db, case: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_row_rejects_the_whole_file(db, case: str) -> None:
     body, expected = BAD_ROWS[case]
     message = rejected(db, csv_table(body))
     assert "取り込みませんでした（何も書き込んでいません）" in message
     assert expected in message
 
 
-def test_a_row_matching_two_assets_or_two_rows_one_asset(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_row_matching_two_assets_or_two_rows_one_asset(db) -> None:
     add_asset(db, asset_tag="PC-1", serial_number="SN-1")
     add_asset(db, asset_tag="PC-2", serial_number="SN-2")
     message = rejected(db, csv_table("資産管理番号,名称,シリアル番号\nPC-1,PC,SN-2\n"))
@@ -343,7 +343,7 @@ def test_a_row_matching_two_assets_or_two_rows_one_asset(db) -> None:  # type: i
     assert "3行目「資産管理番号」: 既存の同じ資産（ID 1「PC-1」）" in message
 
 
-def test_a_tag_used_by_an_asset_matched_otherwise_is_in_use(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_tag_used_by_an_asset_matched_otherwise_is_in_use(db) -> None:
     add_asset(db, asset_tag="PC-1", serial_number="SN-1")
     add_asset(db, asset_tag="PC-2")
     table = csv_table("資産管理番号,名称,シリアル番号\nPC-2,PC,SN-1\n")
@@ -355,7 +355,7 @@ def test_a_tag_used_by_an_asset_matched_otherwise_is_in_use(db) -> None:  # type
     ]
 
 
-def test_skip_bad_rows_writes_the_good_ones(db) -> None:  # type: ignore[no-untyped-def]
+def test_skip_bad_rows_writes_the_good_ones(db) -> None:
     table = csv_table("資産管理番号,名称,IPアドレス\nA-1,PC,10.0.0.1\nA-2,PC,x\nA-3,PC,\n")
     result = run(db, table, skip_bad_rows=True)
     assert (result.created, result.skipped) == (2, 1)
@@ -363,13 +363,13 @@ def test_skip_bad_rows_writes_the_good_ones(db) -> None:  # type: ignore[no-unty
         assert set(s.scalars(select(Asset.asset_tag))) == {"A-1", "A-3"}
 
 
-def test_file_level_problems_cannot_be_skipped(db) -> None:  # type: ignore[no-untyped-def]
+def test_file_level_problems_cannot_be_skipped(db) -> None:
     table = csv_table("名称\nPC\n")
     with pytest.raises(ImportRejected, match="必須の列「資産管理番号」"):
         run(db, table, skip_bad_rows=True)
 
 
-def test_mapping_two_columns_to_one_field_is_a_problem(db) -> None:  # type: ignore[no-untyped-def]
+def test_mapping_two_columns_to_one_field_is_a_problem(db) -> None:
     table = csv_table("資産管理番号,名称,PC名\nA-1,PC,PC2\n")
     mapping = {"資産管理番号": "asset_tag", "名称": "name", "PC名": "name"}
     assert "「名称」「PC名」が同じ取込先（名称）に対応付けられています" in rejected(
@@ -377,7 +377,7 @@ def test_mapping_two_columns_to_one_field_is_a_problem(db) -> None:  # type: ign
     )
 
 
-def test_many_problems_are_listed_up_to_twenty(db) -> None:  # type: ignore[no-untyped-def]
+def test_many_problems_are_listed_up_to_twenty(db) -> None:
     body = "資産管理番号,名称,IPアドレス\n" + "".join(f"A-{i},PC,bad\n" for i in range(30))
     message = rejected(db, csv_table(body))
     assert message.count("IPアドレスの形式ではありません") == 20
@@ -411,14 +411,14 @@ BAD_FILES = {
 }  # fmt: skip
 
 
-def test_huge_cell_in_an_ignored_column_is_no_problem(db) -> None:  # type: ignore[no-untyped-def]
+def test_huge_cell_in_an_ignored_column_is_no_problem(db) -> None:
     table = csv_table(f"資産管理番号,名称,ログ\nA-1,PC,{'x' * 10_001}\n")
     result = run(db, table, {**suggest_mapping(table.headers), "ログ": ""})
     assert result.created == 1
 
 
 @pytest.mark.parametrize("case", list(BAD_FILES))
-def test_unreadable_files_leave_the_database_unchanged(db, case: str) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_files_leave_the_database_unchanged(db, case: str) -> None:
     data, expected = BAD_FILES[case]
     before = fingerprint(db)
     with pytest.raises(UserError, match=re.escape(expected)):
@@ -426,7 +426,7 @@ def test_unreadable_files_leave_the_database_unchanged(db, case: str) -> None:  
     assert fingerprint(db) == before
 
 
-def test_cancel_rolls_everything_back(db) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_rolls_everything_back(db) -> None:
     body = "資産管理番号,名称,部署\n" + "".join(f"A-{i},PC,新設課\n" for i in range(1500))
     pv = preview(db, csv_table(body))
     before = fingerprint(db)
@@ -436,7 +436,7 @@ def test_cancel_rolls_everything_back(db) -> None:  # type: ignore[no-untyped-de
     assert fingerprint(db) == before
 
 
-def test_a_preview_made_stale_by_another_write_is_redone(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_preview_made_stale_by_another_write_is_redone(db) -> None:
     pv = preview(db, csv_table("資産管理番号,名称\nA-1,PC\nA-2,PC\n"))
     add_asset(db, asset_tag="A-2", name="先に登録")
     result = apply_import(db.sessions, pv)  # A-2 is now an update, not a clashing insert
@@ -447,7 +447,7 @@ def test_a_preview_made_stale_by_another_write_is_redone(db) -> None:  # type: i
 # --- profiles --------------------------------------------------------------------------
 
 
-def test_profiles_are_saved_listed_and_matched(session) -> None:  # type: ignore[no-untyped-def]
+def test_profiles_are_saved_listed_and_matched(session) -> None:
     save_profile(session, "Systemwalker", {"資産管理番号": "asset_tag", "PC名": "name"}, {"x": 1})
     save_profile(
         session,
@@ -457,13 +457,13 @@ def test_profiles_are_saved_listed_and_matched(session) -> None:  # type: ignore
     saved = save_profile(session, "Systemwalker", {"資産管理番号": "asset_tag", "PC名": "hostname"})
     assert saved.mapping["PC名"] == "hostname" and saved.options == {}
     assert [p.name for p in load_profiles(session)] == ["JP1", "Systemwalker"]
-    assert match_profile(session, ["資産管理番号", "PC名", "備考"]).name == "Systemwalker"  # type: ignore[union-attr]
+    assert match_profile(session, ["資産管理番号", "PC名", "備考"]).name == "Systemwalker"
     assert match_profile(session, ["資産管理番号", "ホスト名"]) is None
     with pytest.raises(ValidationError, match="設定名"):
         save_profile(session, "  ", {})
 
 
-def test_problems_are_found_in_columns_past_the_value_cache(db) -> None:  # type: ignore[no-untyped-def]
+def test_problems_are_found_in_columns_past_the_value_cache(db) -> None:
     """A column of mostly distinct values stops being remembered after CACHE_LIMIT values;
     rows after that are checked the same, and a repeated bad value is reported each time."""
     count = CACHE_LIMIT + 500
@@ -483,7 +483,7 @@ def test_problems_are_found_in_columns_past_the_value_cache(db) -> None:  # type
     assert ok.values["ip_address"] == f"10.0.{(count - 2) // 256}.{(count - 2) % 256}"
 
 
-def test_tally_counts_each_row_once(db) -> None:  # type: ignore[no-untyped-def]
+def test_tally_counts_each_row_once(db) -> None:
     add_asset(db, asset_tag="A-1", name="同じ")
     add_asset(db, asset_tag="A-2", name="古い名前")
     table = csv_table("資産管理番号,名称,IPアドレス\nA-1,同じ,\nA-2,新しい名前,\nA-3,新規,\n"
@@ -494,7 +494,7 @@ def test_tally_counts_each_row_once(db) -> None:  # type: ignore[no-untyped-def]
     assert pv.bad_rows == 1
 
 
-def test_a_bad_name_is_reported_once_not_also_as_missing(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_name_is_reported_once_not_also_as_missing(db) -> None:
     table = csv_table(f"資産管理番号,名称,ホスト名\nA-1,{'名' * 201},総務PC\n")
     assert sorted(str(p) for p in preview(db, table).problems()) == [
         "2行目「ホスト名」: ホスト名に使えない文字が含まれています",

@@ -48,7 +48,7 @@ def found(db: Any, query: str) -> set[int]:
                 for h in g.hits}  # fmt: skip
 
 
-def test_bulk_snapshot_is_byte_identical_to_the_hooks(db) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_snapshot_is_byte_identical_to_the_hooks(db) -> None:
     with db.sessions.begin() as s:
         a = Asset(asset_tag="S-1", name="髙橋のPC", purchase_date=date(2024, 4, 1),
                   confidentiality=2, custom_fields={"契約": "①", "b": "x"})  # fmt: skip
@@ -63,7 +63,7 @@ def test_bulk_snapshot_is_byte_identical_to_the_hooks(db) -> None:  # type: igno
     assert bulk.new_value == hooked
 
 
-def test_created_asset_history_matches_the_orm(db) -> None:  # type: ignore[no-untyped-def]
+def test_created_asset_history_matches_the_orm(db) -> None:
     run_import(
         db,
         "資産管理番号,名称,コンピュータ名,購入日,機密性,備考,部門名,保守契約番号\r\n"
@@ -96,7 +96,7 @@ def test_created_asset_history_matches_the_orm(db) -> None:  # type: ignore[no-u
     assert line.action == "作成" and "髙橋のPC" in line.after
 
 
-def test_updated_asset_history_matches_the_orm(db) -> None:  # type: ignore[no-untyped-def]
+def test_updated_asset_history_matches_the_orm(db) -> None:
     ids = []
     with db.sessions.begin() as s:
         for tag in ("U-1", "U-2"):
@@ -115,7 +115,7 @@ def test_updated_asset_history_matches_the_orm(db) -> None:  # type: ignore[no-u
                                  "confidentiality": 2, "notes": "旧備考",
                                  "department_id": dept})  # fmt: skip
         twin = s.get(Asset, ids[1])
-        twin.custom_fields = {**twin.custom_fields, "保守契約番号": "K-2"}  # type: ignore[union-attr]
+        twin.custom_fields = {**twin.custom_fields, "保守契約番号": "K-2"}
         s.flush()
 
     def changes(row_id: int) -> set[tuple[Any, ...]]:
@@ -137,11 +137,11 @@ def test_updated_asset_history_matches_the_orm(db) -> None:  # type: ignore[no-u
         assert ("変更", "名称", "旧名称", "新名称") in lines
         assert ("変更", "独自項目「保守契約番号」", "K-1", "K-2") in lines
         a = s.get(Asset, ids[0])
-        assert a.custom_fields == {"保守契約番号": "K-2", "残す": "そのまま"}  # type: ignore[union-attr]
-        assert a.updated_at > a.created_at  # type: ignore[union-attr]
+        assert a.custom_fields == {"保守契約番号": "K-2", "残す": "そのまま"}
+        assert a.updated_at > a.created_at
 
 
-def test_search_index_follows_the_import(db, data_dir) -> None:  # type: ignore[no-untyped-def]
+def test_search_index_follows_the_import(db, data_dir) -> None:
     with db.sessions.begin() as s:
         old = create_asset(s, {"asset_tag": "S-1", "name": "旧サーバ機"}).id
     assert found(db, "旧サーバ機") == {old}
@@ -159,7 +159,7 @@ def test_search_index_follows_the_import(db, data_dir) -> None:  # type: ignore[
     assert check_database(data_dir).ok
 
 
-def test_a_factory_without_hooks_writes_no_history_or_index(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_factory_without_hooks_writes_no_history_or_index(db) -> None:
     plain = sessionmaker(db.engine, expire_on_commit=False)
     run_import(db, "資産管理番号,名称\r\nN-1,素のPC\r\n", factory=plain)
     with db.sessions() as s:

@@ -96,7 +96,7 @@ def references(db: Any) -> list[tuple[str, str, str]]:
                 CredentialRef.id
             )
         )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [tuple(r) for r in rows]
 
 
 def everything_in_the_database(db: Any) -> str:

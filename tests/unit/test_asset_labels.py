@@ -29,7 +29,7 @@ LONG_NAME = "住民基本台帳ネットワークシステム用の窓口端末�
 
 
 @pytest.fixture
-def asset_ids(db) -> list[int]:  # type: ignore[no-untyped-def]
+def asset_ids(db) -> list[int]:
     """45 assets (more than the largest sheet) with Japanese names and a location."""
     with db.sessions.begin() as s:
         loc = Location(name="本庁舎2階 総務課")
@@ -52,7 +52,7 @@ def out_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def labels(db, ids: list[int], path: Path, **kw) -> int:  # type: ignore[no-untyped-def]
+def labels(db, ids: list[int], path: Path, **kw) -> int:
     with db.sessions() as s:
         return make_labels(s, ids, path, **kw)
 
@@ -75,7 +75,7 @@ def labels(db, ids: list[int], path: Path, **kw) -> int:  # type: ignore[no-unty
         ("A4-44", 2, 44, 2),
     ],
 )
-def test_page_count(db, asset_ids, out_dir, sheet, count, start, pages) -> None:  # type: ignore[no-untyped-def]
+def test_page_count(db, asset_ids, out_dir, sheet, count, start, pages) -> None:
     out = out_dir / "labels.pdf"
     assert labels(db, asset_ids[:count], out, sheet=sheet, start_position=start) == count
     reader = pypdf.PdfReader(out)
@@ -83,7 +83,7 @@ def test_page_count(db, asset_ids, out_dir, sheet, count, start, pages) -> None:
     assert all(abs(float(p.mediabox.width) - A4[0]) < 0.5 for p in reader.pages)
 
 
-def test_text_and_embedded_font(db, asset_ids, out_dir) -> None:  # type: ignore[no-untyped-def]
+def test_text_and_embedded_font(db, asset_ids, out_dir) -> None:
     out = out_dir / "labels.pdf"
     labels(db, asset_ids[:13], out)
     reader = pypdf.PdfReader(out)
@@ -103,11 +103,11 @@ def test_text_and_embedded_font(db, asset_ids, out_dir) -> None:  # type: ignore
     assert "HT-012" in plain and "事務用PC12号機" in plain
 
 
-def test_each_label_gets_a_qr_code_of_its_tag(db, asset_ids, out_dir, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_each_label_gets_a_qr_code_of_its_tag(db, asset_ids, out_dir, monkeypatch) -> None:
     drawn: list[str] = []
     real = asset_labels.qr_drawing
 
-    def spy(value: str, size: float):  # type: ignore[no-untyped-def]
+    def spy(value: str, size: float):
         drawn.append(value)
         return real(value, size)
 
@@ -133,7 +133,7 @@ def _gray(pdf: Path, dpi: int, tmp: Path) -> tuple[int, int, bytes]:
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm not installed")
-def test_qr_area_is_drawn_and_skipped_labels_stay_blank(db, asset_ids, out_dir) -> None:  # type: ignore[no-untyped-def]
+def test_qr_area_is_drawn_and_skipped_labels_stay_blank(db, asset_ids, out_dir) -> None:
     out = out_dir / "l.pdf"
     labels(db, asset_ids[:1], out, sheet="A4-12", start_position=2)
     dpi = 72
@@ -155,7 +155,7 @@ def test_qr_area_is_drawn_and_skipped_labels_stay_blank(db, asset_ids, out_dir) 
 
 
 @pytest.mark.parametrize("sheet", sorted(SHEETS))
-def test_long_japanese_text_never_leaves_the_label(sheet) -> None:  # type: ignore[no-untyped-def]
+def test_long_japanese_text_never_leaves_the_label(sheet) -> None:
     layout = SHEETS[sheet]
     for column in range(layout.columns):
         g = LabelGeometry.of(layout, column)
@@ -199,12 +199,12 @@ def test_fit_text_wraps_shrinks_then_cuts() -> None:
         ({"sheet": "A4-44", "start_position": 45}, "1〜44"),
     ],
 )
-def test_bad_options(db, asset_ids, out_dir, kw, words) -> None:  # type: ignore[no-untyped-def]
+def test_bad_options(db, asset_ids, out_dir, kw, words) -> None:
     with pytest.raises(UserError, match=words):
         labels(db, asset_ids[:1], out_dir / "l.pdf", **kw)
 
 
-def test_bad_input_and_targets(db, asset_ids, out_dir) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_and_targets(db, asset_ids, out_dir) -> None:
     with pytest.raises(UserError, match="選ばれていません"):
         labels(db, [], out_dir / "l.pdf")
     with pytest.raises(UserError, match="見つかりません（ID 999999）"):

@@ -22,19 +22,19 @@ from app.store.models import Asset, Department
 TODAY = date(2026, 11, 1)
 
 
-def make(db, **values):  # type: ignore[no-untyped-def]
+def make(db, **values):
     data = {"asset_tag": "HT-PC-0001", "name": "事務用PC", **values}
     with db.sessions.begin() as s:
         return create_asset(s, data).id
 
 
-def snapshot(db) -> list[tuple]:  # type: ignore[no-untyped-def]
+def snapshot(db) -> list[tuple]:
     with db.sessions() as s:
         cols = (Asset.asset_tag, Asset.name, Asset.maintenance_end, Asset.ip_address)
         return [tuple(r) for r in s.execute(select(*cols).order_by(Asset.id))]
 
 
-def test_create_parses_wareki_and_full_width_dates(db) -> None:  # type: ignore[no-untyped-def]
+def test_create_parses_wareki_and_full_width_dates(db) -> None:
     asset_id = make(
         db, maintenance_end="Ｒ８．３．３１", eol_date="令和元年5月1日", purchase_date="2018/4/1"
     )
@@ -68,7 +68,7 @@ def test_create_parses_wareki_and_full_width_dates(db) -> None:  # type: ignore[
         ({"secret_field": "x"}, "secret_field", "不明な項目"),
     ],
 )
-def test_invalid_input_names_the_field_and_writes_nothing(db, values, field, words) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_input_names_the_field_and_writes_nothing(db, values, field, words) -> None:
     make(db, asset_tag="HT-KEEP-1", name="既存")
     before = snapshot(db)
     with pytest.raises(ValidationError) as info:
@@ -79,7 +79,7 @@ def test_invalid_input_names_the_field_and_writes_nothing(db, values, field, wor
     assert snapshot(db) == before
 
 
-def test_duplicate_tag_is_refused_on_create_and_edit(db) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_tag_is_refused_on_create_and_edit(db) -> None:
     make(db, asset_tag="HT-1")
     other = make(db, asset_tag="HT-2")
     with pytest.raises(ValidationError, match="既に使われています"):
@@ -89,13 +89,13 @@ def test_duplicate_tag_is_refused_on_create_and_edit(db) -> None:  # type: ignor
     assert sorted(t for t, *_ in snapshot(db)) == ["HT-1", "HT-2"]
 
 
-def test_several_errors_are_reported_together(db) -> None:  # type: ignore[no-untyped-def]
+def test_several_errors_are_reported_together(db) -> None:
     with db.sessions.begin() as s, pytest.raises(ValidationError) as info:
         create_asset(s, {"asset_tag": "", "name": "", "ip_address": "x"})
     assert {e.field for e in info.value.errors} == {"asset_tag", "name", "ip_address"}
 
 
-def test_update_and_delete(db) -> None:  # type: ignore[no-untyped-def]
+def test_update_and_delete(db) -> None:
     asset_id = make(db)
     with db.sessions.begin() as s:
         update_asset(s, asset_id, {"name": "更新後", "ip_address": " 10.0.0.5 "})
@@ -108,7 +108,7 @@ def test_update_and_delete(db) -> None:  # type: ignore[no-untyped-def]
             update_asset(s, asset_id, {"name": "x"})
 
 
-def test_rows_carry_lookup_names(db) -> None:  # type: ignore[no-untyped-def]
+def test_rows_carry_lookup_names(db) -> None:
     with db.sessions.begin() as s:
         dept = Department(name="税務課")
         s.add(dept)
@@ -122,7 +122,7 @@ def test_rows_carry_lookup_names(db) -> None:  # type: ignore[no-untyped-def]
     assert rows[1].department_name == "税務課"
 
 
-def row(i: int, **kw) -> AssetRow:  # type: ignore[no-untyped-def]
+def row(i: int, **kw) -> AssetRow:
     base = dict(
         id=i, asset_tag=f"HT-{i:04d}", name=f"端末{i}", asset_type_id=1, type_name="PC",
         status="in_use", segment="lgwan", department_id=1, department_name="総務課",

@@ -14,7 +14,7 @@ from app.store.audit import history_of
 from app.store.models import Asset, ChangeLogEntry
 
 
-def _asset_log(session, asset_id: int) -> list[ChangeLogEntry]:  # type: ignore[no-untyped-def]
+def _asset_log(session, asset_id: int) -> list[ChangeLogEntry]:
     stmt = (
         select(ChangeLogEntry)
         .where(ChangeLogEntry.table_name == "assets", ChangeLogEntry.row_id == str(asset_id))
@@ -23,17 +23,17 @@ def _asset_log(session, asset_id: int) -> list[ChangeLogEntry]:  # type: ignore[
     return list(session.execute(stmt).scalars())
 
 
-def _log_count(session) -> int:  # type: ignore[no-untyped-def]
+def _log_count(session) -> int:
     return session.execute(select(func.count()).select_from(ChangeLogEntry)).scalar_one()
 
 
-def _new_asset(session, tag: str = "PC-0001", name: str = "総務課PC"):  # type: ignore[no-untyped-def]
+def _new_asset(session, tag: str = "PC-0001", name: str = "総務課PC"):
     asset = assets.create_asset(session, {"asset_tag": tag, "name": name, "status": "in_use"})
     session.commit()
     return asset
 
 
-def test_insert_is_logged_with_a_snapshot_under_the_record_id(session) -> None:  # type: ignore[no-untyped-def]
+def test_insert_is_logged_with_a_snapshot_under_the_record_id(session) -> None:
     asset = _new_asset(session)
     rows = _asset_log(session, asset.id)
     written = session.scalars(
@@ -52,7 +52,7 @@ def test_insert_is_logged_with_a_snapshot_under_the_record_id(session) -> None: 
     assert snapshot["id"] == asset.id
 
 
-def test_insert_row_id_is_never_a_placeholder(session) -> None:  # type: ignore[no-untyped-def]
+def test_insert_row_id_is_never_a_placeholder(session) -> None:
     _new_asset(session)
     ids = session.scalars(
         select(ChangeLogEntry.row_id).where(ChangeLogEntry.action == "insert")
@@ -61,7 +61,7 @@ def test_insert_row_id_is_never_a_placeholder(session) -> None:  # type: ignore[
     assert "?" not in ids, "insert history rows were written with row_id '?'"
 
 
-def test_update_logs_one_row_per_changed_field(session) -> None:  # type: ignore[no-untyped-def]
+def test_update_logs_one_row_per_changed_field(session) -> None:
     asset = _new_asset(session)
     before = _log_count(session)
     assets.update_asset(session, asset.id, {"name": "総務課PC（更新）", "status": "retiring"})
@@ -81,7 +81,7 @@ def test_update_logs_one_row_per_changed_field(session) -> None:  # type: ignore
     }
 
 
-def test_setting_the_same_value_logs_nothing(session) -> None:  # type: ignore[no-untyped-def]
+def test_setting_the_same_value_logs_nothing(session) -> None:
     asset = _new_asset(session)
     stamp = session.get(Asset, asset.id).updated_at
     before = _log_count(session)
@@ -91,7 +91,7 @@ def test_setting_the_same_value_logs_nothing(session) -> None:  # type: ignore[n
     assert session.get(Asset, asset.id).updated_at == stamp
 
 
-def test_delete_logs_the_old_snapshot(session) -> None:  # type: ignore[no-untyped-def]
+def test_delete_logs_the_old_snapshot(session) -> None:
     asset = _new_asset(session)
     asset_id = asset.id
     assets.delete_asset(session, asset_id)
@@ -105,7 +105,7 @@ def test_delete_logs_the_old_snapshot(session) -> None:  # type: ignore[no-untyp
     assert old["asset_tag"] == "PC-0001" and old["name"] == "総務課PC"
 
 
-def test_change_log_is_append_only(session) -> None:  # type: ignore[no-untyped-def]
+def test_change_log_is_append_only(session) -> None:
     _new_asset(session)
     assert _log_count(session) > 0
     with pytest.raises(DatabaseError) as info:
@@ -120,7 +120,7 @@ def test_change_log_is_append_only(session) -> None:  # type: ignore[no-untyped-
     assert _log_count(session) > 0
 
 
-def test_describe_history_in_japanese_newest_first(session) -> None:  # type: ignore[no-untyped-def]
+def test_describe_history_in_japanese_newest_first(session) -> None:
     asset = _new_asset(session)
     asset_id = asset.id
     assets.update_asset(session, asset_id, {"name": "総務課PC2", "status": "retiring"})
@@ -139,7 +139,7 @@ def test_describe_history_in_japanese_newest_first(session) -> None:  # type: ig
     assert "資産管理番号=PC-0001" in lines[-1].after
 
 
-def test_history_of_is_newest_first(session) -> None:  # type: ignore[no-untyped-def]
+def test_history_of_is_newest_first(session) -> None:
     asset = _new_asset(session)
     assets.update_asset(session, asset.id, {"name": "a"})
     session.commit()
@@ -149,7 +149,7 @@ def test_history_of_is_newest_first(session) -> None:  # type: ignore[no-untyped
     assert values == ["b", "a"]
 
 
-def test_rollback_writes_no_history(db) -> None:  # type: ignore[no-untyped-def]
+def test_rollback_writes_no_history(db) -> None:
     with db.sessions() as s:
         start = _log_count(s)
     with db.sessions() as s:
@@ -162,7 +162,7 @@ def test_rollback_writes_no_history(db) -> None:  # type: ignore[no-untyped-def]
         assert s.scalar(select(func.count()).select_from(Asset)) == 0
 
 
-def test_actor_comes_from_the_session_factory(db) -> None:  # type: ignore[no-untyped-def]
+def test_actor_comes_from_the_session_factory(db) -> None:
     from app.store.engine import make_session_factory
 
     other = make_session_factory(db.engine, actor="山田")
@@ -175,7 +175,7 @@ def test_actor_comes_from_the_session_factory(db) -> None:  # type: ignore[no-un
     assert a.id is not None
 
 
-def test_custom_field_changes_are_described_per_key(db) -> None:  # type: ignore[no-untyped-def]
+def test_custom_field_changes_are_described_per_key(db) -> None:
     from app.services.assets import create_asset
     from app.services.history import describe_history
     from app.store.models import Asset

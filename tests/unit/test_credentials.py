@@ -93,7 +93,7 @@ def refs(db: Any) -> list[tuple[str, str, str, str]]:
                 CredentialRef.where_kept,
             ).order_by(CredentialRef.id)
         )  # fmt: skip
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [tuple(r) for r in rows]
 
 
 def test_set_commits_the_reference_before_the_keyring_sees_the_value(

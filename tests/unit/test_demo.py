@@ -31,11 +31,17 @@ from app.store.models import (
     License,
     LicenseAssignment,
     Notice,
+    NoticeDeadline,
     Runbook,
     RunbookStep,
     SearchDoc,
     StandardBusiness,
+    Task,
+    TaskSeries,
     WorkLogEntry,
+    runbook_systems,
+    task_notices,
+    task_runbooks,
 )
 
 TODAY = DEFAULT_TODAY
@@ -85,6 +91,7 @@ def test_small_counts_match_the_size(small: tuple[Database, dict[str, int]], s: 
     assert counts["runbooks"] == spec.runbooks == _count(s, Runbook)
     assert counts["attachments"] == spec.attachments == _count(s, Attachment)
     assert counts["tasks"] == spec.tasks
+    assert counts["task_series"] == 17  # the yearly work of the IT desk
     assert counts["search_docs"] == _count(s, SearchDoc) > 1_000
     for table, n in counts.items():  # every reported count is what the table holds
         assert s.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one() >= n
@@ -171,12 +178,20 @@ def test_notices_are_unique_with_deadline_history(s: Session) -> None:
     assert {n.status for n in notices} <= set(vocab.NOTICE_STATUSES)
     assert any(n.doc_number.endswith("号") for n in notices)
     assert all(n.doc_number == "" for n in notices if n.kind == "jimurenraku")
-    moved = [n for n in notices if len(n.deadline_history) > 1]
-    assert moved
-    assert all(n.deadline == n.deadline_history[-1].deadline for n in moved)
+    # Each deadline's history ends in its one current value.
+    histories: dict[tuple[int, str], list[NoticeDeadline]] = {}
+    for d in s.execute(select(NoticeDeadline).order_by(NoticeDeadline.changed_at)).scalars():
+        histories.setdefault((d.notice_id, d.kind), []).append(d)
+    assert all([h.is_current for h in rows] == [False] * (len(rows) - 1) + [True]
+               for rows in histories.values())  # fmt: skip
+    assert any(len(rows) > 1 for rows in histories.values())
+    assert {kind for _n, kind in histories} == set(vocab.NOTICE_DEADLINE_KINDS)
+    assert any(len(n.current_deadlines()) > 1 for n in notices)  # a law: 施行日 and 対応期限
     first = s.get(Notice, min(n.id for n in notices))
-    assert first is not None
-    assert [h.deadline for h in first.deadline_history] == [date(2026, 10, 31), date(2026, 11, 28)]
+    assert first is not None and first.current_deadlines() == {"reply": date(2026, 11, 28)}
+    assert [h.deadline for h in first.deadlines] == [date(2026, 10, 31), date(2026, 11, 28)]
+    from_feeds = [n for n in notices if n.feed_guid]
+    assert from_feeds and all(n.url == n.feed_guid for n in from_feeds)
 
 
 def test_checklists_have_40_steps_per_business(s: Session) -> None:
@@ -202,6 +217,13 @@ def test_checklists_have_40_steps_per_business(s: Session) -> None:
     ).scalar_one()
     steps = s.execute(select(ChecklistProgress).where(ChecklistProgress.checklist_id == gov.id))
     assert len(steps.all()) >= 10
+    mismatched = s.execute(
+        select(func.count())
+        .select_from(ChecklistProgress)
+        .join(Checklist, Checklist.id == ChecklistProgress.checklist_id)
+        .where(Checklist.template_id != ChecklistProgress.template_id)
+    )
+    assert mismatched.scalar_one() == 0
 
 
 def test_runbook_steps_are_numbered(s: Session) -> None:
@@ -209,6 +231,26 @@ def test_runbook_steps_are_numbered(s: Session) -> None:
         positions = [step.position for step in runbook.steps]
         assert positions == list(range(1, len(positions) + 1))
         assert 3 <= len(positions) <= 12
+        assert runbook.version.startswith("第") and runbook.last_reviewed_on is not None
+    systems_per_runbook = Counter(s.execute(select(runbook_systems.c.runbook_id)).scalars())
+    assert max(systems_per_runbook.values()) > 1  # the power-cut runbook serves every system
+
+
+def test_recurring_tasks_are_occurrences_of_yearly_rules(s: Session) -> None:
+    rules = s.execute(select(TaskSeries)).scalars().all()
+    assert rules and all(r.rule == "yearly" and r.month and r.day for r in rules)
+    occurrences = s.execute(select(Task).where(Task.series_id.is_not(None))).scalars().all()
+    assert len(occurrences) == 5 * len(rules)  # five 年度 each
+    for task in occurrences:
+        rule = task.series
+        assert rule is not None and task.occurrence_on is not None
+        assert (task.occurrence_on.month, task.occurrence_on.day) == (rule.month, rule.day)
+        fiscal = task.occurrence_on.year - (task.occurrence_on.month < 4)
+        assert task.fiscal_year == fiscal
+        assert task.due_date is not None and task.due_date.weekday() < 5  # a weekday
+        assert 0 <= (task.occurrence_on - task.due_date).days <= 2
+    assert s.execute(select(func.count()).select_from(task_notices)).scalar_one() > 0
+    assert s.execute(select(func.count()).select_from(task_runbooks)).scalar_one() > 0
 
 
 def test_licences_some_over_assigned(s: Session) -> None:
@@ -225,7 +267,8 @@ def test_licences_some_over_assigned(s: Session) -> None:
 
 
 def test_attachments_point_at_existing_records(s: Session) -> None:
-    owners = {"asset": Asset, "notice": Notice, "runbook": Runbook}
+    owners = {"asset": Asset, "notice": Notice, "runbook": Runbook,
+              "checklist_progress": ChecklistProgress}  # evidence files  # fmt: skip
     for att in s.execute(select(Attachment)).scalars():
         assert s.get(owners[att.owner_kind], att.owner_id) is not None
         assert re.fullmatch(r"[0-9a-f]{64}", att.sha256)
@@ -238,6 +281,7 @@ def test_no_secret_looking_values(s: Session) -> None:
     texts = [f"{r.label} {r.username} {r.where_kept} {r.notes}" for r in refs]
     texts += [f"{x.title} {x.body} {x.expected}" for x in s.execute(select(RunbookStep)).scalars()]
     texts += list(s.execute(select(WorkLogEntry.body)).scalars())
+    assert len(set(s.execute(select(WorkLogEntry.actor)).scalars())) == 2  # officer, predecessor
     texts += list(s.execute(select(Asset.notes)).scalars())
     assert not [t for t in texts if SECRET_LIKE.search(t)]
     columns = {c for r in refs for c in vars(r) if not c.startswith("_")}

@@ -35,7 +35,7 @@ def test_shared_holders_coexist_and_keep_maintenance_out(data_dir: DataDir) -> N
             holder.close()
 
 
-def test_an_open_database_holds_the_folder_until_disposed(db) -> None:  # type: ignore[no-untyped-def]
+def test_an_open_database_holds_the_folder_until_disposed(db) -> None:
     maintenance = FolderAccess(db.data_dir.root)
     try:
         assert not maintenance.try_exclusive()
@@ -45,7 +45,7 @@ def test_an_open_database_holds_the_folder_until_disposed(db) -> None:  # type: 
         maintenance.close()
 
 
-def test_a_write_transaction_takes_the_write_lock_at_begin(db, data_dir: DataDir) -> None:  # type: ignore[no-untyped-def]
+def test_a_write_transaction_takes_the_write_lock_at_begin(db, data_dir: DataDir) -> None:
     other = sqlite3.connect(data_dir.db_path, isolation_level=None, timeout=0)
     try:
         with db.sessions() as reader:  # a read: others may still write meanwhile
@@ -59,7 +59,7 @@ def test_a_write_transaction_takes_the_write_lock_at_begin(db, data_dir: DataDir
         other.close()
 
 
-def test_a_damage_note_left_meanwhile_refuses_writes_not_reads(db, data_dir: DataDir) -> None:  # type: ignore[no-untyped-def]
+def test_a_damage_note_left_meanwhile_refuses_writes_not_reads(db, data_dir: DataDir) -> None:
     health.mark_damaged(data_dir.root, "整合性: テストで記録", index_only=False)
     with pytest.raises(health.DatabaseDamaged) as info, db.sessions.begin() as s:
         s.add(Department(name="書けない"))

@@ -32,19 +32,19 @@ from app.store.models import (
 from tests.integration.keyring_test_backend import MemoryKeyring
 
 
-def count(db, what) -> int:  # type: ignore[no-untyped-def]
+def count(db, what) -> int:
     with db.sessions() as s:
         return int(s.execute(select(func.count()).select_from(what)).scalar_one())
 
 
-def write(db, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+def write(db, fn, *args, **kwargs):
     with db.sessions.begin() as s:
         result = fn(s, *args, **kwargs)
         return getattr(result, "id", result)
 
 
 @pytest.fixture
-def world(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def world(db) -> dict[str, int]:
     with db.sessions.begin() as s:
         ids: dict[str, int] = {
             "vendor": vendors.create_vendor(s, {"name": "みらい情報システム"}).id,
@@ -59,7 +59,7 @@ def world(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return ids
 
 
-def errors_of(fn, *args: Any) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+def errors_of(fn, *args: Any) -> list[tuple[str, str, str]]:
     with pytest.raises(ValidationError) as info:
         fn(*args)
     return [(e.field, e.label, e.message) for e in info.value.errors]
@@ -68,7 +68,7 @@ def errors_of(fn, *args: Any) -> list[tuple[str, str, str]]:  # type: ignore[no-
 # --- vendors and contacts ----------------------------------------------------------------
 
 
-def test_vendor_crud_and_rows(db) -> None:  # type: ignore[no-untyped-def]
+def test_vendor_crud_and_rows(db) -> None:
     vid = write(db, vendors.create_vendor, {
         "name": "北辰電算", "phone": "011-222-3333", "support_hours": "平日 9:00〜17:30",
         "emergency_contact": "090-1111-2222（夜間）", "url": "https://hokushin.example.jp",
@@ -97,7 +97,7 @@ def test_vendor_crud_and_rows(db) -> None:  # type: ignore[no-untyped-def]
         ({"name": "x", "secret": "1"}, "secret", "secret", "不明な項目"),
     ],
 )
-def test_vendor_validation_names_the_field(db, world, data, field, label, words) -> None:  # type: ignore[no-untyped-def]
+def test_vendor_validation_names_the_field(db, world, data, field, label, words) -> None:
     before = count(db, Vendor)
     with db.sessions() as s:
         (found,) = errors_of(vendors.create_vendor, s, data)
@@ -105,7 +105,7 @@ def test_vendor_validation_names_the_field(db, world, data, field, label, words)
     assert count(db, Vendor) == before
 
 
-def test_contact_validation(db, world) -> None:  # type: ignore[no-untyped-def]
+def test_contact_validation(db, world) -> None:
     with db.sessions() as s:
         found = errors_of(
             vendors.create_contact, s, world["vendor"], {"name": "", "email": "yamada@"}
@@ -113,13 +113,13 @@ def test_contact_validation(db, world) -> None:  # type: ignore[no-untyped-def]
     assert [f[:2] for f in found] == [("name", "氏名"), ("email", "メール")]
 
 
-def test_vendor_delete_refused_while_named_by_contracts(db, world) -> None:  # type: ignore[no-untyped-def]
+def test_vendor_delete_refused_while_named_by_contracts(db, world) -> None:
     with pytest.raises(InUseError, match="契約 1件"):
         write(db, vendors.delete_vendor, world["vendor"])
     assert count(db, Vendor) == 1
 
 
-def test_contact_in_a_runbook_is_not_deleted_silently(db, world) -> None:  # type: ignore[no-untyped-def]
+def test_contact_in_a_runbook_is_not_deleted_silently(db, world) -> None:
     cid = write(db, vendors.create_contact, world["vendor"], {"name": "佐々木"})
     with db.sessions.begin() as s:
         runbook = Runbook(title="住基サーバ再起動")
@@ -134,7 +134,7 @@ def test_contact_in_a_runbook_is_not_deleted_silently(db, world) -> None:  # typ
 # --- contracts ---------------------------------------------------------------------------
 
 
-def test_contract_values_are_parsed(db, world) -> None:  # type: ignore[no-untyped-def]
+def test_contract_values_are_parsed(db, world) -> None:
     cid = write(db, contracts.create_contract, {
         "title": "PCリース", "kind": "lease", "start_date": "R4.1.1", "end_date": "令和8年12月31日",
         "amount_yen": "￥９,８００,０００円", "auto_renew": True, "notice_days": "９０",
@@ -165,7 +165,7 @@ def test_contract_values_are_parsed(db, world) -> None:  # type: ignore[no-untyp
         ),
     ],
 )  # fmt: skip
-def test_contract_validation_names_the_field(db, world, data, field, label, words) -> None:  # type: ignore[no-untyped-def]
+def test_contract_validation_names_the_field(db, world, data, field, label, words) -> None:
     before = count(db, Contract)
     with db.sessions() as s:
         (found,) = errors_of(contracts.create_contract, s, {"title": "保守", **data})
@@ -173,7 +173,7 @@ def test_contract_validation_names_the_field(db, world, data, field, label, word
     assert count(db, Contract) == before
 
 
-def test_update_checks_end_against_the_stored_start(db, world) -> None:  # type: ignore[no-untyped-def]
+def test_update_checks_end_against_the_stored_start(db, world) -> None:
     write(db, contracts.update_contract, world["contract"], {"start_date": "2026-04-01"})
     with db.sessions() as s:
         (found,) = errors_of(
@@ -182,7 +182,7 @@ def test_update_checks_end_against_the_stored_start(db, world) -> None:  # type:
     assert found[0] == "end_date"
 
 
-def test_contract_covers_assets_and_systems(db, world) -> None:  # type: ignore[no-untyped-def]
+def test_contract_covers_assets_and_systems(db, world) -> None:
     cid = world["contract"]
     assert write(db, contracts.link_asset_by_tag, cid, "SV-0001") is True
     assert write(db, contracts.link_asset_by_tag, cid, "SV-0001") is False  # once only
@@ -199,7 +199,7 @@ def test_contract_covers_assets_and_systems(db, world) -> None:  # type: ignore[
     assert count(db, contract_systems) == 0
 
 
-def test_contract_named_by_a_licence_is_not_deleted(db, world) -> None:  # type: ignore[no-untyped-def]
+def test_contract_named_by_a_licence_is_not_deleted(db, world) -> None:
     write(db, licenses.update_license, world["license"], {"contract_id": world["contract"]})
     with pytest.raises(InUseError, match="ライセンス 1件"):
         write(db, contracts.delete_contract, world["contract"])
@@ -222,13 +222,13 @@ def test_contract_named_by_a_licence_is_not_deleted(db, world) -> None:  # type:
         ({"contract_id": 99999}, "contract_id", "選択肢"),
     ],
 )
-def test_license_validation(db, world, data, field, words) -> None:  # type: ignore[no-untyped-def]
+def test_license_validation(db, world, data, field, words) -> None:
     with db.sessions() as s:
         (found,) = errors_of(licenses.create_license, s, {"product": "一太郎", "seats": 5, **data})
     assert found[0] == field and found[1] == licenses.FIELD_LABELS[field] and words in found[2]
 
 
-def test_assignments_and_over_assignment(db, world) -> None:  # type: ignore[no-untyped-def]
+def test_assignments_and_over_assignment(db, world) -> None:
     lid = world["license"]  # 2 seats
     write(db, licenses.assign, lid, asset_tag="PC-0001", assigned_on=date(2026, 4, 1))
     write(db, licenses.assign, lid, user_name="鈴木 花子")
@@ -253,7 +253,7 @@ def test_assignments_and_over_assignment(db, world) -> None:  # type: ignore[no-
     assert count(db, LicenseAssignment) == 0
 
 
-def test_licence_key_reference_then_key_and_deleted_with_the_licence(db, world) -> None:  # type: ignore[no-untyped-def]
+def test_licence_key_reference_then_key_and_deleted_with_the_licence(db, world) -> None:
     lid = world["license"]
     store = SecretStore.in_memory()
     ref = licenses.set_license_key(db.sessions, store, lid, "  KEY-1  ")  # commits itself
@@ -275,7 +275,7 @@ def test_licence_key_reference_then_key_and_deleted_with_the_licence(db, world) 
     assert store.get(ref) is None and count(db, CredentialRef) == 0
 
 
-def test_a_refused_licence_key_leaves_the_licence_without_a_reference(db, world) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_licence_key_leaves_the_licence_without_a_reference(db, world) -> None:
     class Locked(MemoryKeyring):
         def set_password(self, service: str, username: str, password: str) -> None:
             raise KeyringLocked("locked")
@@ -302,13 +302,13 @@ def test_a_refused_licence_key_leaves_the_licence_without_a_reference(db, world)
         ({"segment": "dmz"}, "segment", "ネットワーク区分"),
     ],
 )
-def test_system_validation(db, world, data, field, words) -> None:  # type: ignore[no-untyped-def]
+def test_system_validation(db, world, data, field, words) -> None:
     with db.sessions() as s:
         (found,) = errors_of(systems.create_system, s, {"name": "財務会計", **data})
     assert found[0] == field and found[1] == systems.FIELD_LABELS[field] and words in found[2]
 
 
-def test_system_with_tokutei_servers_and_contracts(db, world) -> None:  # type: ignore[no-untyped-def]
+def test_system_with_tokutei_servers_and_contracts(db, world) -> None:
     sid = write(db, systems.create_system, {
         "name": "税務システム", "standard_business_id": "kotei", "vendor_id": world["vendor"],
         "tokutei_iko": True, "tokutei_reason": "1", "tokutei_deadline": "R13.3.31",
@@ -333,7 +333,7 @@ def test_system_with_tokutei_servers_and_contracts(db, world) -> None:  # type: 
     assert count(db, contract_systems) == 0
 
 
-def test_system_with_a_checklist_is_not_deleted(db, world) -> None:  # type: ignore[no-untyped-def]
+def test_system_with_a_checklist_is_not_deleted(db, world) -> None:
     with db.sessions.begin() as s:
         template = s.execute(select(ChecklistTemplate)).scalars().first()
         s.add(Checklist(template_id=template.id, name="住基 40手順", system_id=world["system"]))

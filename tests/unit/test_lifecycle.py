@@ -29,7 +29,7 @@ TODAY = date(2026, 11, 1)
 D = timedelta
 
 
-def asset(db, tag: str, **values: Any) -> int:  # type: ignore[no-untyped-def]
+def asset(db, tag: str, **values: Any) -> int:
     extra = {k: values.pop(k) for k in ("last_seen_at", "created_at") if k in values}
     with db.sessions.begin() as s:
         a = create_asset(s, {"asset_tag": tag, "name": f"資産{tag}", **values})
@@ -41,7 +41,7 @@ def asset(db, tag: str, **values: Any) -> int:  # type: ignore[no-untyped-def]
         return a.id
 
 
-def found(db, windows: LifecycleWindows | None = None) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
+def found(db, windows: LifecycleWindows | None = None) -> dict[str, set[str]]:
     """kind → titles warned about (asset tags / products / contract titles)."""
     with db.sessions() as s:
         warnings = lifecycle_warnings(s, TODAY, windows)
@@ -53,14 +53,14 @@ def found(db, windows: LifecycleWindows | None = None) -> dict[str, set[str]]:  
     return out
 
 
-def test_nothing_to_warn_about(db) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_to_warn_about(db) -> None:
     asset(db, "OK-1", maintenance_end=TODAY + D(181), eol_date=TODAY + D(181))
     assert found(db) == {}
     with db.sessions() as s:
         assert set(lifecycle_counts(s, TODAY)) == set(WARNING_KINDS)
 
 
-def test_maintenance_lease_and_eol_boundaries(db) -> None:  # type: ignore[no-untyped-def]
+def test_maintenance_lease_and_eol_boundaries(db) -> None:
     for field, prefix in (("maintenance_end", "M"), ("lease_end", "L"), ("eol_date", "E")):
         for offset in (-1, 0, 1, 180, 181):
             asset(db, f"{prefix}{offset:+d}", **{field: TODAY + D(offset)})
@@ -74,7 +74,7 @@ def test_maintenance_lease_and_eol_boundaries(db) -> None:  # type: ignore[no-un
     assert got["eol_coming"] == {"E+1", "E+180"}
 
 
-def test_days_left_and_due(db) -> None:  # type: ignore[no-untyped-def]
+def test_days_left_and_due(db) -> None:
     asset(db, "M-10", maintenance_end=TODAY - D(10))
     asset(db, "M+30", maintenance_end=TODAY + D(30))
     with db.sessions() as s:
@@ -86,7 +86,7 @@ def test_days_left_and_due(db) -> None:  # type: ignore[no-untyped-def]
     assert ws["M-10"].label_ja == "保守切れ"
 
 
-def test_not_seen_and_not_audited(db) -> None:  # type: ignore[no-untyped-def]
+def test_not_seen_and_not_audited(db) -> None:
     cutoff = datetime(2026, 8, 3)  # 90 days before 2026-11-01
     asset(db, "S-old", last_seen_at=cutoff - D(minutes=1))
     asset(db, "S-edge", last_seen_at=cutoff)
@@ -108,7 +108,7 @@ def test_not_seen_and_not_audited(db) -> None:  # type: ignore[no-untyped-def]
     assert details["A-never-old"].startswith("棚卸の記録なし")
 
 
-def test_licence_expiry_and_over_assignment(db) -> None:  # type: ignore[no-untyped-def]
+def test_licence_expiry_and_over_assignment(db) -> None:
     with db.sessions.begin() as s:
         for offset in (-1, 0, 90, 91):
             licenses.create_license(
@@ -126,7 +126,7 @@ def test_licence_expiry_and_over_assignment(db) -> None:  # type: ignore[no-unty
     assert (over.ref_kind, over.due, over.detail) == ("license", None, "割当 2 / 1席（1超過）")
 
 
-def test_contract_end_respects_the_notice_period(db) -> None:  # type: ignore[no-untyped-def]
+def test_contract_end_respects_the_notice_period(db) -> None:
     specs = {
         # end = today + 120 + notice → the notice deadline is exactly at the window's edge
         "notice-edge": ("2027-05-30", 90, True),
@@ -151,7 +151,7 @@ def test_contract_end_respects_the_notice_period(db) -> None:  # type: ignore[no
     assert "自動更新" in ws["notice-edge"].detail
 
 
-def test_windows_change_what_is_warned(db) -> None:  # type: ignore[no-untyped-def]
+def test_windows_change_what_is_warned(db) -> None:
     asset(db, "M+100", maintenance_end=TODAY + D(100))
     asset(db, "S-40", last_seen_at=datetime(2026, 9, 20))
     assert "maintenance_ending" in found(db)
@@ -162,7 +162,7 @@ def test_windows_change_what_is_warned(db) -> None:  # type: ignore[no-untyped-d
     assert kind_label("not_seen", narrow) == "長期間未検出（30日超）"
 
 
-def test_windows_are_saved_loaded_and_validated(db) -> None:  # type: ignore[no-untyped-def]
+def test_windows_are_saved_loaded_and_validated(db) -> None:
     with db.sessions() as s:
         assert load_windows(s) == LifecycleWindows()
     with db.sessions.begin() as s:
@@ -184,7 +184,7 @@ def test_windows_are_saved_loaded_and_validated(db) -> None:  # type: ignore[no-
         assert load_windows(s) == saved  # nothing written
 
 
-def test_a_damaged_setting_falls_back_to_defaults(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_damaged_setting_falls_back_to_defaults(db) -> None:
     with db.sessions.begin() as s:
         s.add(Setting(key=SETTING_KEY, value={"license_days": "x", "lease_days": 30}))
     with db.sessions() as s:
@@ -193,7 +193,7 @@ def test_a_damaged_setting_falls_back_to_defaults(db) -> None:  # type: ignore[n
 
 
 @pytest.mark.slow
-def test_fast_at_50000_assets(db) -> None:  # type: ignore[no-untyped-def]
+def test_fast_at_50000_assets(db) -> None:
     rows = []
     for n in range(50_000):
         rows.append({

@@ -13,7 +13,7 @@ from app.store.models import Asset, BusinessSystem, Contract, Notice, Runbook, c
 
 
 @pytest.fixture
-def records(db):  # type: ignore[no-untyped-def]
+def records(db):
     with db.sessions.begin() as s:
         contract = Contract(title="基幹系保守")
         asset = Asset(asset_tag="SV-1", name="住民記録サーバ")
@@ -33,7 +33,7 @@ def test_every_link_table_is_found_from_its_kinds() -> None:
         links.link_table("asset", "department")  # a foreign key, not a link table
 
 
-def test_linking_writes_history_on_both_records_and_is_announced(db, records) -> None:  # type: ignore[no-untyped-def]
+def test_linking_writes_history_on_both_records_and_is_announced(db, records) -> None:
     with changes.recording() as changed, db.sessions.begin() as s:
         assert links.link(s, "contract", records["contract"], "asset", records["asset"])
         assert not links.link(s, "contract", records["contract"], "asset", records["asset"])
@@ -52,7 +52,7 @@ def test_linking_writes_history_on_both_records_and_is_announced(db, records) ->
     assert on_asset.field == "契約" and "基幹系保守" in on_asset.after
 
 
-def test_unlinking_writes_history_too(db, records) -> None:  # type: ignore[no-untyped-def]
+def test_unlinking_writes_history_too(db, records) -> None:
     with db.sessions.begin() as s:
         links.link(s, "system", records["system"], "asset", records["asset"])
     with db.sessions.begin() as s:
@@ -64,7 +64,7 @@ def test_unlinking_writes_history_too(db, records) -> None:  # type: ignore[no-u
         assert links.linked_ids(s, "system", records["system"], "asset") == []
 
 
-def test_a_missing_record_cannot_be_linked_and_nothing_is_written(db, records) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_record_cannot_be_linked_and_nothing_is_written(db, records) -> None:
     with pytest.raises(NotFoundError) as info, db.sessions.begin() as s:
         links.link(s, "contract", records["contract"], "asset", 987654)
     assert "資産（ID 987654）は見つかりません" in str(info.value)
@@ -72,7 +72,7 @@ def test_a_missing_record_cannot_be_linked_and_nothing_is_written(db, records) -
         assert s.execute(select(contract_assets)).all() == []
 
 
-def test_a_record_cannot_be_linked_to_itself(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_record_cannot_be_linked_to_itself(db) -> None:
     with db.sessions.begin() as s:
         notice, runbook = Notice(issuer="総務省", title="通知"), Runbook(title="手順")
         s.add_all([notice, runbook])

@@ -45,13 +45,13 @@ def _unmanaged_prefixes_from_env() -> tuple[str, ...]:
 UNMANAGED_PREFIXES = _unmanaged_prefixes_from_env()
 
 
-def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+def include_object(obj, name, type_, reflected, compare_to):
     """The same filter as db/env.py."""
     return not (type_ == "table" and name and name.startswith(UNMANAGED_PREFIXES))
 
 
 @pytest.fixture
-def engine(tmp_path: Path):  # type: ignore[no-untyped-def]
+def engine(tmp_path: Path):
     eng = make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
     yield eng
     eng.dispose()
@@ -241,7 +241,7 @@ def _database_at(root: Path, revision: str) -> tuple[DataDir, Engine]:
     return data_dir, engine
 
 
-def test_upgrade_from_an_older_revision_copies_the_file_aside(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_upgrade_from_an_older_revision_copies_the_file_aside(tmp_path) -> None:
     from app.store.database import open_database
     from app.store.migrations import HEAD_REVISION, current_revision
 
@@ -268,7 +268,7 @@ def test_upgrade_from_an_older_revision_copies_the_file_aside(tmp_path) -> None:
         conn.close()
 
 
-def test_the_search_table_recreated_by_reindex_is_the_migrated_one(engine) -> None:  # type: ignore[no-untyped-def]
+def test_the_search_table_recreated_by_reindex_is_the_migrated_one(engine) -> None:
     from app.store.search_index import FTS_DDL
 
     migrations.upgrade(engine)
@@ -277,7 +277,7 @@ def test_the_search_table_recreated_by_reindex_is_the_migrated_one(engine) -> No
         assert sql.scalar_one() == FTS_DDL
 
 
-def test_0003_keeps_one_seat_per_licence_and_asset_or_user(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_0003_keeps_one_seat_per_licence_and_asset_or_user(tmp_path) -> None:
     from sqlalchemy.exc import IntegrityError
 
     from app.store.database import open_database

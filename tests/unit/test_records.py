@@ -10,7 +10,7 @@ from app.services.vendors import get_contact, get_vendor
 from app.store.models import Vendor
 
 
-def test_found_and_gone_named_by_the_record_kind(db) -> None:  # type: ignore[no-untyped-def]
+def test_found_and_gone_named_by_the_record_kind(db) -> None:
     with db.sessions.begin() as s:
         vendor = Vendor(name="架空システムズ株式会社")
         s.add(vendor)

@@ -22,6 +22,7 @@ from app.services import assets
 from app.store import backup as bk
 from app.store.backup import BackupError
 from app.store.database import open_database
+from app.store.migrations import HEAD_REVISION
 from app.store.models import Asset
 from app.store.replacement import CandidateRefused
 from app.store.restore import restore_database
@@ -141,7 +142,7 @@ def test_a_file_with_only_the_two_tables_once_checked_is_refused(
     bare = tmp_path / "bare.sqlite3"
     with closing(sqlite3.connect(bare)) as conn:
         conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
-        conn.execute("INSERT INTO alembic_version VALUES ('0003')")
+        conn.execute("INSERT INTO alembic_version VALUES (?)", (HEAD_REVISION,))
         conn.execute("CREATE TABLE assets (id INTEGER PRIMARY KEY)")
         conn.commit()
     before = _folder_state(live)

@@ -16,7 +16,7 @@ from app.store.search_text import EmptyQuery, index_tokens, match_expression, no
 
 
 @pytest.fixture
-def filled(db):  # type: ignore[no-untyped-def]
+def filled(db):
     with db.sessions.begin() as s:
         s.add_all(
             [
@@ -44,7 +44,7 @@ def filled(db):  # type: ignore[no-untyped-def]
     return db
 
 
-def titles(db, query: str) -> set[str]:  # type: ignore[no-untyped-def]
+def titles(db, query: str) -> set[str]:
     with db.sessions() as s:
         return {h.title for g in global_search(s, query).groups for h in g.hits}
 
@@ -60,7 +60,7 @@ def titles(db, query: str) -> set[str]:  # type: ignore[no-untyped-def]
         ("ひとり電算", {"株式会社ひとり電算"}),
     ],
 )
-def test_short_and_long_japanese_queries(filled, query: str, expected: set[str]) -> None:  # type: ignore[no-untyped-def]
+def test_short_and_long_japanese_queries(filled, query: str, expected: set[str]) -> None:
     assert titles(filled, query) == expected
 
 
@@ -68,21 +68,21 @@ def test_short_and_long_japanese_queries(filled, query: str, expected: set[str])
     "query",
     ["コアスイッチ", "ｺｱｽｲｯﾁ", "こあすいっち", "コアｽｲｯﾁ"],
 )
-def test_full_half_width_and_kana_fold(filled, query: str) -> None:  # type: ignore[no-untyped-def]
+def test_full_half_width_and_kana_fold(filled, query: str) -> None:
     assert titles(filled, query) == {"ｺｱｽｲｯﾁ"}
 
 
 @pytest.mark.parametrize("query", ["ＨＴ－ＰＣ－０００１", "ht-pc-0001", "somu-pc", "ＳＯＭＵ"])
-def test_ascii_width_and_case(filled, query: str) -> None:  # type: ignore[no-untyped-def]
+def test_ascii_width_and_case(filled, query: str) -> None:
     assert "総務課 事務用PC" in titles(filled, query)
 
 
-def test_all_terms_must_match(filled) -> None:  # type: ignore[no-untyped-def]
+def test_all_terms_must_match(filled) -> None:
     assert titles(filled, "総務 通知") == {"標準化に関する通知について"}
     assert titles(filled, "総務 存在しない") == set()
 
 
-def test_title_hits_rank_above_body_hits(filled) -> None:  # type: ignore[no-untyped-def]
+def test_title_hits_rank_above_body_hits(filled) -> None:
     with filled.sessions.begin() as s:
         s.add(Asset(asset_tag="HT-X-9", name="保守用ノートPC"))
     with filled.sessions() as s:
@@ -92,7 +92,7 @@ def test_title_hits_rank_above_body_hits(filled) -> None:  # type: ignore[no-unt
     assert assets[0].score < assets[1].score
 
 
-def test_groups_are_ordered_by_best_hit_and_labelled(filled) -> None:  # type: ignore[no-untyped-def]
+def test_groups_are_ordered_by_best_hit_and_labelled(filled) -> None:
     with filled.sessions() as s:
         results = global_search(s, "総務課")
     labels = [g.label for g in results.groups]
@@ -105,7 +105,7 @@ def test_groups_are_ordered_by_best_hit_and_labelled(filled) -> None:  # type: i
     "query",
     ['"', "*", "AND", "NEAR(", "）", '" * AND NEAR( ）', "OR", "NOT 総務", "総務*", "col:x", "%_"],
 )
-def test_operators_and_symbols_are_plain_text(filled, query: str) -> None:  # type: ignore[no-untyped-def]
+def test_operators_and_symbols_are_plain_text(filled, query: str) -> None:
     with filled.sessions() as s:
         try:
             results = global_search(s, query)
@@ -116,23 +116,23 @@ def test_operators_and_symbols_are_plain_text(filled, query: str) -> None:  # ty
     assert all(h.title for g in results.groups for h in g.hits)
 
 
-def test_operator_words_do_not_act_as_operators(filled) -> None:  # type: ignore[no-untyped-def]
+def test_operator_words_do_not_act_as_operators(filled) -> None:
     # If NOT were an operator this would return everything with 総務 removed.
     assert titles(filled, "総務 OR 税務") == set()
 
 
 @pytest.mark.parametrize(("query", "word"), [("", "入力"), ("   ", "入力"), ("x" * 201, "長すぎ")])
-def test_empty_and_too_long_queries(filled, query: str, word: str) -> None:  # type: ignore[no-untyped-def]
+def test_empty_and_too_long_queries(filled, query: str, word: str) -> None:
     with filled.sessions() as s, pytest.raises(SearchQueryError, match=word):
         global_search(s, query)
 
 
-def test_symbols_only_query_is_reported(filled) -> None:  # type: ignore[no-untyped-def]
+def test_symbols_only_query_is_reported(filled) -> None:
     with filled.sessions() as s, pytest.raises(SearchQueryError, match="文字または数字"):
         global_search(s, "（）「」！？")
 
 
-def test_index_follows_edits_and_deletes(filled) -> None:  # type: ignore[no-untyped-def]
+def test_index_follows_edits_and_deletes(filled) -> None:
     with filled.sessions.begin() as s:
         asset = s.execute(select(Asset).where(Asset.asset_tag == "HT-SV-0002")).scalar_one()
         asset.name = "バックアップ装置"
@@ -147,7 +147,7 @@ def test_index_follows_edits_and_deletes(filled) -> None:  # type: ignore[no-unt
     assert docs == fts
 
 
-def test_rollback_leaves_index_unchanged(filled) -> None:  # type: ignore[no-untyped-def]
+def test_rollback_leaves_index_unchanged(filled) -> None:
     with filled.sessions() as s:
         s.add(Asset(asset_tag="HT-X-1", name="幻の端末"))
         s.flush()
@@ -155,7 +155,7 @@ def test_rollback_leaves_index_unchanged(filled) -> None:  # type: ignore[no-unt
     assert titles(filled, "幻の端末") == set()
 
 
-def test_rebuild_matches_incremental_index(filled) -> None:  # type: ignore[no-untyped-def]
+def test_rebuild_matches_incremental_index(filled) -> None:
     before = {q: titles(filled, q) for q in ("課", "保守", "サーバ", "通知")}
     with filled.sessions.begin() as s:
         count = search_index.rebuild(s)

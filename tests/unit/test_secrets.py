@@ -33,11 +33,11 @@ class LockedKeyring(MemoryKeyring):
 
 
 @pytest.fixture
-def use_backend() -> Iterator:  # type: ignore[type-arg]
+def use_backend() -> Iterator:
     previous = keyring.get_keyring()
 
     def install(backend: object) -> object:
-        keyring.set_keyring(backend)  # type: ignore[arg-type]
+        keyring.set_keyring(backend)
         return backend
 
     yield install
@@ -48,7 +48,7 @@ def _files(root: Path) -> set[Path]:
     return {p for p in root.rglob("*") if p.is_file()}
 
 
-def test_keyring_backend_round_trip(use_backend) -> None:  # type: ignore[no-untyped-def]
+def test_keyring_backend_round_trip(use_backend) -> None:
     backend = use_backend(MemoryKeyring())
     store = SecretStore.from_keyring()
     assert store.is_persistent() and store.available and store.message == ""
@@ -64,7 +64,7 @@ def test_keyring_backend_round_trip(use_backend) -> None:  # type: ignore[no-unt
 
 
 @pytest.mark.parametrize("backend", [fail.Keyring(), null.Keyring()], ids=["fail", "null"])
-def test_no_usable_keyring_keeps_secrets_in_memory_only(use_backend, backend, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_no_usable_keyring_keeps_secrets_in_memory_only(use_backend, backend, tmp_path) -> None:
     use_backend(backend)
     home = Path.home()
     before = _files(home) | _files(tmp_path)
@@ -78,7 +78,7 @@ def test_no_usable_keyring_keeps_secrets_in_memory_only(use_backend, backend, tm
     assert SecretStore.from_keyring().get(Ref()) is None  # another run: gone
 
 
-def test_get_keyring_failing_means_memory_only(use_backend, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_get_keyring_failing_means_memory_only(use_backend, monkeypatch) -> None:
     def broken() -> None:
         raise RuntimeError("no dbus")
 
@@ -96,7 +96,7 @@ def test_in_memory_store_and_bad_input() -> None:
         store.set(Ref(service=""), "x")
 
 
-def test_a_locked_keyring_refuses_with_a_message(use_backend) -> None:  # type: ignore[no-untyped-def]
+def test_a_locked_keyring_refuses_with_a_message(use_backend) -> None:
     use_backend(LockedKeyring())
     store = SecretStore.from_keyring()
     with pytest.raises(SecretStoreError, match="キーリングに保存できませんでした"):
@@ -104,12 +104,12 @@ def test_a_locked_keyring_refuses_with_a_message(use_backend) -> None:  # type: 
 
 
 @pytest.fixture
-def licence_id(db) -> int:  # type: ignore[no-untyped-def]
+def licence_id(db) -> int:
     with db.sessions.begin() as s:
         return licenses.create_license(s, {"product": "一太郎 2026", "seats": 10}).id
 
 
-def test_licence_key_never_reaches_db_log_or_history(use_backend, db, data_dir, licence_id) -> None:  # type: ignore[no-untyped-def]
+def test_licence_key_never_reaches_db_log_or_history(use_backend, db, data_dir, licence_id) -> None:
     backend = use_backend(MemoryKeyring())
     setup_logging(data_dir.logs)
     try:
@@ -145,7 +145,7 @@ def test_licence_key_never_reaches_db_log_or_history(use_backend, db, data_dir, 
             assert KEY.encode() not in path.read_bytes(), path
 
 
-def test_a_failing_store_leaves_no_reference(use_backend, db, licence_id) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_store_leaves_no_reference(use_backend, db, licence_id) -> None:
     use_backend(LockedKeyring())
     store = SecretStore.from_keyring()
     with pytest.raises(SecretStoreError):
@@ -155,7 +155,7 @@ def test_a_failing_store_leaves_no_reference(use_backend, db, licence_id) -> Non
         assert s.get(License, licence_id).key_credential_id is None
 
 
-def test_deleting_the_licence_deletes_its_key(use_backend, db, licence_id) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_the_licence_deletes_its_key(use_backend, db, licence_id) -> None:
     backend = use_backend(MemoryKeyring())
     store = SecretStore.from_keyring()
     licenses.set_license_key(db.sessions, store, licence_id, KEY)
@@ -166,7 +166,7 @@ def test_deleting_the_licence_deletes_its_key(use_backend, db, licence_id) -> No
         assert s.execute(select(func.count(CredentialRef.id))).scalar_one() == 0
 
 
-def test_an_empty_key_is_a_field_error(db, licence_id) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_key_is_a_field_error(db, licence_id) -> None:
     from app.services.errors import ValidationError
 
     with pytest.raises(ValidationError) as info:

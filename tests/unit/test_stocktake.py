@@ -28,7 +28,7 @@ TODAY = date(2026, 11, 1)
 
 
 @pytest.fixture
-def places(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def places(db) -> dict[str, int]:
     with db.sessions.begin() as s:
         rows = {"honcho": Location(name="本庁舎2F"), "bekkan": Location(name="別館1F")}
         s.add_all(rows.values())
@@ -37,7 +37,7 @@ def places(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def ledger(db, places: dict[str, int]) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def ledger(db, places: dict[str, int]) -> dict[str, int]:
     specs: dict[str, dict[str, Any]] = {
         "pc1": {"asset_tag": "HT-001", "name": "事務用PC 1", "location_id": places["honcho"]},
         "pc2": {"asset_tag": "HT-002", "name": "事務用PC 2", "location_id": places["honcho"]},
@@ -54,17 +54,17 @@ def ledger(db, places: dict[str, int]) -> dict[str, int]:  # type: ignore[no-unt
         return {k: create_asset(s, v).id for k, v in specs.items()}
 
 
-def new_session(db, **kwargs: Any) -> int:  # type: ignore[no-untyped-def]
+def new_session(db, **kwargs: Any) -> int:
     with db.sessions.begin() as s:
         return start_session(s, kwargs.pop("name", "令和8年度 棚卸"), today=TODAY, **kwargs).id
 
 
-def scan(db, session_id: int, raw: str, **kwargs: Any):  # type: ignore[no-untyped-def]
+def scan(db, session_id: int, raw: str, **kwargs: Any):
     with db.sessions.begin() as s:
         return record_scan(s, session_id, raw, today=TODAY, **kwargs)
 
 
-def written(db) -> tuple[int, int, list[Any]]:  # type: ignore[no-untyped-def]
+def written(db) -> tuple[int, int, list[Any]]:
     """Scan rows, history rows and every asset's 最終棚卸日."""
     with db.sessions() as s:
         scans = s.scalar(select(func.count()).select_from(StocktakeScan)) or 0
@@ -108,7 +108,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize(("raw", "message"), HOSTILE, ids=[m for _, m in HOSTILE])
-def test_hostile_scans_are_refused_and_nothing_is_written(  # type: ignore[no-untyped-def]
+def test_hostile_scans_are_refused_and_nothing_is_written(
     db, ledger, raw: str, message: str
 ) -> None:
     session_id = new_session(db)
@@ -118,16 +118,16 @@ def test_hostile_scans_are_refused_and_nothing_is_written(  # type: ignore[no-un
     assert written(db) == before
 
 
-def test_not_a_string_is_refused(db, ledger) -> None:  # type: ignore[no-untyped-def]
+def test_not_a_string_is_refused(db, ledger) -> None:
     session_id = new_session(db)
     with pytest.raises(InvalidScanError, match="文字列ではありません"):
-        scan(db, session_id, 12345)  # type: ignore[arg-type]
+        scan(db, session_id, 12345)
 
 
 # --- scanning --------------------------------------------------------------------------
 
 
-def test_known_tag_is_recorded_and_audited_today(db, ledger) -> None:  # type: ignore[no-untyped-def]
+def test_known_tag_is_recorded_and_audited_today(db, ledger) -> None:
     session_id = new_session(db)
     outcome = scan(db, session_id, "ＨＴ－００１\r")
     assert (outcome.kind, outcome.asset_id, outcome.tag) == ("matched", ledger["pc1"], "HT-001")
@@ -148,13 +148,13 @@ def test_known_tag_is_recorded_and_audited_today(db, ledger) -> None:  # type: i
         assert [(h.row_id, h.new_value) for h in history] == [(str(ledger["pc1"]), "2026-11-01")]
 
 
-def test_lower_case_ledger_tags_are_found(db, ledger) -> None:  # type: ignore[no-untyped-def]
+def test_lower_case_ledger_tags_are_found(db, ledger) -> None:
     session_id = new_session(db)
     outcome = scan(db, session_id, "NW-SW-01")
     assert (outcome.kind, outcome.asset_id) == ("matched", ledger["lower"])
 
 
-def test_duplicates_are_ignored(db, ledger) -> None:  # type: ignore[no-untyped-def]
+def test_duplicates_are_ignored(db, ledger) -> None:
     session_id = new_session(db)
     scan(db, session_id, "HT-001")
     before = written(db)
@@ -167,7 +167,7 @@ def test_duplicates_are_ignored(db, ledger) -> None:  # type: ignore[no-untyped-
     assert scan(db, other, "HT-001").kind == "matched"  # a new session starts afresh
 
 
-def test_unknown_tags_are_recorded_once(db, ledger) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_tags_are_recorded_once(db, ledger) -> None:
     session_id = new_session(db)
     before = written(db)
     outcome = scan(db, session_id, "zz-999")
@@ -179,7 +179,7 @@ def test_unknown_tags_are_recorded_once(db, ledger) -> None:  # type: ignore[no-
     assert session_report_of(db, session_id).unknown == ["ZZ-999"]
 
 
-def test_wrong_location_is_reported_not_moved(db, ledger, places) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_location_is_reported_not_moved(db, ledger, places) -> None:
     session_id = new_session(db)
     outcome = scan(db, session_id, "HT-003", seen_location_id=places["honcho"])
     assert outcome.kind == "matched" and outcome.wrong_location
@@ -193,7 +193,7 @@ def test_wrong_location_is_reported_not_moved(db, ledger, places) -> None:  # ty
     ] == [("HT-003", "別館1F", "本庁舎2F")]
 
 
-def test_unknown_seen_location_is_refused(db, ledger) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_seen_location_is_refused(db, ledger) -> None:
     session_id = new_session(db)
     before = written(db)
     with pytest.raises(ValidationError, match="読取場所"):
@@ -201,7 +201,7 @@ def test_unknown_seen_location_is_refused(db, ledger) -> None:  # type: ignore[n
     assert written(db) == before
 
 
-def test_finished_session_takes_no_scans(db, ledger) -> None:  # type: ignore[no-untyped-def]
+def test_finished_session_takes_no_scans(db, ledger) -> None:
     session_id = new_session(db)
     with db.sessions.begin() as s:
         assert finish_session(s, session_id, today=TODAY).finished_on == TODAY
@@ -215,7 +215,7 @@ def test_finished_session_takes_no_scans(db, ledger) -> None:  # type: ignore[no
         scan(db, 9999, "HT-001")
 
 
-def test_start_session_validates(db, places) -> None:  # type: ignore[no-untyped-def]
+def test_start_session_validates(db, places) -> None:
     with pytest.raises(ValidationError, match="棚卸名: 必須です"), db.sessions.begin() as s:
         start_session(s, "  ", today=TODAY)
     with pytest.raises(ValidationError, match="対象の設置場所"), db.sessions.begin() as s:
@@ -227,12 +227,12 @@ def test_start_session_validates(db, places) -> None:  # type: ignore[no-untyped
 # --- scope and reports -----------------------------------------------------------------
 
 
-def session_report_of(db, session_id: int):  # type: ignore[no-untyped-def]
+def session_report_of(db, session_id: int):
     with db.sessions() as s:
         return session_report(s, session_id)
 
 
-def test_report_counts_missing_and_disposed_excluded(db, ledger) -> None:  # type: ignore[no-untyped-def]
+def test_report_counts_missing_and_disposed_excluded(db, ledger) -> None:
     session_id = new_session(db)
     for raw in ("HT-001", "HT-003", "NOPE-1", "HT-001"):
         scan(db, session_id, raw)
@@ -254,14 +254,14 @@ def test_report_counts_missing_and_disposed_excluded(db, ledger) -> None:  # typ
     assert [r.asset_tag for r in report.out_of_scope] == ["HT-900"]
 
 
-def test_include_disposed(db, ledger) -> None:  # type: ignore[no-untyped-def]
+def test_include_disposed(db, ledger) -> None:
     session_id = new_session(db, include_disposed=True)
     scan(db, session_id, "HT-900")
     report = session_report_of(db, session_id)
     assert (report.expected, report.seen, report.out_of_scope) == (5, 1, [])
 
 
-def test_scope_by_location(db, ledger, places) -> None:  # type: ignore[no-untyped-def]
+def test_scope_by_location(db, ledger, places) -> None:
     session_id = new_session(db, location_id=places["bekkan"])
     scan(db, session_id, "HT-003")
     outcome = scan(db, session_id, "HT-002")  # found in 別館 though the ledger says 本庁舎
@@ -282,7 +282,7 @@ def test_scope_by_location(db, ledger, places) -> None:  # type: ignore[no-untyp
     ]
 
 
-def test_report_csv_has_bom_and_no_formulas(db, ledger, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_report_csv_has_bom_and_no_formulas(db, ledger, tmp_path) -> None:
     session_id = new_session(db)
     scan(db, session_id, "=CMD|' /C CALC'!A0")
     path = tmp_path / "棚卸.csv"
@@ -296,7 +296,7 @@ def test_report_csv_has_bom_and_no_formulas(db, ledger, tmp_path) -> None:  # ty
     assert "不明,'=CMD|' /C CALC'!A0,,,,," in lines
 
 
-def test_report_on_50000_assets(db, places) -> None:  # type: ignore[no-untyped-def]
+def test_report_on_50000_assets(db, places) -> None:
     total = 50_000
     rows = [
         {

@@ -58,7 +58,7 @@ def ism_tsv() -> bytes:
     return codecs.BOM_UTF16_LE + _quoted(rows, sep="\t").encode("utf-16-le")
 
 
-def xlsx_bytes(build) -> bytes:  # type: ignore[no-untyped-def]
+def xlsx_bytes(build) -> bytes:
     wb = openpyxl.Workbook()
     build(wb)
     out = io.BytesIO()

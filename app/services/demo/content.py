@@ -34,13 +34,24 @@ from app.store.models import (
     Runbook,
     RunbookStep,
     Task,
+    TaskSeries,
     WorkLogEntry,
     notice_assets,
     notice_systems,
     runbook_assets,
     runbook_contacts,
     runbook_credentials,
+    runbook_systems,
+    task_assets,
+    task_notices,
+    task_runbooks,
+    task_series_runbooks,
+    task_systems,
 )
+
+# The kind of deadline a notice of each kind sets (回答期限 / 施行日 / 対応期限).
+DEADLINE_KIND = {"irai": "reply", "law": "effective"}
+FEED_SOURCES = {"総務省 ホームページ新着情報": "soumu", "デジタル庁 RSS": "digital"}
 
 
 class _ContentMixin(_DemoBase):
@@ -91,26 +102,35 @@ class _ContentMixin(_DemoBase):
             fill = {"topic": topic, "issuer": issuer, "dept": system.dept if system else "総務課",
                     "system": system.name if system else "関係システム"}  # fmt: skip
             deadline = None
-            if i == 0 or kind == "irai" or rng.random() < 0.2:
+            dkind = DEADLINE_KIND.get(kind, "action")
+            if i == 0 or kind in ("irai", "law") or rng.random() < 0.2:
                 # i == 0: with the default today, 10/31 moved to 11/28
                 first = (
                     today - timedelta(days=1) if i == 0 else issued + timedelta(rng.randint(14, 60))
                 )
                 deadline = first
-                deadlines.append(self._deadline(nid, first, issued, "通知により設定"))
+                values = [(first, issued, "通知により設定")]
                 if i == 0 or rng.random() < 0.12:
                     deadline = first + timedelta(days=28 if i == 0 else rng.randint(7, 35))
                     when = issued + timedelta(days=max(1, (first - issued).days - 3))
-                    reason = f"{issuer}の事務連絡により提出期限が延長された"
-                    deadlines.append(self._deadline(nid, deadline, when, reason))
+                    what = "提出期限が延長された" if dkind == "reply" else "期日が変更された"
+                    values.append((deadline, when, f"{issuer}の事務連絡により{what}"))
+                deadlines += self._deadlines(nid, dkind, values)
+                if kind == "law":  # a law also sets when the municipality must be ready
+                    ready = max(issued, deadline - timedelta(days=rng.randint(7, 30)))
+                    why = "施行日に向けた準備の期限"
+                    deadlines += self._deadlines(nid, "action", [(ready, issued, why)])
+            feed = FEED_SOURCES.get(source := rng.choice(W.NOTICE_SOURCES))
+            link = f"https://www.example.jp/{feed}/news/{issued:%Y%m}/{nid:05d}.html"
+            link = link if feed else ""
             rows.append({
                 "id": nid, "issuer": issuer, "issued_on": issued, "title": title, "kind": kind,
                 "doc_number": "" if kind == "jimurenraku" or rng.random() < 0.2
                 else f"{rng.choice(abbrs.split())}第{rng.randint(10, 999)}号",
-                "status": "acting" if i == 0 else status, "url": "",
+                "status": "acting" if i == 0 else status,
                 "summary": rng.choice(W.NOTICE_SUMMARY).format(**fill),
                 "interpretation": rng.choice(W.NOTICE_INTERPRETATION).format(**fill),
-                "deadline": deadline, "source": rng.choice(W.NOTICE_SOURCES),
+                "source": source, "url": link, "feed_guid": link or None,
             })  # fmt: skip
             self.notices.append((nid, title, deadline))
             if system is not None:
@@ -122,10 +142,16 @@ class _ContentMixin(_DemoBase):
         self.L.insert(notice_systems, sys_links, "通知とシステムを関連付けています")
         self.L.insert(notice_assets, asset_links, "通知と資産を関連付けています")
 
-    def _deadline(self, nid: int, d: date, on: date, reason: str) -> dict[str, Any]:
-        at = datetime(on.year, on.month, on.day, 10)
-        return {"id": self.L.next_id(_table(NoticeDeadline)), "notice_id": nid,
-                "deadline": d, "changed_at": at, "reason": reason, "created_at": at}  # fmt: skip
+    def _deadlines(self, nid: int, kind: str, values: list[tuple[date, date, str]]
+                   ) -> list[dict[str, Any]]:  # fmt: skip
+        """The history of one deadline: (date, set on, why) oldest first; the last is current."""
+        rows = []
+        for n, (d, on, reason) in enumerate(values, start=1):
+            at = datetime(on.year, on.month, on.day, 10)
+            rows.append({"id": self.L.next_id(_table(NoticeDeadline)), "notice_id": nid,
+                         "kind": kind, "deadline": d, "is_current": n == len(values),
+                         "changed_at": at, "reason": reason, "created_at": at})  # fmt: skip
+        return rows
 
     # -- tasks and work log ------------------------------------------------
     def _task(self, title: str, body: str, due: date, **extra: Any) -> dict[str, Any]:
@@ -135,38 +161,57 @@ class _ContentMixin(_DemoBase):
         row = {"id": self.L.next_id(_table(Task)), "title": title, "body": body,
                "status": status, "priority": rng.choice((1, 2, 2, 2, 3)), "due_date": due,
                "completed_on": min(today, due - timedelta(rng.randint(0, 14))) if done else None,
-               "recur_month": None, "recur_day": None, "fiscal_year": _fiscal_year(due),
-               "asset_id": None, "system_id": None, "notice_id": None}  # fmt: skip
+               "fiscal_year": _fiscal_year(due), "series_id": None,
+               "occurrence_on": None}  # fmt: skip
         row.update(extra)
         return row
 
     def _tasks(self) -> None:
         rng, today = self.rng, self.today
-        rows = []
-        for fy in range(self.fy - 4, self.fy + 1):
-            for spec in W.RECURRING_TASKS:
-                title, m, d, body = spec.split("|")
-                due = date(fy if int(m) >= 4 else fy + 1, int(m), int(d))
-                rows.append(self._task(title, body, due, recur_month=int(m), recur_day=int(d)))
+        rows: list[dict[str, Any]] = []
+        series: list[dict[str, Any]] = []
+        links: dict[str, list[dict[str, int]]] = {"asset": [], "system": [], "notice": []}
+        self.occurrences: dict[int, list[int]] = {}  # series id → its tasks
+        for spec in W.RECURRING_TASKS:
+            title, m, d, body = spec.split("|")
+            sid = self.L.next_id(_table(TaskSeries))
+            series.append({"id": sid, "title": title, "body": body, "priority": 2,
+                           "rule": "yearly", "month": int(m), "day": int(d),
+                           "business_day": "previous", "active": True, "notes": ""})  # fmt: skip
+            for fy in range(self.fy - 4, self.fy + 1):
+                on = date(fy if int(m) >= 4 else fy + 1, int(m), int(d))
+                due = on - timedelta(days=max(0, on.weekday() - 4))  # a weekend: the Friday
+                rows.append(self._task(title, body, due, series_id=sid, occurrence_on=on,
+                                       fiscal_year=fy))  # fmt: skip
+                self.occurrences.setdefault(sid, []).append(rows[-1]["id"])
                 self.recurring_tasks.append(rows[-1]["id"])
+        self.series = [(int(r["id"]), str(r["title"])) for r in series]
         for nid, title, deadline in self.notices:
             if deadline and len(rows) < self.spec.tasks * 0.4:
-                rows.append(self._task(f"{title[:60]} への対応", "回答・対応の取りまとめ",
-                                       deadline, notice_id=nid))  # fmt: skip
+                body = "回答・対応の取りまとめ"
+                rows.append(self._task(f"{title[:60]} への対応", body, deadline))
+                links["notice"].append({"task_id": rows[-1]["id"], "notice_id": nid})
         while len(rows) < self.spec.tasks:
             a, s = rng.choice(self.assets), rng.choice(self.systems)
             tpl = rng.choice(W.ONE_OFF_TASKS)
             title = tpl.format(asset=a[1], system=s.name, dept=a[3],
                                location=rng.choice(W.LOCATIONS)[0])  # fmt: skip
             due = today + timedelta(days=rng.randint(-700, 365))
-            extra = {"asset_id": a[0]} if "{asset}" in tpl else {}
+            rows.append(self._task(title, f"{a[3]}からの依頼。", due))
+            if "{asset}" in tpl:
+                links["asset"].append({"task_id": rows[-1]["id"], "asset_id": a[0]})
             if "{system}" in tpl:
-                extra["system_id"] = s.id
-            rows.append(self._task(title, f"{a[3]}からの依頼。", due, **extra))
+                links["system"].append({"task_id": rows[-1]["id"], "business_system_id": s.id})
+        self.L.insert(_table(TaskSeries), series, "タスクを作成しています")
         self.L.insert(_table(Task), rows, "タスクを作成しています")
+        for table, kind in ((task_assets, "asset"), (task_systems, "system"),
+                            (task_notices, "notice")):  # fmt: skip
+            self.L.insert(table, links[kind], "タスクを関連付けています")
 
     def _worklog(self) -> None:
         self.user_assets = [a for a in self.assets if a[5]] or self.assets
+        # The IT officer, and the predecessor who handed over two years ago (人事異動 4/1).
+        self.officers = (self._person(), self._person())
         self.L.insert(_table(WorkLogEntry), self._worklog_rows(), "作業ログを作成しています")
 
     def _worklog_rows(self) -> Iterator[dict[str, Any]]:
@@ -177,6 +222,7 @@ class _ContentMixin(_DemoBase):
         templates = {c: [t.split("|") for t in W.WORKLOG[c][1]] for c in cats}
         days = sorted(rng.randrange(span) for _ in range(self.spec.worklog))
         table = _table(WorkLogEntry)
+        handover = date(self.fy - 1, 4, 1)
         for offset in days:
             day = start + timedelta(days=offset)
             if day.weekday() >= 5 and rng.random() < 0.9:
@@ -213,14 +259,16 @@ class _ContentMixin(_DemoBase):
                 "title": title_t.format(**fill)[:200], "body": body_t.format(**fill)[:80],
                 "asset_id": a[0] if a else None, "system_id": s.id if s else None,
                 "task_id": task, "created_at": started + timedelta(minutes=minutes),
+                "actor": self.officers[0] if day >= handover else self.officers[1],
             }  # fmt: skip
 
     # -- runbooks, checklists, attachments -----------------------------------------
     def _runbooks(self) -> None:
         rng, today = self.rng, self.today
         rows: list[dict[str, Any]] = []
-        steps, ra, rc, rcr = [], [], [], []
+        steps, ra, rc, rcr, rs = [], [], [], [], []
         kinds = [k.split("|") for k in W.RUNBOOK_SYSTEM_KINDS]
+        with_servers = [s.id for s in self.systems if self.sys_servers.get(s.id)]
         for i in range(self.spec.runbooks):
             rid = self.L.next_id(_table(Runbook))
             system: _Sys | None = None
@@ -244,10 +292,14 @@ class _ContentMixin(_DemoBase):
                     "body": f"{step}。{'担当: 総務課 情報係' if pos % 2 else '画面の表示を確認'}",
                     "expected": rng.choice(W.RUNBOOK_EXPECT),
                 })  # fmt: skip
-            revised = self._date(today - timedelta(days=1500), today)
+            reviewed = self._date(today - timedelta(days=1500), today)
             rows.append({"id": rid, "title": title[:200], "purpose": purpose, "frequency": freq,
-                         "system_id": system.id if system else None,
-                         "notes": f"最終改訂 {revised:%Y-%m-%d}"})  # fmt: skip
+                         "version": f"第{rng.randint(1, 4)}版", "last_reviewed_on": reviewed,
+                         "review_interval_months": rng.choice((12, 12, 12, 6, None)),
+                         "notes": ""})  # fmt: skip
+            # A system's runbooks serve it; shutting down for a power cut serves them all.
+            served = [system.id] if system else with_servers if "停電" in title else []
+            rs += [{"runbook_id": rid, "business_system_id": sid} for sid in served]
             vendor = system.vendor if system else rng.choice((2, 3, 13))
             for cid in self.contacts[vendor][:2]:
                 rc.append({"runbook_id": rid, "contact_id": cid})
@@ -261,6 +313,17 @@ class _ContentMixin(_DemoBase):
         self.L.insert(runbook_assets, ra, "手順書を関連付けています")
         self.L.insert(runbook_contacts, rc, "手順書を関連付けています")
         self.L.insert(runbook_credentials, rcr, "手順書を関連付けています")
+        self.L.insert(runbook_systems, rs, "手順書を関連付けています")
+        # Recurring work done by a runbook: the rule and each occurrence link to it.
+        by_title = {str(r["title"]): int(r["id"]) for r in rows}
+        srb, trb = [], []
+        for sid, title in self.series:
+            done_by = next((by_title[t] for k, t in W.SERIES_RUNBOOKS if title.startswith(k)), 0)
+            if done_by:
+                srb.append({"series_id": sid, "runbook_id": done_by})
+                trb += [{"task_id": tid, "runbook_id": done_by} for tid in self.occurrences[sid]]
+        self.L.insert(task_series_runbooks, srb, "タスクを関連付けています")
+        self.L.insert(task_runbooks, trb, "タスクを関連付けています")
 
     def _checklists(self) -> None:
         rng = self.rng
@@ -277,7 +340,7 @@ class _ContentMixin(_DemoBase):
                           "system_id": s.id, "notes": note})  # fmt: skip
             front = rng.randint(14, 28) if s.tokutei else rng.randint(34, 40)
             end = date(2030, 3, 31) if s.tokutei else STANDARDIZATION_DEADLINE
-            progress += self._progress(cid, items, front, date(2022, 4, 1), end)
+            progress += self._progress(cid, std, items, front, date(2022, 4, 1), end)
         gc = self._gov_cloud_template()
         gid = self.L.next_id(_table(Checklist))
         lists.append({"id": gid, "template_id": gc, "name": f"ガバメントクラウド移行（{W.TOWN}）",
@@ -285,8 +348,10 @@ class _ContentMixin(_DemoBase):
                       "notes": "県の共同調達に参加予定"})  # fmt: skip
         gitems = self._items(gc)
         progress += self._progress(
-            gid, gitems, rng.randint(4, 7), date(2024, 4, 1), date(2027, 3, 31)
+            gid, gc, gitems, rng.randint(4, 7), date(2024, 4, 1), date(2027, 3, 31)
         )
+        # Evidence files are attachments of the progress rows that are done.
+        self.done_progress: list[int] = [int(r["id"]) for r in progress if r["status"] == "done"]
         self.L.insert(_table(Checklist), lists, "チェックリストを作成しています")
         self.L.insert(_table(ChecklistProgress), progress, "チェックリストを作成しています")
 
@@ -319,8 +384,8 @@ class _ContentMixin(_DemoBase):
         self.L.insert(_table(ChecklistTemplateItem), items, "チェックリストを作成しています")
         return tid
 
-    def _progress(self, cid: int, items: list[tuple[int, str]], front: int, start: date,
-                  end: date) -> list[dict[str, Any]]:  # fmt: skip
+    def _progress(self, cid: int, tid: int, items: list[tuple[int, str]], front: int,
+                  start: date, end: date) -> list[dict[str, Any]]:  # fmt: skip
         rng, today, out = self.rng, self.today, []
         for i, (item_id, group) in enumerate(items):
             due = start + (end - start) * (i + 1) // len(items)
@@ -331,7 +396,7 @@ class _ContentMixin(_DemoBase):
             done_on = min(today, due - timedelta(days=rng.randint(0, 45)))
             out.append({
                 "id": self.L.next_id(_table(ChecklistProgress)), "checklist_id": cid,
-                "item_id": item_id, "status": status, "due_date": due,
+                "template_id": tid, "item_id": item_id, "status": status, "due_date": due,
                 "completed_on": done_on if status == "done" else None,
                 "evidence": rng.choice(W.EVIDENCE).format(d=f"{done_on:%Y-%m-%d}")
                 if status == "done" else "",
@@ -345,11 +410,12 @@ class _ContentMixin(_DemoBase):
             "asset": [a[0] for a in self.assets],
             "notice": [n[0] for n in self.notices],
             "runbook": self.runbook_ids,
+            "checklist_progress": self.done_progress,
         }
         assets = {a[0]: a for a in self.assets}
         rows = []
         for i in range(self.spec.attachments):
-            kind = rng.choices(("asset", "notice", "runbook"), (60, 25, 15))[0]
+            kind = rng.choices(tuple(owners), (57, 25, 15, 3))[0]
             owner = rng.choice(owners[kind])
             a = assets.get(owner) if kind == "asset" else None
             fname = rng.choice(W.ATTACHMENT_NAMES[kind]).format(

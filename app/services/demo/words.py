@@ -477,6 +477,14 @@ RECURRING_TASKS = [
     "UPS バッテリー点検|6|15|交換時期の確認と自己診断",
     "ドメイン管理者アカウントの棚卸|4|15|不要な管理者アカウントがないか確認",
 ]
+# Recurring tasks done with a runbook: (task title prefix, runbook title)
+SERIES_RUNBOOKS = [
+    ("SSL証明書更新", "SSL証明書更新手順"),
+    ("年度末 人事異動", "人事異動時のアカウント整理"),
+    ("新規採用職員", "新規職員 アカウント発行手順"),
+    ("資産棚卸", "年度末 資産棚卸手順"),
+    ("防災訓練", "停電時のサーバ停止・起動手順"),
+]
 ONE_OFF_TASKS = _w(
     "{asset} の交換手配|{system} 法改正対応の確認|{dept} PC 配置換え|"
     "{location} 無線AP 増設の検討|{system} 保守契約の見直し|{dept} 複合機の更新検討|"
@@ -554,12 +562,15 @@ ATTACHMENT_NAMES: dict[str, list[str]] = {
                "説明会資料_{year}.pdf"],
     "runbook": ["手順書_画面キャプチャ.docx", "構成図.vsdx", "チェックシート.xlsx",
                 "保守窓口一覧_{year}.pdf"],
+    "checklist_progress": ["作業完了報告書_{year}.pdf", "議事録_{year}.docx", "証跡_画面.png",
+                           "ベンダー回答_{year}.pdf"],
 }  # fmt: skip
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "jpg": "image/jpeg",
+    "png": "image/png",
     "vsdx": "application/vnd.ms-visio.drawing",
 }
 

@@ -36,9 +36,21 @@ from app.store.models.runbooks import (
     runbook_assets,
     runbook_contacts,
     runbook_credentials,
+    runbook_systems,
 )
 from app.store.models.searchdoc import SearchDoc
-from app.store.models.worklog import Task, WorkLogEntry
+from app.store.models.worklog import (
+    Task,
+    TaskSeries,
+    WorkLogEntry,
+    task_assets,
+    task_notices,
+    task_runbooks,
+    task_series_assets,
+    task_series_runbooks,
+    task_series_systems,
+    task_systems,
+)
 
 __all__ = [
     "ASSET_FIELDS",
@@ -75,6 +87,7 @@ __all__ = [
     "StocktakeScan",
     "StocktakeSession",
     "Task",
+    "TaskSeries",
     "Vendor",
     "WorkLogEntry",
     "asset_systems",
@@ -85,5 +98,13 @@ __all__ = [
     "runbook_assets",
     "runbook_contacts",
     "runbook_credentials",
+    "runbook_systems",
+    "task_assets",
+    "task_notices",
+    "task_runbooks",
+    "task_series_assets",
+    "task_series_runbooks",
+    "task_series_systems",
+    "task_systems",
     "utcnow",
 ]

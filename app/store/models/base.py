@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import ClassVar
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import CheckConstraint, DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.store.kinds import RecordKind
@@ -55,3 +56,16 @@ class Searchable:
 
     def search_document(self) -> tuple[str, str, str]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def one_of(column: str, codes: Iterable[str | int], name: str | None = None) -> CheckConstraint:
+    """A CHECK that ``column`` holds one of ``codes`` (a vocabulary of app.store.vocab).
+
+    Named ``ck_<table>_<name or column>``. NULL passes, as in every CHECK: a nullable
+    column stays optional. Migrations spell the same text out literally (a revision
+    never changes when the vocabulary does); tests/unit/test_migration_0004.py holds
+    the two equal.
+    """
+    values = ", ".join(str(c) if isinstance(c, int) else "'" + c.replace("'", "''") + "'"
+                       for c in codes)  # fmt: skip
+    return CheckConstraint(f"{column} IN ({values})", name or column)

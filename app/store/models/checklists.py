@@ -1,14 +1,37 @@
-"""Checklists: templates (標準化の40手順, ガバメントクラウド, user-made), instances, progress."""
+"""Checklists: templates (標準化の40手順, ガバメントクラウド, user-made), instances, progress.
+
+The schema keeps a checklist coherent on its own:
+- item positions are unique within a template (reordered with one UPDATE:
+  app.store.models.ordering);
+- one checklist per template and business system (several may have no system);
+- a progress row names its checklist's template, and two composite foreign keys make it
+  point at a checklist *of that template* and an item *of that template*: progress can
+  never refer to an item of another template (a template upgrade moves progress over
+  explicitly);
+- evidence: ``ChecklistProgress.evidence`` stays a free-text note (what was checked,
+  where the paper is); files are attachments (the ``attachments`` table) whose owner kind
+  is ``checklist_progress``, this model's kind code.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.store.kinds import YES_NO, RecordKind
-from app.store.models.base import Record, Searchable
+from app.store.models.base import Record, Searchable, one_of
 from app.store.vocab import CHECK_STATUSES, CHECKLIST_KINDS
 
 
@@ -26,6 +49,7 @@ class ChecklistTemplate(Record):
         },
         values={"kind": CHECKLIST_KINDS, "builtin": YES_NO},
     )
+    __table_args__ = (one_of("kind", CHECKLIST_KINDS),)
 
     code: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -54,7 +78,14 @@ class ChecklistTemplateItem(Record):
         },
         title="title",
     )
-    __table_args__ = (UniqueConstraint("template_id", "code", name="code"),)
+    __table_args__ = (
+        UniqueConstraint("template_id", "code", name="code"),
+        # Unique indexes (not table constraints: added by migration 0004 without
+        # rebuilding the table). Positions only order the items; the target of
+        # checklist_progress's composite foreign key is (template_id, id).
+        Index("uq_checklist_template_items_position", "template_id", "position", unique=True),
+        Index("uq_checklist_template_items_template_item", "template_id", "id", unique=True),
+    )
 
     template_id: Mapped[int] = mapped_column(
         ForeignKey("checklist_templates.id", ondelete="CASCADE")
@@ -83,12 +114,21 @@ class Checklist(Searchable, Record):
             "notes": "備考",
         },
     )
+    __table_args__ = (
+        # One checklist per template and business system (NULLs differ: any number of
+        # checklists of a template may have no system).
+        Index("uq_checklists_template_system", "template_id", "system_id", unique=True),
+        # The target of checklist_progress's composite foreign key.
+        Index("uq_checklists_checklist_template", "id", "template_id", unique=True),
+    )
 
     template_id: Mapped[int] = mapped_column(ForeignKey("checklist_templates.id"))
     name: Mapped[str] = mapped_column(String(200))
-    standard_business_id: Mapped[str | None] = mapped_column(ForeignKey("standard_businesses.id"))
+    standard_business_id: Mapped[str | None] = mapped_column(
+        ForeignKey("standard_businesses.id"), index=True
+    )
     system_id: Mapped[int | None] = mapped_column(
-        ForeignKey("business_systems.id", ondelete="SET NULL")
+        ForeignKey("business_systems.id", ondelete="SET NULL"), index=True
     )
     notes: Mapped[str] = mapped_column(Text, default="")
 
@@ -99,6 +139,9 @@ class Checklist(Searchable, Record):
 
 
 class ChecklistProgress(Record):
+    """The state of one item of one checklist. ``template_id`` is the checklist's template
+    (set it to ``checklist.template_id``); the database refuses any other."""
+
     __tablename__ = "checklist_progress"
     __kind__ = RecordKind(
         "checklist_progress",
@@ -109,16 +152,31 @@ class ChecklistProgress(Record):
             "status": "状態",
             "due_date": "期限",
             "completed_on": "完了日",
-            "evidence": "証跡",
+            "evidence": "証跡メモ",
             "notes": "備考",
         },
         values={"status": CHECK_STATUSES},
         title="status",
     )
-    __table_args__ = (UniqueConstraint("checklist_id", "item_id", name="item"),)
+    __table_args__ = (
+        UniqueConstraint("checklist_id", "item_id", name="item"),
+        ForeignKeyConstraint(
+            ["checklist_id", "template_id"],
+            ["checklists.id", "checklists.template_id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["template_id", "item_id"],
+            ["checklist_template_items.template_id", "checklist_template_items.id"],
+        ),
+        Index("ix_checklist_progress_checklist", "checklist_id", "template_id"),
+        Index("ix_checklist_progress_item", "template_id", "item_id"),
+        one_of("status", CHECK_STATUSES),
+    )
 
-    checklist_id: Mapped[int] = mapped_column(ForeignKey("checklists.id", ondelete="CASCADE"))
-    item_id: Mapped[int] = mapped_column(ForeignKey("checklist_template_items.id"))
+    checklist_id: Mapped[int] = mapped_column(Integer)
+    template_id: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10), default="todo")
     due_date: Mapped[date | None] = mapped_column(Date)
     completed_on: Mapped[date | None] = mapped_column(Date)

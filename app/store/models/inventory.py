@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.store.kinds import YES_NO, RecordKind, coded
-from app.store.models.base import Base, Record, Searchable
+from app.store.models.base import Base, Record, Searchable, one_of
 from app.store.models.reference import AssetType, Department, Location
 from app.store.vocab import (
     ASSET_STATUSES,
@@ -36,12 +36,28 @@ from app.store.vocab import (
 )
 
 
-def _link(name: str, left: str, right: str) -> Table:
+def _link(
+    name: str, left: str, right: str, *, left_table: str = "", right_table: str = ""
+) -> Table:
+    """A link table: two columns, ``<left>_id`` and ``<right>_id``, together the primary
+    key (which also serves lookups from the left), each deleted with its record; the
+    right column has an index of its own for lookups from the other side. Tables are
+    ``<left>s`` / ``<right>s`` unless named (app.services.links finds link tables by
+    this shape)."""
     return Table(
         name,
         Base.metadata,
-        Column(f"{left}_id", ForeignKey(f"{left}s.id", ondelete="CASCADE"), primary_key=True),
-        Column(f"{right}_id", ForeignKey(f"{right}s.id", ondelete="CASCADE"), primary_key=True),
+        Column(
+            f"{left}_id",
+            ForeignKey(f"{left_table or left + 's'}.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column(
+            f"{right}_id",
+            ForeignKey(f"{right_table or right + 's'}.id", ondelete="CASCADE"),
+            primary_key=True,
+            index=True,
+        ),
     )
 
 
@@ -105,7 +121,9 @@ class Contact(Searchable, Record):
         },
     )
 
-    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="CASCADE"))
+    vendor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("vendors.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(100))
     kana: Mapped[str] = mapped_column(String(100), default="")
     role: Mapped[str] = mapped_column(String(100), default="")
@@ -148,13 +166,18 @@ class BusinessSystem(Searchable, Record):
     )
     __table_args__ = (
         CheckConstraint("tokutei_reason IS NULL OR tokutei_reason BETWEEN 1 AND 4", "reason"),
+        one_of("segment", SEGMENTS),
     )
 
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="SET NULL"))
-    standard_business_id: Mapped[str | None] = mapped_column(ForeignKey("standard_businesses.id"))
+    vendor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("vendors.id", ondelete="SET NULL"), index=True
+    )
+    standard_business_id: Mapped[str | None] = mapped_column(
+        ForeignKey("standard_businesses.id"), index=True
+    )
     department_id: Mapped[int | None] = mapped_column(
-        ForeignKey("departments.id", ondelete="SET NULL")
+        ForeignKey("departments.id", ondelete="SET NULL"), index=True
     )
     segment: Mapped[str | None] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -222,6 +245,8 @@ class Asset(Searchable, Record):
         CheckConstraint("confidentiality IS NULL OR confidentiality BETWEEN 1 AND 3", "conf"),
         CheckConstraint("integrity IS NULL OR integrity BETWEEN 1 AND 3", "integ"),
         CheckConstraint("availability IS NULL OR availability BETWEEN 1 AND 3", "avail"),
+        one_of("status", ASSET_STATUSES),
+        one_of("segment", SEGMENTS),
         Index("ix_assets_serial", "serial_number"),
         Index("ix_assets_mac", "mac_address"),
         Index("ix_assets_hostname", "hostname"),
@@ -310,11 +335,14 @@ class Contract(Searchable, Record):
         values={"kind": CONTRACT_KINDS, "auto_renew": YES_NO},
         title="title",
     )
+    __table_args__ = (one_of("kind", CONTRACT_KINDS),)
 
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default="maintenance")
     contract_number: Mapped[str] = mapped_column(String(60), default="")
-    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="SET NULL"))
+    vendor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("vendors.id", ondelete="SET NULL"), index=True
+    )
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date, index=True)
     amount_yen: Mapped[int | None] = mapped_column(BigInteger)
@@ -350,13 +378,17 @@ class License(Searchable, Record):
     )
 
     product: Mapped[str] = mapped_column(String(200))
-    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="SET NULL"))
+    vendor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("vendors.id", ondelete="SET NULL"), index=True
+    )
     seats: Mapped[int] = mapped_column(Integer, default=1)
     expiry_date: Mapped[date | None] = mapped_column(Date, index=True)
     key_credential_id: Mapped[int | None] = mapped_column(
-        ForeignKey("credential_refs.id", ondelete="SET NULL")
+        ForeignKey("credential_refs.id", ondelete="SET NULL"), index=True
     )
-    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id", ondelete="SET NULL"))
+    contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contracts.id", ondelete="SET NULL"), index=True
+    )
     notes: Mapped[str] = mapped_column(Text, default="")
 
     assignments: Mapped[list[LicenseAssignment]] = relationship(
@@ -391,8 +423,14 @@ class LicenseAssignment(Record):
               sqlite_where=text("asset_id IS NULL")),
     )  # fmt: skip
 
-    license_id: Mapped[int] = mapped_column(ForeignKey("licenses.id", ondelete="CASCADE"))
-    asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
+    # Plain indexes for the foreign keys: the partial unique indexes above cannot serve
+    # a lookup by licence (or asset) alone.
+    license_id: Mapped[int] = mapped_column(
+        ForeignKey("licenses.id", ondelete="CASCADE"), index=True
+    )
+    asset_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), index=True
+    )
     user_name: Mapped[str] = mapped_column(String(100), default="")
     assigned_on: Mapped[date | None] = mapped_column(Date)
 

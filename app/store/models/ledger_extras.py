@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.store.kinds import YES_NO, RecordKind
-from app.store.models.base import Record, utcnow
+from app.store.models.base import Record, one_of, utcnow
 from app.store.vocab import CUSTOM_FIELD_KINDS
 
 
@@ -45,7 +45,10 @@ class CustomFieldDef(Record):
         values={"kind": CUSTOM_FIELD_KINDS},
         title="label",
     )
-    __table_args__ = (UniqueConstraint("asset_type_id", "key", name="key"),)
+    __table_args__ = (
+        UniqueConstraint("asset_type_id", "key", name="key"),
+        one_of("kind", CUSTOM_FIELD_KINDS),
+    )
 
     asset_type_id: Mapped[int | None] = mapped_column(
         ForeignKey("asset_types.id", ondelete="CASCADE")
@@ -100,7 +103,9 @@ class StocktakeSession(Record):
     started_on: Mapped[date] = mapped_column(Date)
     finished_on: Mapped[date | None] = mapped_column(Date)
     # Limit the expected assets to one location (None = the whole ledger).
-    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
+    location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("locations.id", ondelete="SET NULL"), index=True
+    )
     include_disposed: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
 
@@ -131,9 +136,11 @@ class StocktakeScan(Record):
 
     session_id: Mapped[int] = mapped_column(ForeignKey("stocktake_sessions.id", ondelete="CASCADE"))
     scanned_tag: Mapped[str] = mapped_column(String(60))
-    asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id", ondelete="SET NULL"))
+    asset_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assets.id", ondelete="SET NULL"), index=True
+    )
     seen_location_id: Mapped[int | None] = mapped_column(
-        ForeignKey("locations.id", ondelete="SET NULL")
+        ForeignKey("locations.id", ondelete="SET NULL"), index=True
     )
     scanned_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.kinds import RecordKind
-from app.store.models.base import Base, Record, Searchable, utcnow
+from app.store.models.base import Base, Record, Searchable, one_of, utcnow
 from app.store.vocab import CREDENTIAL_KINDS
 
 
@@ -67,6 +67,7 @@ class CredentialRef(Searchable, Record):
         values={"kind": CREDENTIAL_KINDS},
         title="label",
     )
+    __table_args__ = (one_of("kind", CREDENTIAL_KINDS),)
 
     label: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="password")
@@ -102,9 +103,11 @@ class SshHost(Record):
     username: Mapped[str] = mapped_column(String(100))
     key_path: Mapped[str] = mapped_column(String(1000), default="")
     credential_id: Mapped[int | None] = mapped_column(
-        ForeignKey("credential_refs.id", ondelete="SET NULL")
+        ForeignKey("credential_refs.id", ondelete="SET NULL"), index=True
     )
-    asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id", ondelete="SET NULL"))
+    asset_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assets.id", ondelete="SET NULL"), index=True
+    )
     notes: Mapped[str] = mapped_column(Text, default="")
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.kinds import RecordKind
-from app.store.models.base import Base, Record, Searchable
+from app.store.models.base import Base, Record, Searchable, one_of
 from app.store.vocab import ASSET_CATEGORIES
 
 
@@ -69,6 +69,7 @@ class AssetType(Record):
         },
         values={"category": ASSET_CATEGORIES},
     )
+    __table_args__ = (one_of("category", ASSET_CATEGORIES),)
 
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
@@ -99,4 +100,4 @@ class StandardBusiness(Base):
     aliases: Mapped[str] = mapped_column(String(120), default="")
     lead_ministry: Mapped[str] = mapped_column(String(40), default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
-    parent_id: Mapped[str | None] = mapped_column(ForeignKey("standard_businesses.id"))
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("standard_businesses.id"), index=True)

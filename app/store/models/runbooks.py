@@ -1,8 +1,18 @@
-"""Runbooks (手順書) with ordered steps and their links."""
+"""Runbooks (手順書) with ordered steps, review dates and their links.
+
+- ``version`` is text: municipalities write 第2版, 1.3 or R8.4改訂, and it is only shown.
+- A review is due ``review_interval_months`` after ``last_reviewed_on`` (months: reviews
+  follow the year, 年1回 or 半年ごと); no interval, no reminder.
+- Systems are links (``runbook_systems``): a runbook may serve several.
+- Step positions are unique within a runbook and only order the steps (the number shown
+  is the rank); a new order is written with one UPDATE (app.store.models.ordering).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.store.kinds import RecordKind
@@ -12,6 +22,7 @@ from app.store.models.inventory import _link
 runbook_assets = _link("runbook_assets", "runbook", "asset")
 runbook_contacts = _link("runbook_contacts", "runbook", "contact")
 runbook_credentials = _link("runbook_credentials", "runbook", "credential_ref")
+runbook_systems = _link("runbook_systems", "runbook", "business_system")
 
 
 class Runbook(Searchable, Record):
@@ -24,18 +35,25 @@ class Runbook(Searchable, Record):
             "title": "件名",
             "purpose": "目的",
             "frequency": "実施時期",
-            "system_id": "業務システム",
+            "version": "版",
+            "last_reviewed_on": "最終見直し日",
+            "review_interval_months": "見直しの間隔（月）",
             "notes": "備考",
         },
         title="title",
+    )
+    __table_args__ = (
+        CheckConstraint(
+            "review_interval_months IS NULL OR review_interval_months >= 1", "review_interval"
+        ),
     )
 
     title: Mapped[str] = mapped_column(String(200))
     purpose: Mapped[str] = mapped_column(Text, default="")
     frequency: Mapped[str] = mapped_column(String(60), default="")
-    system_id: Mapped[int | None] = mapped_column(
-        ForeignKey("business_systems.id", ondelete="SET NULL")
-    )
+    version: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    last_reviewed_on: Mapped[date | None] = mapped_column(Date)
+    review_interval_months: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
 
     steps: Mapped[list[RunbookStep]] = relationship(
