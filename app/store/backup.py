@@ -4,6 +4,11 @@ A backup is made with SQLite's online backup API from a connection that only rea
 a private file under ``tmp/``; the copy is verified (app.store.verify) before it takes its
 name in ``backups/`` — so a damaged database never pushes a good generation out of the
 rotation: the damage is noted (app.store.health) and the backup refused instead.
+
+Attachment files travel with backups (app.store.attachment_copies): a backup in
+``backups/`` shares the content-addressed ``backups/attachments/`` with the others (it
+adds only the files it lacks; the rotation removes those no backup refers to), and
+``backup --out`` embeds them in the backup file itself.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from pathlib import Path
 
 from app.errors import UserError
 from app.input_file import os_error_reason
+from app.store import attachment_copies
+from app.store.attachments import AttachmentFiles
 from app.store.health import DatabaseDamaged, damaged_message, mark_damaged
 from app.store.sqlite_files import connect_reader, sync_file, sync_folder
 from app.store.verify import verify_file
@@ -77,10 +84,11 @@ def proved_copy(db_path: Path, dest: Path, *, root: Path) -> None:
 def backup_to(
     db_path: Path, backup_dir: Path, *, reason: str = "manual", root: Path | None = None
 ) -> Path:
-    """A proved backup of ``db_path`` in ``backup_dir``; returns its path.
+    """A proved backup of ``db_path`` in ``backup_dir``, with its attachment files in the
+    shared store there; returns its path.
 
     ``root`` is the data folder (default: the database's folder), whose ``tmp/`` holds
-    the copy until it is proved.
+    the copy until it is proved and whose ``attachments/`` holds the files.
     """
     root = root or db_path.parent
     if not db_path.exists():
@@ -90,16 +98,37 @@ def backup_to(
         with private_dir(root, "backup") as work:
             tmp = work / dest.name
             proved_copy(db_path, tmp, root=root)
-            backup_dir.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, dest)
-            sync_folder(backup_dir)
+            publish(tmp, dest, AttachmentFiles(root))
     except (sqlite3.Error, OSError) as exc:
         raise BackupError(f"バックアップを作成できませんでした: {_reason(exc)}") from exc
     return dest
 
 
+def publish(tmp: Path, dest: Path, live: AttachmentFiles) -> list[str]:
+    """Give the finished database copy ``tmp`` its name ``dest`` in a backups folder,
+    after copying the attachment files it refers to into that folder's shared store.
+    Returns the names of attachments whose file could not be kept."""
+    backup_dir = dest.parent
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    if not attachment_copies.referenced_hashes(tmp, private=True):
+        lost: list[str] = []
+        os.replace(tmp, dest)
+    else:
+        # The copying first, without the lock (adding files is harmless); then, locked,
+        # whatever a rotation removed meanwhile, and the name: no rotation sees it half made.
+        attachment_copies.keep_files(tmp, live, backup_dir)
+        with attachment_copies.store_lock(backup_dir):
+            lost = attachment_copies.keep_files(tmp, live, backup_dir)
+            os.replace(tmp, dest)
+        if lost:
+            log.warning("backup %s lacks the files of %d attachments", dest.name, len(lost))
+    sync_folder(backup_dir)
+    return lost
+
+
 def backup_out(db_path: Path, out: Path, *, root: Path | None) -> Path:
-    """A proved backup of ``db_path`` written to ``out`` (a new file anywhere).
+    """A proved backup of ``db_path`` written to ``out`` (a new file anywhere), with the
+    attachment files embedded in it.
 
     ``root`` is the data folder, where a note of the unfinished file is kept so that a
     later start can remove it if this process is killed (None: a read-only folder).
@@ -110,6 +139,8 @@ def backup_out(db_path: Path, out: Path, *, root: Path | None) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         with noted_partial(root, out) as partial:
             proved_copy(db_path, partial, root=root or db_path.parent)
+            attachment_copies.embed_files(partial, AttachmentFiles(db_path.parent))
+            sync_file(partial)
             # Refuse to replace a file that appeared meanwhile (os.link fails if it exists).
             try:
                 os.link(partial, out)
@@ -162,7 +193,8 @@ def auto_backup(
 
     Keeps the newest ``generations`` automatic backups and deletes older ones — only once
     the new one is proved (a damaged database raises DatabaseDamaged before anything is
-    rotated out). Returns the new backup's path, or None when none was due.
+    rotated out) — and then the attachment files no remaining backup refers to.
+    Returns the new backup's path, or None when none was due.
     """
     now = now or datetime.now()
     existing = list_backups(backup_dir, AUTO_PREFIX)
@@ -174,4 +206,8 @@ def auto_backup(
         with contextlib.suppress(OSError):
             old.path.unlink()
             log.info("removed old automatic backup %s", old.path.name)
+    try:
+        attachment_copies.sweep_shared_store(backup_dir)
+    except (UserError, OSError) as exc:  # the next rotation tries again
+        log.warning("shared attachment files not tidied: %s", exc)
     return made

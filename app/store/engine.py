@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from app.store import audit, changes, search_index
+from app.store import attachments, audit, changes, search_index
 from app.store.health import refuse_writes_if_damaged
 from app.store.sqlite_files import connect_reader
 
@@ -139,4 +139,5 @@ def make_session_factory(
     audit.install(factory)
     search_index.install(factory)
     changes.install(factory)
+    attachments.install(factory)
     return factory

@@ -8,6 +8,13 @@ Hitori process has it open). The backup is copied into a private folder (with it
 what is restored), brought to the current schema and proved there
 (app.store.replacement). Only then is the current database copied aside into
 ``backups/`` (as it is, damaged or not) and the proved file renamed into place.
+
+Attachment files (app.store.attachment_copies): those embedded in the backup file are
+extracted into the private folder and their table dropped before the candidate is
+proved; once it is proved, the files its rows refer to are put in ``attachments/``
+before the swap (harmless if the swap then fails: the store is content-addressed).
+Attachments whose file is found nowhere are reported; the restore still succeeds.
+The database copied aside keeps its files in the backups' shared store.
 """
 
 from __future__ import annotations
@@ -17,14 +24,16 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.input_file import InputFileError, open_input_file, os_error_reason
+from app.store import attachment_copies
 from app.store.access import FolderAccess
-from app.store.backup import BACKUP_SUFFIX, BackupError, copy_database
+from app.store.attachments import AttachmentFiles
+from app.store.backup import BACKUP_SUFFIX, BackupError, copy_database, publish
 from app.store.health import clear_damaged
-from app.store.replacement import CandidateRefused, prove, put_in_place
+from app.store.replacement import CandidateRefused, ProvedFile, prove, put_in_place
 from app.store.sqlite_files import is_wal_file, side_file, sync_folder
 from app.store.workfiles import private_dir
 
@@ -38,6 +47,9 @@ WHAT = "バックアップファイル"
 class RestoreResult:
     aside: Path | None  # the database as it was before, kept in backups/
     revision_before: str | None  # the backup's schema revision (upgraded when older)
+    attachments_restored: int = 0  # files put back in attachments/
+    # Names of attachments whose file was in neither the backup nor any store.
+    missing_attachments: tuple[str, ...] = field(default=())
 
 
 def restore_database(root: Path, db_path: Path, backups: Path, source: Path) -> RestoreResult:
@@ -55,11 +67,19 @@ def restore_database(root: Path, db_path: Path, backups: Path, source: Path) -> 
         with private_dir(root, "restore") as work:
             candidate = work / "candidate.sqlite3"
             _copy_in(source, candidate)
+            staged = work / "attachments"
+            proved = _prove(source, candidate, staged)
+            live = AttachmentFiles(root)
+            stores = _shared_stores(source, backups)
             try:
-                proved = prove(candidate)
-            except CandidateRefused as exc:
-                raise BackupError(f"復元できないファイルです: {source.name}（{exc}）") from exc
-            aside = _keep_aside(db_path, backups, work) if db_path.exists() else None
+                brought, missing = attachment_copies.bring_back(
+                    proved.path, live, staged, stores, work
+                )
+            except OSError as exc:
+                raise BackupError(
+                    f"添付ファイルを戻せません（{os_error_reason(exc)}）。データベースは変更していません"
+                ) from exc
+            aside = _keep_aside(db_path, backups, work, live) if db_path.exists() else None
             try:
                 put_in_place(proved, db_path, access)
             except BaseException:
@@ -70,7 +90,34 @@ def restore_database(root: Path, db_path: Path, backups: Path, source: Path) -> 
     finally:
         access.close()
     log.info("restored %s (revision %s); before: %s", source, proved.revision_before, aside)
-    return RestoreResult(aside, proved.revision_before)
+    if missing:
+        log.warning("restored without the files of: %s", "、".join(missing))
+    return RestoreResult(aside, proved.revision_before, brought, tuple(missing))
+
+
+def _prove(source: Path, candidate: Path, staged: Path | None) -> ProvedFile:
+    """Take out the attachment files embedded in the candidate (into ``staged``; None:
+    only check them), then prove it. Raises BackupError saying what is wrong."""
+    try:
+        attachment_copies.take_embedded(candidate, staged)
+        return prove(candidate)
+    except (CandidateRefused, attachment_copies.EmbeddedFilesDamaged) as exc:
+        raise BackupError(f"復元できないファイルです: {source.name}（{exc}）") from exc
+    except OSError as exc:
+        raise BackupError(
+            f"復元の準備のためのコピーを作れません（{os_error_reason(exc)}）"
+        ) from exc
+
+
+def _shared_stores(source: Path, backups: Path) -> list[Path]:
+    """Where the attachment files of a backup may be: the shared store of the folder
+    the backup is in, and this data folder's own."""
+    found = []
+    for folder in (source.absolute().parent, backups):
+        store = attachment_copies.shared_store(folder)
+        if store.is_dir() and store not in found:
+            found.append(store)
+    return found
 
 
 def validate_backup(source: Path) -> str:
@@ -79,10 +126,7 @@ def validate_backup(source: Path) -> str:
     with tempfile.TemporaryDirectory(prefix="hitori-verify-") as tmp:
         candidate = Path(tmp) / "candidate.sqlite3"
         _copy_in(source, candidate)
-        try:
-            proved = prove(candidate)
-        except CandidateRefused as exc:
-            raise BackupError(f"復元できないファイルです: {source.name}（{exc}）") from exc
+        proved = _prove(source, candidate, None)
     assert proved.revision_before is not None
     return proved.revision_before
 
@@ -118,8 +162,9 @@ def _copy_file(source: Path, dest: Path) -> None:
                 ) from exc
 
 
-def _keep_aside(db_path: Path, backups: Path, work: Path) -> Path:
-    """The current database, as it is, in ``backups/before-restore-….sqlite3``."""
+def _keep_aside(db_path: Path, backups: Path, work: Path, live: AttachmentFiles) -> Path:
+    """The current database, as it is, in ``backups/before-restore-….sqlite3`` (with its
+    attachment files in the backups' shared store)."""
     from app.store.backup import _timestamp
 
     dest = backups / f"before-restore-{_timestamp()}{BACKUP_SUFFIX}"
@@ -131,9 +176,11 @@ def _keep_aside(db_path: Path, backups: Path, work: Path) -> Path:
         tmp.unlink(missing_ok=True)
         shutil.copyfile(db_path, tmp)
         wal = side_file(db_path, "-wal")
+        backups.mkdir(parents=True, exist_ok=True)
         if wal.exists():
             shutil.copyfile(wal, side_file(dest, "-wal"))
-    backups.mkdir(parents=True, exist_ok=True)
-    os.replace(tmp, dest)
-    sync_folder(backups)
+        os.replace(tmp, dest)
+        sync_folder(backups)
+        return dest
+    publish(tmp, dest, live)
     return dest

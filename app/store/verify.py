@@ -29,14 +29,22 @@ class VerifyReport:
     revision: str | None = None
     not_hitori: bool = False  # no Hitori schema at all (no alembic_version)
     newer: bool = False  # written by a newer Hitori
+    # What the failures concern: "database", "index" (the search index), "files" (the
+    # attachment files and rows: the database itself is sound).
+    areas: set[str] = field(default_factory=set)
 
-    def fail(self, line: str, *, index: bool = False) -> None:
+    def fail(self, line: str, *, index: bool = False, files: bool = False) -> None:
         self.ok = False
         self.index_only = self.index_only and index
+        self.areas.add("index" if index else "files" if files else "database")
         self.lines.append(f"NG  {line}")
 
     def good(self, line: str) -> None:
         self.lines.append(f"OK  {line}")
+
+    def note(self, line: str) -> None:
+        """Worth knowing, not a problem."""
+        self.lines.append(f"注意  {line}")
 
     def problems(self) -> list[str]:
         return [line[4:] for line in self.lines if line.startswith("NG  ")]

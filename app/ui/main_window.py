@@ -5,7 +5,6 @@ when a write it shows is announced (app.ui.jobs)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import cast
 
 from PySide6.QtCore import QByteArray, Qt, Signal
@@ -26,8 +25,6 @@ from PySide6.QtWidgets import (
 
 from app.progress import Cancelled, Progress
 from app.store.backup import DEFAULT_GENERATIONS
-from app.store.changes import Changes
-from app.store.kind_index import kind_of, model_by_table
 from app.store.models import (
     Checklist,
     ChecklistProgress,
@@ -41,7 +38,7 @@ from app.store.models import (
 from app.ui.assets.ledger_view import AssetLedgerView
 from app.ui.context import AppContext
 from app.ui.inventory.area import InventoryArea
-from app.ui.jobs import Job, ProgressShown
+from app.ui.jobs import ProgressShown
 from app.ui.search_panel import SearchDialog
 from app.ui.views.dashboard import DashboardView
 from app.ui.views.not_built import NotBuiltView
@@ -208,6 +205,7 @@ class MainWindow(QMainWindow):
 
     def load_demo(self) -> None:
         from app.services.demo import generate_demo
+        from app.store.attachments import AttachmentFiles
 
         answer = QMessageBox.question(
             self,
@@ -217,6 +215,7 @@ class MainWindow(QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             return
         sessions = self.ctx.db.sessions
+        files = AttachmentFiles(self.ctx.db.data_dir.root)
 
         def work(progress: Progress) -> dict[str, int]:
             return generate_demo(
@@ -224,25 +223,23 @@ class MainWindow(QMainWindow):
                 size="small",
                 progress=progress.report,
                 cancelled=lambda: progress.cancelled,
+                files=files,
             )
 
-        job = self.ctx.jobs.run(
+        self.ctx.jobs.run(
             work,
             writer=True,
             owner=self,
-            on_result=lambda counts: self._demo_done(job, counts),
+            on_result=self._demo_done,
             on_error=self._demo_failed,
             progress=ProgressShown(self, self.tr("デモデータを作成中…")),
             name="load-demo",
             quiet_gc=True,
         )
 
-    def _demo_done(self, job: Job, counts: dict[str, int]) -> None:
+    def _demo_done(self, _counts: dict[str, int]) -> None:
+        # The views reload themselves: the demo announces the kinds it wrote.
         self.statusBar().showMessage(self.tr("デモデータを読み込みました"), 8000)
-        if not job.changes:
-            # The demo is written with Core statements, which the flush hook does not
-            # see: say what its counts show it wrote, so that the views reload.
-            self.ctx.jobs.announce(_tables_written(counts))
 
     def _demo_failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
@@ -301,13 +298,3 @@ class MainWindow(QMainWindow):
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.sync()
         super().closeEvent(event)
-
-
-def _tables_written(counts: Mapping[str, int]) -> Changes:
-    """The record kinds of the tables a bulk write reports row counts for."""
-    written = Changes()
-    for table, rows in counts.items():
-        model = model_by_table(table)
-        if rows and model is not None and "__kind__" in vars(model):
-            written.add(kind_of(model).code, ())
-    return written

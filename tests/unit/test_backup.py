@@ -81,7 +81,7 @@ def hitori_backup(data_dir: DataDir, tmp_path: Path) -> Path:
 # --- making backups ----------------------------------------------------------------------
 
 
-def test_backup_while_a_write_transaction_is_open(db, data_dir: DataDir, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_backup_while_a_write_transaction_is_open(db, data_dir: DataDir, tmp_path: Path) -> None:
     with db.sessions.begin() as s:
         for i in range(5):
             assets.create_asset(s, {"asset_tag": f"C-{i}", "name": f"確定済み {i}"})

@@ -272,7 +272,18 @@ def test_attachments_point_at_existing_records(s: Session) -> None:
     for att in s.execute(select(Attachment)).scalars():
         assert s.get(owners[att.owner_kind], att.owner_id) is not None
         assert re.fullmatch(r"[0-9a-f]{64}", att.sha256)
-        assert re.fullmatch(r"[0-9a-f]{32}", att.stored_name)
+        assert att.stored_name == f"{att.sha256[:2]}/{att.sha256}"
+        assert att.size_bytes > 0
+
+
+def test_demo_attachments_have_their_files(db) -> None:  # a data folder checks clean
+    from app.store.attachments import AttachmentFiles
+
+    files = AttachmentFiles(db.data_dir.root)
+    generate_demo(db.sessions, size="small", seed=5, files=files)
+    with db.sessions() as s:
+        stored = [(a.sha256, a.size_bytes) for a in s.execute(select(Attachment)).scalars()]
+    assert stored and all(files.has(sha, size) for sha, size in stored)
 
 
 def test_no_secret_looking_values(s: Session) -> None:

@@ -29,7 +29,8 @@ from app.services.demo.loader import (
     _Loader,
     _table,
 )
-from app.store import search_index
+from app.store import changes, search_index
+from app.store.attachments import AttachmentFiles
 from app.store.models import Asset, ChangeLogEntry, utcnow
 
 log = logging.getLogger("hitori.demo")
@@ -52,6 +53,7 @@ def generate_demo(
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     today: date | None = None,
+    files: AttachmentFiles | None = None,
 ) -> dict[str, int]:
     """Fill an empty ledger with demo data of ``size``; return rows inserted per table.
 
@@ -76,8 +78,11 @@ def generate_demo(
             conn = session.connection()
             loader = _Loader(conn, rows_est + index_est, stamp, progress, cancelled)
             t0 = time.perf_counter()
-            _Demo(loader, spec, seed, today).run()
+            _Demo(loader, spec, seed, today, files).run()
             counts = dict(loader.counts)
+            # Written with Core statements: say which kinds changed (views reload).
+            for table in counts:
+                changes.note_table(session, table, ())
             conn.execute(
                 insert(_table(ChangeLogEntry)),
                 [{"at": utcnow(), "actor": session.info.get("actor") or "demo",

@@ -8,11 +8,20 @@ from datetime import date
 from app.services.demo.content import _ContentMixin
 from app.services.demo.inventory import _InventoryMixin
 from app.services.demo.loader import DemoSize, _fiscal_year, _Loader, _Sys
+from app.store.attachments import AttachmentFiles
 
 
 class _Demo(_InventoryMixin, _ContentMixin):
-    def __init__(self, loader: _Loader, spec: DemoSize, seed: int, today: date) -> None:
+    def __init__(
+        self,
+        loader: _Loader,
+        spec: DemoSize,
+        seed: int,
+        today: date,
+        files: AttachmentFiles | None = None,
+    ) -> None:
         self.L, self.spec, self.today = loader, spec, today
+        self.files = files  # where the demo's attachment files go (None: rows only)
         self.rng = random.Random(seed)
         self.fy = _fiscal_year(today)
         self.conn = loader.conn

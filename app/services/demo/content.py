@@ -422,14 +422,25 @@ class _ContentMixin(_DemoBase):
                 year=rng.randint(self.fy - 4, self.fy),
                 tag=f"{owner:06d}", host=(a[2] or "本体") if a else "",
             )  # fmt: skip
-            content = f"{kind}:{owner}:{fname}:{i}".encode()
+            content = _demo_file(kind, owner, fname, i)
+            if self.files is not None:
+                self.files.store_bytes(content)
             rows.append({
                 "id": self.L.next_id(_table(Attachment)), "owner_kind": kind,
                 "owner_id": owner, "filename": fname,
                 "media_type": W.MEDIA_TYPES[fname.rsplit(".", 1)[1]],
-                "size_bytes": rng.randint(20_000, 3_000_000),
-                "sha256": hashlib.sha256(content).hexdigest(),
-                "stored_name": f"{rng.getrandbits(128):032x}",
+                "size_bytes": len(content),
+                "sha256": (sha := hashlib.sha256(content).hexdigest()),
+                "stored_name": f"{sha[:2]}/{sha}",
                 "description": f"{_nendo(self.fy)} 受領（デモ）",
             })  # fmt: skip
         self.L.insert(_table(Attachment), rows, "添付ファイルの情報を作成しています")
+
+
+def _demo_file(kind: str, owner: int, name: str, n: int) -> bytes:
+    """The bytes of a demo attachment: a short text saying what it stands for (the demo
+    has no real 契約書 or 見積書 to attach)."""
+    return (
+        f"Hitori デモデータの添付ファイル（架空）\nファイル名: {name}\n"
+        f"添付先: {kind} {owner}\n通番: {n}\n"
+    ).encode()

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Date, DateTime, Table, func, select
 
@@ -203,6 +203,10 @@ class _Sys:
     tokutei: int = 0
 
 
+if TYPE_CHECKING:
+    from app.store.attachments import AttachmentFiles
+
+
 class _DemoBase:
     """State shared by the _Demo mixins (set in _Demo.__init__) and their helpers."""
 
@@ -224,6 +228,7 @@ class _DemoBase:
     notices: list[tuple[int, str, date | None]]
     recurring_tasks: list[int]
     staff: dict[str, list[str]]
+    files: AttachmentFiles | None
 
     # -- helpers ---------------------------------------------------------
     def _named(self, table: Table, rows: list[dict[str, Any]], key: str, msg: str) -> list[int]:

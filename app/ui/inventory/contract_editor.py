@@ -1,4 +1,5 @@
-"""The 詳細 tab of a contract: its fields, and the assets and systems it covers."""
+"""The 詳細 tab of a contract: its fields, the assets and systems it covers, and its
+attached files (契約書 PDFs, 見積書 …)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from app.ui.context import AppContext
 from app.ui.inventory.link_panel import AddMode, LinkListPanel
 from app.ui.inventory.record_editor import RecordAccess, RecordEditor
 from app.ui.inventory.record_form import FieldSpec, RecordForm
+from app.ui.widgets.attachments_panel import AttachmentsPanel
 
 L = svc.FIELD_LABELS
 SPECS = (
@@ -94,6 +96,8 @@ class ContractEditor(RecordEditor):
         links.addWidget(self.assets_panel)
         links.addWidget(self.systems_panel)
         self.body.addLayout(links, 1)
+        self.attachments_panel = AttachmentsPanel(ctx, "contract", parent=self)
+        self.body.addWidget(self.attachments_panel, 1)
         self.assets_panel.item_activated.connect(self.open_asset)
         self.systems_panel.item_activated.connect(self.open_system)
 
@@ -105,3 +109,5 @@ class ContractEditor(RecordEditor):
         if hasattr(self, "assets_panel"):
             self.assets_panel.set_owner(record_id)
             self.systems_panel.set_owner(record_id)
+        if hasattr(self, "attachments_panel"):
+            self.attachments_panel.set_owner(record_id)
