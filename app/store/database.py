@@ -102,7 +102,7 @@ def open_database(
         try:
             sessions = make_session_factory(engine, actor=actor, health_root=data_dir.root)
             if not read_only:
-                from app.services.reference_data import ensure_reference_data
+                from app.store.reference_data import ensure_reference_data
 
                 with sessions.begin() as session:
                     ensure_reference_data(session)
@@ -162,7 +162,7 @@ def _open_server(data_dir: DataDir, url: str, actor: str | None) -> Database:
     try:
         migrations.upgrade(engine)
         sessions = make_session_factory(engine, actor=actor)
-        from app.services.reference_data import ensure_reference_data
+        from app.store.reference_data import ensure_reference_data
 
         with sessions.begin() as session:
             ensure_reference_data(session)

@@ -22,7 +22,6 @@ from app.services.demo.loader import (
     _Sys,
     _table,
 )
-from app.services.reference_data import STANDARDIZATION_TEMPLATE
 from app.store.models import (
     Attachment,
     Checklist,
@@ -48,6 +47,7 @@ from app.store.models import (
     task_series_runbooks,
     task_systems,
 )
+from app.store.reference_data import STANDARDIZATION_TEMPLATE
 
 # The kind of deadline a notice of each kind sets (回答期限 / 施行日 / 対応期限).
 DEADLINE_KIND = {"irai": "reply", "law": "effective"}
