@@ -17,6 +17,7 @@ from pathlib import Path
 
 from app import __version__
 from app.errors import UserError
+from app.gc_pause import end_start_up, pause_gc, skip_collection_at_exit
 from app.paths import DataDir, default_data_dir
 
 log = logging.getLogger("hitori.cli")
@@ -29,6 +30,25 @@ COMMAND_MODULES: list[str] = [
     "app.commands.export_assets",
     "app.commands.import_assets",
 ]
+
+# What the window needs from the layers below app/ui, imported before Qt (load_gui):
+# PySide6's import hook reads the source of every module imported after it, which for
+# SQLAlchemy alone adds a tenth to the start-up. tests/unit/test_layering.py checks that
+# opening the window imports nothing of SQLAlchemy, filelock or app.store after PySide6.
+BEFORE_QT: tuple[str, ...] = (
+    "sqlalchemy.orm",
+    "filelock",
+    "app.store.models",
+    "app.store.database",
+    "app.store.backup",
+    "app.store.search_index",
+    "app.store.instance",
+    "app.store.errors",
+    "app.services.dashboard",  # the first view's
+)
+# Commands whose whole run is start-up (a bounded read): the collector stays paused
+# until they end. Other commands get it back when their own work begins.
+PAUSED_THROUGHOUT = frozenset({"search"})
 
 
 class CommandError(UserError):
@@ -82,24 +102,55 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def load_gui() -> Callable[..., int]:
+    """``app.ui.app_main.run_gui``; what it needs from below app/ui is imported first."""
+    for name in BEFORE_QT:
+        importlib.import_module(name)
+    from app.ui.app_main import run_gui  # Qt is loaded only for the GUI
+
+    return run_gui
+
+
 def resolve_data_dir(args: argparse.Namespace) -> DataDir:
     return DataDir(getattr(args, "data_dir", None) or default_data_dir())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The program: the GUI, or one command. Meant to be the process's entry point:
+    start-up runs with the garbage collector paused (app.gc_pause), and a command
+    leaves nothing for the interpreter's last collection."""
+    resume_gc = pause_gc()
+    try:
+        return _main(argv, resume_gc)
+    finally:
+        resume_gc()
+
+
+def _main(argv: Sequence[str] | None, resume_gc: Callable[[], None]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     data_dir = resolve_data_dir(args)
     if args.command is None:
-        from app.ui.app_main import run_gui  # Qt is loaded only for the GUI
-
-        return run_gui(data_dir, self_test=args.self_test)
+        # The GUI ends the collector's pause once its first view is shown.
+        return load_gui()(data_dir, self_test=args.self_test, resume_gc=resume_gc)
     if args.self_test:
         parser.error("--self-test はサブコマンドと一緒に使えません")
     from app.logs import setup_logging
 
     setup_logging(data_dir.logs if _is_dir(data_dir.root) else None)
     handler = getattr(args, "handler", None) or COMMANDS[args.command]
+    if args.command not in PAUSED_THROUGHOUT:
+        end_start_up(resume_gc)
+    code = _run_command(handler, data_dir, args)
+    skip_collection_at_exit()
+    return code
+
+
+def _run_command(
+    handler: Callable[[DataDir, argparse.Namespace], int],
+    data_dir: DataDir,
+    args: argparse.Namespace,
+) -> int:
     try:
         return handler(data_dir, args)
     except KeyboardInterrupt:
@@ -167,6 +218,7 @@ def cmd_init(data_dir: DataDir, args: argparse.Namespace) -> int:
 
 def cmd_demo(data_dir: DataDir, args: argparse.Namespace) -> int:
     from app.services.demo import DemoError, generate_demo
+    from app.store.attachments import AttachmentFiles
 
     interactive = sys.stderr.isatty()
 
@@ -177,7 +229,10 @@ def cmd_demo(data_dir: DataDir, args: argparse.Namespace) -> int:
 
     db = _open(data_dir)
     try:
-        counts = generate_demo(db.sessions, size=args.size, seed=args.seed, progress=show)
+        files = AttachmentFiles(data_dir.root)
+        counts = generate_demo(
+            db.sessions, size=args.size, seed=args.seed, progress=show, files=files
+        )
     except DemoError as exc:
         raise CommandError(str(exc)) from exc
     finally:
@@ -270,13 +325,32 @@ def cmd_restore(data_dir: DataDir, args: argparse.Namespace) -> int:
                 f"バックアップのスキーマを {result.revision_before} から {HEAD_REVISION} に"
                 "更新しました"
             )
+    if result.attachments_restored:
+        print(f"添付ファイル {result.attachments_restored:,} 個を戻しました")
+    if result.missing_attachments:
+        shown = "、".join(result.missing_attachments[:5])
+        more = (
+            f" ほか{len(result.missing_attachments) - 5}件"
+            if len(result.missing_attachments) > 5
+            else ""
+        )
+        print(
+            f"注意: 添付ファイル {len(result.missing_attachments):,} 件の実体が見つかりませんでした"
+            f"（{shown}{more}）。hitori check で確認できます",
+            file=sys.stderr,
+        )
     if result.aside:
         print(f"復元前のデータベースを保存しました: {result.aside}")
     return 0
 
 
 def cmd_check(data_dir: DataDir, args: argparse.Namespace) -> int:
-    from app.services.maintenance import check_database, reindex_search
+    from app.services.maintenance import (
+        check_database,
+        check_hint,
+        reindex_search,
+        tidy_attachments,
+    )
 
     if not data_dir.db_path.exists():
         raise CommandError(f"データベースがありません: {data_dir.db_path}")
@@ -288,18 +362,15 @@ def cmd_check(data_dir: DataDir, args: argparse.Namespace) -> int:
         if progress is not None:
             print(file=sys.stderr)
         print(f"検索索引を作り直しました（{count:,} 件）")
+        rows, files = tidy_attachments(data_dir)
+        if rows or files:
+            print(f"添付ファイルを整理しました（添付先のない添付 {rows:,} 件、"
+                  f"参照されていないファイル {files:,} 個を削除）")  # fmt: skip
     report = check_database(data_dir)
     for line in report.lines:
         print(line)
     if not report.ok:
-        from app.store.health import REINDEX_HINT, RESTORE_HINT
-
-        if report.newer:
-            hint = ""
-        elif report.index_only and not args.reindex:
-            hint = REINDEX_HINT + "。"
-        else:
-            hint = RESTORE_HINT + "。"
+        hint = check_hint(report, reindexed=args.reindex)
         raise CommandError(f"問題が見つかりました（上記を参照）。{hint}")
     return 0
 

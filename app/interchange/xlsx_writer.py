@@ -10,7 +10,11 @@ tests/unit/test_asset_export.py.
 The sheet has a bold filled header row, a frozen pane below it, an auto filter, column
 widths from a sample of rows (``column_widths``), dates as real date cells
 (yyyy/mm/dd), and is set up to print on A4 landscape fitted to the page width with the
-header repeated on every page.
+header repeated on every page. It states its used range (``<dimension>``), as Excel's
+own files do: readers size the sheet from it (openpyxl's read-only mode takes 1.4 times
+as long over the 50,000-row ledger without it). The range is known only once every row
+is written, and it comes before the rows in the sheet, so the rows' XML is held in a
+spooled temporary file (in memory up to SPOOL_BYTES, then beside the output) until then.
 
 Cells: None and "" are left empty; str is an inline string (never a formula), and one
 starting with = + - @ TAB or CR (FORMULA_PREFIXES) gets the quotePrefix style so Excel
@@ -20,6 +24,8 @@ shows it literally; int and float are numbers; date is a date serial with a date
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -34,6 +40,8 @@ Value = str | int | float | date | None
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 WIDTH_SAMPLE = 1_000  # rows looked at for the column widths
 MAX_WIDTH = 60
+# The rows' XML (about 1.2 kB a row of the asset ledger) stays in memory up to this size.
+SPOOL_BYTES = 16 * 2**20
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -173,29 +181,33 @@ def write_xlsx(
         zf.writestr("_rels/.rels", _ROOT_RELS)
         zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         zf.writestr("xl/styles.xml", _STYLES)
-        with zf.open("xl/worksheets/sheet1.xml", "w") as fh:
-            fh.write(
-                f'{_XML}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
-                '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-                '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-                'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" '
-                'activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-                f'<sheetFormatPr defaultRowHeight="18.75"/><cols>{cols}</cols><sheetData>'
-                f'<row r="1">{head}</row>'.encode()
-            )
+        with tempfile.SpooledTemporaryFile(SPOOL_BYTES, "w+b", dir=str(path.parent)) as body:
             buf: list[str] = []
             for count, values in enumerate(chain(sample, rows), 1):
                 buf.append(_xlsx_row(count + 1, letters, values))
                 if len(buf) >= batch:
-                    fh.write("".join(buf).encode())
+                    body.write("".join(buf).encode())
                     buf.clear()
-            fh.write("".join(buf).encode())
+            body.write("".join(buf).encode())
+            body.seek(0)
             ref = f"A1:{letters[-1]}{count + 1}"
-            fh.write(
-                f'</sheetData><autoFilter ref="{ref}"/><pageMargins left="0.4" right="0.4" '
-                'top="0.6" bottom="0.6" header="0.3" footer="0.3"/><pageSetup paperSize="9" '
-                'orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>'.encode()
-            )
+            with zf.open("xl/worksheets/sheet1.xml", "w") as fh:
+                fh.write(
+                    f'{_XML}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
+                    f'<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><dimension ref="{ref}"/>'
+                    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" '
+                    'topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection '
+                    'pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+                    f'<sheetFormatPr defaultRowHeight="18.75"/><cols>{cols}</cols><sheetData>'
+                    f'<row r="1">{head}</row>'.encode()
+                )
+                shutil.copyfileobj(body, fh, 2**20)
+                fh.write(
+                    f'</sheetData><autoFilter ref="{ref}"/><pageMargins left="0.4" '
+                    'right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/><pageSetup '
+                    'paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+                    "</worksheet>".encode()
+                )
         sheet = "'" + title.replace("'", "''") + "'"
         absolute = "$A$1:$" + letters[-1] + "$" + str(count + 1)
         zf.writestr(

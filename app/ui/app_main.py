@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from typing import cast
 
@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, __version__
 from app.errors import UserError
-from app.logs import log_file, setup_logging
+from app.gc_pause import end_start_up, pause_gc
+from app.logs import RecentLines, log_file, setup_logging
 from app.paths import DataDir
-from app.process_clock import process_start_time
 from app.progress import Progress
 from app.secrets import SecretStore
 from app.store.backup import DEFAULT_GENERATIONS, auto_backup
@@ -34,8 +34,26 @@ def _fatal(message: str, self_test: bool) -> int:
     return 1
 
 
-def run_gui(data_dir: DataDir, *, self_test: bool = False) -> int:
-    process_start = process_start_time()
+def run_gui(
+    data_dir: DataDir,
+    *,
+    self_test: bool = False,
+    resume_gc: Callable[[], None] | None = None,
+) -> int:
+    """Open the window on ``data_dir``; returns the exit code.
+
+    Start-up runs with the garbage collector paused (app.gc_pause): ``resume_gc`` ends the
+    caller's pause (the command line pauses it before its imports), else one is started
+    here. It ends when the first view is shown.
+    """
+    resume_gc = resume_gc or pause_gc()
+    try:
+        return _run_gui(data_dir, self_test, resume_gc)
+    finally:
+        resume_gc()  # start-up failed before the first view (no-op once it was shown)
+
+
+def _run_gui(data_dir: DataDir, self_test: bool, resume_gc: Callable[[], None]) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
@@ -56,12 +74,18 @@ def run_gui(data_dir: DataDir, *, self_test: bool = False) -> int:
     except AlreadyRunning as exc:
         return _fatal(str(exc), self_test)
     try:
-        return _run_locked(app, data_dir, recent, process_start, self_test)
+        return _run_locked(app, data_dir, recent, self_test, resume_gc)
     finally:
         lock.release()
 
 
-def _run_locked(app, data_dir: DataDir, recent, process_start: float, self_test: bool) -> int:  # type: ignore[no-untyped-def]
+def _run_locked(
+    app: QApplication,
+    data_dir: DataDir,
+    recent: RecentLines,
+    self_test: bool,
+    resume_gc: Callable[[], None],
+) -> int:
     from app.ui.context import AppContext
     from app.ui.error_dialog import show_error
     from app.ui.jobs import JobRunner
@@ -94,6 +118,10 @@ def _run_locked(app, data_dir: DataDir, recent, process_start: float, self_test:
     def background_start() -> None:
         """Work that can wait until the first view is up (it would compete with it)."""
         window.view_ready.disconnect(background_start)
+        # Everything built so far lives as long as the window: out of the collector's
+        # reach, so full collections triggered by background work (imports, exports)
+        # stay short and do not stall the UI thread through the GIL.
+        end_start_up(resume_gc)
         jobs.run(keyring_state, on_result=show_keyring_state)
         if not self_test:
             jobs.run(daily_backup, on_error=backup_failed)
@@ -126,13 +154,8 @@ def _run_locked(app, data_dir: DataDir, recent, process_start: float, self_test:
     if self_test:
         from app.ui.self_test import SelfTest
 
-        runner = SelfTest(app, window, process_start)
+        runner = SelfTest(app, window)
     window.show()
-    # Everything built so far lives as long as the window: move it out of the
-    # collector's reach, so full collections triggered by background work (imports,
-    # exports) stay short and do not stall the UI thread through the GIL.
-    gc.collect()
-    gc.freeze()
     try:
         code = app.exec()
     finally:

@@ -24,7 +24,7 @@ def digest(service: str, username: str, secret: str) -> str:
 class MemoryKeyring(KeyringBackend):
     """Secrets in memory, per backend instance."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()

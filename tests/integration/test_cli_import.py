@@ -87,7 +87,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
     }  # fmt: skip
 
 
-def test_dry_run_then_import_then_nothing_to_change(db, data_dir, files) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_then_import_then_nothing_to_change(db, data_dir, files) -> None:
     before = fingerprint(db)
     dry = hitori(data_dir.root, files["systemwalker"], "--dry-run")
     assert dry.returncode == 0, dry.stderr
@@ -111,7 +111,7 @@ def test_dry_run_then_import_then_nothing_to_change(db, data_dir, files) -> None
     assert again.returncode == 0 and "変更なし 2 件" in again.stdout
 
 
-def test_a_bad_row_refuses_the_file_unless_skipped(db, data_dir, files) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_row_refuses_the_file_unless_skipped(db, data_dir, files) -> None:
     before = fingerprint(db)
     refused = hitori(data_dir.root, files["bad_row"])
     assert refused.returncode == 1
@@ -124,7 +124,7 @@ def test_a_bad_row_refuses_the_file_unless_skipped(db, data_dir, files) -> None:
     assert "作成 1 件" in skipped.stdout and "飛ばした行 1 行" in skipped.stdout
 
 
-def test_xlsx_sheet_map_and_saved_profile(db, data_dir, files) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_sheet_map_and_saved_profile(db, data_dir, files) -> None:
     with db.sessions.begin() as session:
         save_profile(
             session, "機器台帳", {"管理番号": "asset_tag", "機器": "name", "メモ": "notes"}
@@ -147,7 +147,7 @@ def test_xlsx_sheet_map_and_saved_profile(db, data_dir, files) -> None:  # type:
         ("mixed", "文字コードが混在しています: 3行目「名称」"),
     ],
 )
-def test_unreadable_files(db, data_dir, files, case: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_files(db, data_dir, files, case: str, message: str) -> None:
     before = fingerprint(db)
     result = hitori(data_dir.root, files[case])
     assert result.returncode == 1
@@ -156,7 +156,7 @@ def test_unreadable_files(db, data_dir, files, case: str, message: str) -> None:
     assert fingerprint(db) == before
 
 
-def test_usage_errors(db, data_dir, files) -> None:  # type: ignore[no-untyped-def]
+def test_usage_errors(db, data_dir, files) -> None:
     bad_map = hitori(data_dir.root, files["systemwalker"], "--map", "PC名")
     assert bad_map.returncode == 2 and "「ヘッダ=項目」の形で指定してください" in bad_map.stderr
     unknown = hitori(data_dir.root, files["systemwalker"], "--profile", "無い設定")
@@ -175,7 +175,7 @@ SECRET_LEDGER = (
 )
 
 
-def credential_refs(db) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+def credential_refs(db) -> list[tuple[str, str, str]]:
     with db.engine.connect() as conn:
         rows = conn.execute(text("SELECT label, kind, username FROM credential_refs ORDER BY id"))
         return [tuple(r) for r in rows]
@@ -192,7 +192,7 @@ def secret_ledger(tmp_path: Path) -> Path:
     return path
 
 
-def test_secret_columns_are_refused_until_told(db, data_dir, secret_ledger) -> None:  # type: ignore[no-untyped-def]
+def test_secret_columns_are_refused_until_told(db, data_dir, secret_ledger) -> None:
     before = fingerprint(db)
     refused = hitori(data_dir.root, secret_ledger, backend=TEST_BACKEND)
     assert refused.returncode == 1
@@ -210,7 +210,7 @@ def test_secret_columns_are_refused_until_told(db, data_dir, secret_ledger) -> N
     assert "test-keyring: set" not in refused.stderr + one.stderr + mapped.stderr
 
 
-def test_skip_imports_the_rest_and_no_secret(db, data_dir, secret_ledger) -> None:  # type: ignore[no-untyped-def]
+def test_skip_imports_the_rest_and_no_secret(db, data_dir, secret_ledger) -> None:
     done = hitori(data_dir.root, secret_ledger, "--secret-column", "パスワード=skip",
                   "--secret-column", "ライセンスキー=skip")  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -221,7 +221,7 @@ def test_skip_imports_the_rest_and_no_secret(db, data_dir, secret_ledger) -> Non
     assert all(v.encode() not in raw for v in (PW1, PW2, KEY)) and b"JIS" in raw
 
 
-def test_keyring_stores_each_value_behind_a_reference(db, data_dir, secret_ledger) -> None:  # type: ignore[no-untyped-def]
+def test_keyring_stores_each_value_behind_a_reference(db, data_dir, secret_ledger) -> None:
     dry = hitori(data_dir.root, secret_ledger, "--dry-run", "--secret-column",
                  "パスワード=keyring", "--secret-column", "ライセンスキー=keyring",
                  backend=TEST_BACKEND)  # fmt: skip
@@ -249,7 +249,7 @@ def test_keyring_stores_each_value_behind_a_reference(db, data_dir, secret_ledge
     assert all(v.encode() not in raw for v in (PW1, PW2, KEY))
 
 
-def test_keyring_without_a_usable_keyring_writes_nothing(db, data_dir, secret_ledger) -> None:  # type: ignore[no-untyped-def]
+def test_keyring_without_a_usable_keyring_writes_nothing(db, data_dir, secret_ledger) -> None:
     before = fingerprint(db)
     refused = hitori(data_dir.root, secret_ledger, "--secret-column", "パスワード=keyring",
                      "--secret-column", "ライセンスキー=skip",
@@ -262,7 +262,7 @@ def test_keyring_without_a_usable_keyring_writes_nothing(db, data_dir, secret_le
     assert fingerprint(db) == before and credential_refs(db) == []
 
 
-def test_a_profile_remembers_the_secret_choice(db, data_dir, secret_ledger) -> None:  # type: ignore[no-untyped-def]
+def test_a_profile_remembers_the_secret_choice(db, data_dir, secret_ledger) -> None:
     with db.sessions.begin() as session:
         mapping = {"資産管理番号": "asset_tag", "名称": "name", "パスワード": KEYRING,
                    "ライセンスキー": ""}  # fmt: skip
@@ -275,7 +275,7 @@ def test_a_profile_remembers_the_secret_choice(db, data_dir, secret_ledger) -> N
     ]  # fmt: skip
 
 
-def test_secret_column_usage_errors(db, data_dir, secret_ledger) -> None:  # type: ignore[no-untyped-def]
+def test_secret_column_usage_errors(db, data_dir, secret_ledger) -> None:
     bad = hitori(data_dir.root, secret_ledger, "--secret-column", "パスワード=custom")
     assert bad.returncode == 2 and "keyring または skip" in bad.stderr
     shape = hitori(data_dir.root, secret_ledger, "--secret-column", "パスワード")

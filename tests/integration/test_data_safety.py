@@ -50,7 +50,7 @@ def start(args: Sequence[str | Path], data_dir: Path) -> subprocess.Popen[str]:
     )
 
 
-def wait_for(predicate, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+def wait_for(predicate, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:

@@ -15,9 +15,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = REPO_ROOT / "app"
 QT_PACKAGES = ("PySide6", "shiboken6")
 
-# Documented exception: opening a database seeds the built-in reference data, which lives
-# in the services layer (app/store/database.py imports it lazily inside open_database).
-ALLOWED_EDGES = {("app/store/database.py", "app.services.reference_data")}
+# No exceptions: the store imports nothing from the layers above it.
+ALLOWED_EDGES: set[tuple[str, str]] = set()
 
 
 def _module_name(path: Path) -> str:
@@ -180,15 +179,45 @@ def test_importing_every_module_opens_no_database_and_loads_no_qt(tmp_path: Path
 # imported where used: export, import, labels, other database servers).
 NOT_AT_START_UP = ("openpyxl", "reportlab", "charset_normalizer", "qrcode",
                    "sqlalchemy.dialects.postgresql", "paramiko")  # fmt: skip
+# ...nor must `hitori search`, which needs no window, keyring, migrations or file formats.
+NOT_FOR_SEARCH = (*NOT_AT_START_UP, *QT_PACKAGES, "alembic", "keyring", "psutil",
+                  "filelock.asyncio", "app.ui", "app.interchange", "app.reports")  # fmt: skip
+# Imported before Qt when the window opens (app.cli.BEFORE_QT): PySide6's import hook reads
+# the source of every module imported after it.
+BEFORE_QT_PACKAGES = ("sqlalchemy", "filelock", "app.store")
+
+_LIST_MODULES = "import json, sys; print(json.dumps(list(sys.modules)))"
+
+
+def _modules_in_import_order(code: str, *args: str, cwd: Path = REPO_ROOT) -> list[str]:
+    """sys.modules (in the order the modules were first imported) after ``code`` ran."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "-c", f"{code}\n{_LIST_MODULES}", *args], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _loaded(modules: list[str], packages: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(_is_under(m, p) for p in packages))
 
 
 def test_opening_the_window_imports_no_library_it_does_not_need() -> None:
-    code = (
-        "import json, sys; import app.ui.app_main, app.ui.main_window; "
-        f"print(json.dumps(sorted(m for m in {list(NOT_AT_START_UP)!r} if m in sys.modules)))"
+    # As `hitori` loads the GUI (app.cli.load_gui), then what the window is built from.
+    modules = _modules_in_import_order(
+        "import app.cli; app.cli.load_gui(); import app.ui.main_window"
     )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
+    assert _loaded(modules, NOT_AT_START_UP) == []
+    after_qt = modules[modules.index("PySide6") :]
+    assert _loaded(after_qt, BEFORE_QT_PACKAGES) == [], "add them to app.cli.BEFORE_QT"
+
+
+def test_a_search_command_imports_only_what_search_needs(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    init = subprocess.run([sys.executable, "-m", "app", "init", "--data-dir", data],
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert init.returncode == 0, init.stderr
+    code = "import sys; from app.cli import main; assert main(sys.argv[1:]) == 0"
+    modules = _modules_in_import_order(code, "search", "課", "--data-dir", data)
+    assert "app.services.search" in modules  # it did search
+    assert _loaded(modules, NOT_FOR_SEARCH) == []
