@@ -245,14 +245,21 @@ def cmd_demo(data_dir: DataDir, args: argparse.Namespace) -> int:
 
 
 def cmd_search(data_dir: DataDir, args: argparse.Namespace) -> int:
-    from app.services.search import global_search
+    from app.services.search import search_connection
+    from app.store.quick_read import quick_reader
 
-    db = _open(data_dir, read_only=True)
-    try:
-        with db.sessions() as session:
-            results = global_search(session, args.query, per_group=max(1, args.limit))
-    finally:
-        db.dispose()
+    per_group = max(1, args.limit)
+    with quick_reader(data_dir) as conn:  # the standard library alone, when it can
+        results = search_connection(conn, args.query, per_group=per_group) if conn else None
+    if results is None:  # a database to create, upgrade or verify first: the full way
+        from app.services.search import global_search
+
+        db = _open(data_dir, read_only=True)
+        try:
+            with db.sessions() as session:
+                results = global_search(session, args.query, per_group=per_group)
+        finally:
+            db.dispose()
     if args.json:
         payload = {
             "query": results.query,

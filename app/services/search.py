@@ -1,17 +1,23 @@
-"""The global search over every record type, grouped by area."""
+"""The global search over every record type, grouped by area.
+
+``global_search`` searches through a session (the GUI); ``search_connection`` through a
+plain sqlite3 connection with the kinds the database keeps (``hitori search``, which needs
+no SQLAlchemy: app.store.quick_read). Both rank and group alike.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from app.errors import UserError
-from app.store import search_index
-from app.store.kind_index import kind_by_code
-from app.store.search_index import SearchHit
-from app.store.search_text import EmptyQuery
+from app.store.search_query import EmptyQuery, SearchHit, search_blocks_of, stored_kinds
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 MAX_QUERY_CHARS = 200
 
@@ -50,14 +56,37 @@ def check_query(query: str) -> str:
 
 def global_search(session: Session, query: str, *, per_group: int = 8) -> SearchResults:
     """Ranked hits for ``query``, grouped by area; groups ordered by their best hit."""
+    from app.store.kind_index import declared_models
+
+    kinds = [
+        (m.__kind__.code, m.__kind__.search_block, m.__kind__.label)
+        for m in declared_models()
+        if m.__kind__.search_block is not None
+    ]
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    return _search(raw, query, kinds, per_group)
+
+
+def search_connection(conn: sqlite3.Connection, query: str, *, per_group: int = 8) -> SearchResults:
+    """The same search on a plain connection, with the kinds the database keeps."""
+    return _search(conn, query, stored_kinds(conn), per_group)
+
+
+def _search(
+    conn: sqlite3.Connection, query: str, kinds: Sequence[tuple[str, int, str]], per_group: int
+) -> SearchResults:
     q = check_query(query)
     started = time.perf_counter()
+    labels = {code: label for code, _block, label in kinds}
     try:
-        per_kind = search_index.search(session, q, per_kind=per_group + 1)
+        per_kind = search_blocks_of(
+            conn, q, [(code, block) for code, block, _ in kinds], per_kind=per_group + 1
+        )
     except EmptyQuery as exc:
         raise SearchQueryError(str(exc)) from exc
     groups = [
-        SearchGroup(kind, kind_by_code(kind).label, hits[:per_group], len(hits) > per_group)
+        SearchGroup(kind, labels[kind], hits[:per_group], len(hits) > per_group)
         for kind, hits in per_kind.items()
     ]
     groups.sort(key=lambda g: g.hits[0].score)

@@ -16,16 +16,12 @@ from sqlalchemy import Engine, text
 
 from app.errors import UserError
 from app.paths import migrations_dir
+from app.store.schema_version import HEAD_REVISION
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 log = logging.getLogger("hitori.store.migrations")
-
-# The newest revision in db/versions. Checked against the script directory by
-# tests/unit/test_migrations.py; lets a start-up on an up-to-date database skip
-# importing Alembic altogether.
-HEAD_REVISION = "0004"
 
 
 class NewerDatabaseError(UserError, RuntimeError):

@@ -19,7 +19,6 @@ term, shorter title, newer record.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Connection, Table, bindparam, delete, event, func, select
@@ -27,25 +26,25 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.store import bulk
 from app.store.kind_index import declared_models, search_blocks
-from app.store.models import Searchable, SearchDoc
-from app.store.search_text import EmptyQuery, index_tokens, match_expression, runs
-
-FTS_TABLE = "search_fts"
-# As created by the first migration (db/versions/0001); ``recreate`` builds it anew.
-FTS_DDL = (
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
-    "title, body, tokenize='unicode61 remove_diacritics 0', prefix='1')"
+from app.store.models import Searchable, SearchDoc, SearchKind
+from app.store.search_query import (
+    DOCS_SQL,
+    FTS_DDL,
+    FTS_TABLE,
+    MATCH_SQL,
+    SHIFT,
+    EmptyQuery,
+    SearchHit,
+    block_range,
+    rank_key,
+    search_blocks_of,
 )
-# Title hits weigh more than body hits in the bm25 ranking.
-TITLE_WEIGHT = 8.0
-BODY_WEIGHT = 1.0
-# Per kind, at most this many matches (the newest) are ranked.
-CANDIDATES = 60
-
-_SHIFT = 40
+from app.store.search_text import index_tokens
 
 __all__ = [
     "DOCS_SQL",
+    "FTS_DDL",
+    "FTS_TABLE",
     "MATCH_SQL",
     "EmptyQuery",
     "SearchHit",
@@ -58,26 +57,17 @@ __all__ = [
     "rebuild",
     "recreate",
     "search",
+    "sync_kinds",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    kind: str
-    ref_id: int
-    title: str
-    subtitle: str
-    score: float
 
 
 def doc_id(kind: str, ref_id: int) -> int:
     """The FTS rowid (and search_docs id) of one record."""
-    return (search_blocks()[kind] << _SHIFT) | int(ref_id)
+    return (search_blocks()[kind] << SHIFT) | int(ref_id)
 
 
 def kind_range(kind: str) -> tuple[int, int]:
-    code = search_blocks()[kind]
-    return code << _SHIFT, ((code + 1) << _SHIFT) - 1
+    return block_range(search_blocks()[kind])
 
 
 def searchable_classes() -> list[type[Searchable]]:
@@ -212,59 +202,28 @@ def recreate(session: Session, *, progress: Callable[[int, int, str], None] | No
     conn = session.connection()
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
     conn.exec_driver_sql(FTS_DDL)
+    sync_kinds(session)
     return rebuild(session, progress=progress)
 
 
-# One kind, newest first.
-MATCH_SQL = f"""
-    SELECT rowid FROM {FTS_TABLE}
-    WHERE {FTS_TABLE} MATCH ? AND rowid BETWEEN ? AND ?
-    ORDER BY rowid DESC LIMIT {CANDIDATES}
-"""
-DOCS_SQL = "SELECT id, ref_id, title, subtitle FROM search_docs WHERE id IN ({marks})"
-
-
-def rank_key(terms: list[str], title: str, subtitle: str, rowid: int) -> tuple:
-    """Sort key of one candidate (smaller is better); ``terms`` are the normalised
-    letter/digit runs of the query."""
-    text = " ".join(runs(title))
-    sub = " ".join(runs(subtitle))
-    needle = " ".join(terms)
-    head = f"{text} {sub}"
-    return (
-        not (text == needle or sub == needle),
-        not (text.startswith(needle) or sub.startswith(needle)),
-        not all(t in head for t in terms),
-        len(title),
-        -rowid,
-    )
-
-
-def score(key: tuple) -> float:
-    """A number comparable across kinds (smaller is better): the match quality flags,
-    then the title length as a tie-break."""
-    exact, prefix, in_title, length, _rowid = key
-    return exact * 4 + prefix * 2 + in_title + min(length, 999) / 1000
-
-
 def search(session: Session, query: str, *, per_kind: int = 9) -> dict[str, list[SearchHit]]:
-    """Ranked hits per kind (best first), at most ``per_kind`` each.
-
-    Raises EmptyQuery for a query of only symbols.
-    """
-    expr = match_expression(query)
-    terms = runs(query)
+    """Ranked hits per kind (best first), at most ``per_kind`` each, in the order of the
+    declared kinds. Raises EmptyQuery for a query of only symbols."""
     raw = session.connection().connection.driver_connection
     assert raw is not None
-    results: dict[str, list[SearchHit]] = {}
-    for kind in search_blocks():
-        lo, hi = kind_range(kind)
-        ids = [r[0] for r in raw.execute(MATCH_SQL, (expr, lo, hi))]
-        if not ids:
-            continue
-        docs = raw.execute(DOCS_SQL.format(marks=",".join(map(str, ids)))).fetchall()
-        keyed = sorted((rank_key(terms, d[2], d[3], d[0]), d) for d in docs)
-        results[kind] = [
-            SearchHit(kind, d[1], d[2], d[3], score(key)) for key, d in keyed[:per_kind]
-        ]
-    return results
+    return search_blocks_of(raw, query, search_blocks().items(), per_kind=per_kind)
+
+
+def sync_kinds(session: Session) -> bool:
+    """Make the ``search_kinds`` table say what the declarations say; True if it changed
+    (``hitori search`` reads it without the models)."""
+    want = {
+        m.__kind__.code: (m.__kind__.search_block, m.__kind__.label) for m in searchable_classes()
+    }
+    have = {k.code: (k.block, k.label) for k in session.scalars(select(SearchKind))}
+    if have == want:
+        return False
+    session.execute(delete(SearchKind))
+    session.add_all(SearchKind(code=c, block=b, label=label) for c, (b, label) in want.items())
+    session.flush()
+    return True

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.store.migrations import HEAD_REVISION, NewerDatabaseError, check_revision
-from app.store.search_index import FTS_TABLE
+from app.store.search_query import FTS_TABLE
 from app.store.sqlite_files import connect_reader
 
 MAX_LINES_PER_CHECK = 20

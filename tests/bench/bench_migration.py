@@ -36,6 +36,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from app.store.migrations import HEAD_REVISION  # noqa: E402
+
 MAY_GROW = {"notice_deadlines", "change_log"}
 
 
@@ -157,9 +159,11 @@ def main() -> int:
         work = fresh_copy(args.base, args.work / f"init-{n}")
         init_runs.append(round(time_init(work), 2))
         report_after = table_counts(work / "hitori.sqlite3")
-        if revision(work / "hitori.sqlite3") != "0004" or not any((work / "backups").iterdir()):
-            print("MISS the upgraded database is not at 0004, or no copy was set aside",
-                  file=sys.stderr)  # fmt: skip
+        if revision(work / "hitori.sqlite3") != HEAD_REVISION or not any(
+            (work / "backups").iterdir()
+        ):
+            print(f"MISS the upgraded database is not at {HEAD_REVISION}, or no copy was set"
+                  " aside", file=sys.stderr)  # fmt: skip
             return 1
     alone = fresh_copy(args.base, args.work / "alone")
     migration = round(time_migration_alone(alone / "hitori.sqlite3"), 2)

@@ -11,10 +11,17 @@ from app.services.history import describe_history
 from app.services.search import global_search
 from app.store import kind_index as kinds
 from app.store import search_index
-from app.store.models import Base, ChangeLogEntry, Department, Searchable, SearchDoc
+from app.store.models import (
+    Base,
+    ChangeLogEntry,
+    Department,
+    Searchable,
+    SearchDoc,
+    SearchKind,
+)
 
 # Tables that are not records a person deals with: the history and the search index.
-INFRASTRUCTURE = {ChangeLogEntry, SearchDoc}
+INFRASTRUCTURE = {ChangeLogEntry, SearchDoc, SearchKind}
 # The search index stores rowids made from these blocks: they may never change.
 PINNED_BLOCKS = {
     "asset": 1, "department": 2, "location": 3, "vendor": 4, "contact": 5, "system": 6,

@@ -38,7 +38,7 @@ from app.store.models.runbooks import (
     runbook_credentials,
     runbook_systems,
 )
-from app.store.models.searchdoc import SearchDoc
+from app.store.models.searchdoc import SearchDoc, SearchKind
 from app.store.models.worklog import (
     Task,
     TaskSeries,
@@ -80,6 +80,7 @@ __all__ = [
     "Runbook",
     "RunbookStep",
     "SearchDoc",
+    "SearchKind",
     "Searchable",
     "Setting",
     "SshHost",

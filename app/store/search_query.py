@@ -1,0 +1,110 @@
+"""Querying the global search index with the standard library alone.
+
+The index itself (bigram tokens in an FTS5 table, one rowid block per record kind) is
+written by app.store.search_index; this module only reads it, through a plain sqlite3
+connection, so that ``hitori search`` needs neither SQLAlchemy nor the models: the
+blocks and labels of the kinds come from the ``search_kinds`` table.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.store.search_text import EmptyQuery, match_expression, runs
+
+__all__ = [
+    "CANDIDATES",
+    "DOCS_SQL",
+    "FTS_TABLE",
+    "MATCH_SQL",
+    "EmptyQuery",
+    "SearchHit",
+    "block_range",
+    "rank_key",
+    "score",
+    "search_blocks_of",
+    "stored_kinds",
+]
+
+SHIFT = 40
+
+FTS_TABLE = "search_fts"
+# As created by the first migration (db/versions/0001); ``recreate`` builds it anew.
+FTS_DDL = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
+    "title, body, tokenize='unicode61 remove_diacritics 0', prefix='1')"
+)
+# Per kind, at most this many matches (the newest) are ranked.
+CANDIDATES = 60
+
+MATCH_SQL = f"""
+    SELECT rowid FROM {FTS_TABLE}
+    WHERE {FTS_TABLE} MATCH ? AND rowid BETWEEN ? AND ?
+    ORDER BY rowid DESC LIMIT {CANDIDATES}
+"""
+DOCS_SQL = "SELECT id, ref_id, title, subtitle FROM search_docs WHERE id IN ({marks})"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    kind: str
+    ref_id: int
+    title: str
+    subtitle: str
+    score: float
+
+
+def block_range(block: int) -> tuple[int, int]:
+    """The rowids of one kind's block."""
+    return block << SHIFT, ((block + 1) << SHIFT) - 1
+
+
+def rank_key(terms: list[str], title: str, subtitle: str, rowid: int) -> tuple:
+    """Sort key of one candidate (smaller is better); ``terms`` are the normalised
+    letter/digit runs of the query."""
+    text = " ".join(runs(title))
+    sub = " ".join(runs(subtitle))
+    needle = " ".join(terms)
+    head = f"{text} {sub}"
+    return (
+        not (text == needle or sub == needle),
+        not (text.startswith(needle) or sub.startswith(needle)),
+        not all(t in head for t in terms),
+        len(title),
+        -rowid,
+    )
+
+
+def score(key: tuple) -> float:
+    """A number comparable across kinds (smaller is better): the match quality flags,
+    then the title length as a tie-break."""
+    exact, prefix, in_title, length, _rowid = key
+    return exact * 4 + prefix * 2 + in_title + min(length, 999) / 1000
+
+
+def stored_kinds(conn: sqlite3.Connection) -> list[tuple[str, int, str]]:
+    """The searched kinds as the database keeps them: (code, block, label), block order."""
+    return conn.execute("SELECT code, block, label FROM search_kinds ORDER BY block").fetchall()
+
+
+def search_blocks_of(
+    conn: sqlite3.Connection, query: str, kinds: Iterable[tuple[str, int]], *, per_kind: int = 9
+) -> dict[str, list[SearchHit]]:
+    """Ranked hits per kind (best first), at most ``per_kind`` each, for ``kinds``
+    given as (code, block). Raises EmptyQuery for a query of only symbols."""
+    expr = match_expression(query)
+    terms = runs(query)
+    results: dict[str, list[SearchHit]] = {}
+    for kind, block in kinds:
+        lo, hi = block_range(block)
+        ids = [r[0] for r in conn.execute(MATCH_SQL, (expr, lo, hi))]
+        if not ids:
+            continue
+        docs = conn.execute(DOCS_SQL.format(marks=",".join(map(str, ids)))).fetchall()
+        keyed = sorted((rank_key(terms, d[2], d[3], d[0]), d) for d in docs)
+        results[kind] = [
+            SearchHit(kind, d[1], d[2], d[3], score(key)) for key, d in keyed[:per_kind]
+        ]
+    return results
