@@ -1,5 +1,6 @@
 """All mapped classes, importable from one place."""
 
+from app.store.models.attachments import Attachment
 from app.store.models.base import Base, Record, Searchable, utcnow
 from app.store.models.checklists import (
     Checklist,
@@ -7,7 +8,10 @@ from app.store.models.checklists import (
     ChecklistTemplate,
     ChecklistTemplateItem,
 )
+from app.store.models.credentials import CredentialRef, KnownHostKey, SshHost
+from app.store.models.custom_fields import CustomFieldDef
 from app.store.models.history import ChangeLogEntry
+from app.store.models.import_profiles import ImportProfile
 from app.store.models.inventory import (
     ASSET_FIELDS,
     Asset,
@@ -21,13 +25,6 @@ from app.store.models.inventory import (
     contract_assets,
     contract_systems,
 )
-from app.store.models.ledger_extras import (
-    CustomFieldDef,
-    ImportProfile,
-    StocktakeScan,
-    StocktakeSession,
-)
-from app.store.models.misc import Attachment, CredentialRef, KnownHostKey, Setting, SshHost
 from app.store.models.notices import Notice, NoticeDeadline, notice_assets, notice_systems
 from app.store.models.reference import AssetType, Department, Location, StandardBusiness
 from app.store.models.runbooks import (
@@ -39,6 +36,8 @@ from app.store.models.runbooks import (
     runbook_systems,
 )
 from app.store.models.searchdoc import SearchDoc, SearchKind
+from app.store.models.settings import Setting
+from app.store.models.stocktake import StocktakeScan, StocktakeSession
 from app.store.models.worklog import (
     Task,
     TaskSeries,

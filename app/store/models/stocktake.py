@@ -1,18 +1,15 @@
-"""Ledger extras: custom fields per asset type, saved import mappings, stock-takes (棚卸)."""
+"""Stock-takes (棚卸): the sessions and the asset tags scanned in them."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
     DateTime,
     ForeignKey,
     Index,
-    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -20,65 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.store.kinds import YES_NO, RecordKind
-from app.store.models.base import Record, one_of, utcnow
-from app.store.vocab import CUSTOM_FIELD_KINDS
-
-
-class CustomFieldDef(Record):
-    """A field the user added to assets (of one type, or of every type when type is NULL).
-
-    Values live in ``Asset.custom_fields`` under ``key``.
-    """
-
-    __tablename__ = "custom_field_defs"
-    __kind__ = RecordKind(
-        "custom_field",
-        "独自項目",
-        fields={
-            "asset_type_id": "種別",
-            "key": "キー",
-            "label": "表示名",
-            "kind": "値の型",
-            "choices": "選択肢",
-            "position": "順番",
-        },
-        values={"kind": CUSTOM_FIELD_KINDS},
-        title="label",
-    )
-    __table_args__ = (
-        UniqueConstraint("asset_type_id", "key", name="key"),
-        one_of("kind", CUSTOM_FIELD_KINDS),
-    )
-
-    asset_type_id: Mapped[int | None] = mapped_column(
-        ForeignKey("asset_types.id", ondelete="CASCADE")
-    )
-    key: Mapped[str] = mapped_column(String(60))
-    label: Mapped[str] = mapped_column(String(100))
-    # text / number / date / choice
-    kind: Mapped[str] = mapped_column(String(10), default="text")
-    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
-    position: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class ImportProfile(Record):
-    """A saved column mapping for a ledger file layout (e.g. 'Systemwalker 台帳')."""
-
-    __tablename__ = "import_profiles"
-    __kind__ = RecordKind(
-        "import_profile",
-        "取込設定",
-        fields={
-            "name": "名称",
-            "mapping": "列の対応",
-            "options": "設定",
-        },
-    )
-
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    # source column header → asset field name (or "custom:<key>", or "" to ignore)
-    mapping: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+from app.store.models.base import Record, utcnow
 
 
 class StocktakeSession(Record):
