@@ -306,7 +306,11 @@ def test_delete_after_confirmation(qtbot, ctx, db, assets, monkeypatch) -> None:
     calls = patch_question(monkeypatch, QMessageBox.StandardButton.Yes)
     view = open_view(qtbot, ctx)
     select_asset(qtbot, view, assets["server"])
-    with qtbot.waitSignal(view.editor.deleted) as blocker:
+    # The row goes when the ledger reads the announced asset again.
+    with (
+        qtbot.waitSignal(view.row_refreshed),
+        qtbot.waitSignal(view.editor.deleted) as blocker,
+    ):
         view.editor.delete_button.click()
     assert blocker.args == [assets["server"]]
     (args,) = calls

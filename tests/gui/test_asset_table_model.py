@@ -1,4 +1,5 @@
-"""AssetTableModel: Qt model contract, sorting, filtering, lazy fetch, in-place updates."""
+"""AssetTableModel: Qt model contract, sorting, filtering, lazy fetch, in-place updates,
+and rows prepared in a worker and swapped in."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from app.services.assets import AssetFilter, AssetRow
 from app.ui.assets.columns import COLUMNS, ip_sort_key
-from app.ui.assets.table_model import AssetTableModel
+from app.ui.assets.table_model import (
+    AssetTableModel,
+    free_in_pieces,
+    keep_unchanged,
+    prepare_rows,
+    search_texts,
+)
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.gui
@@ -320,3 +327,109 @@ def test_fifty_thousand_rows_sort_and_filter(qapp) -> None:
     model.set_filter(AssetFilter())
     fetch_all(model)
     assert model.rowCount() == 50_000
+
+
+# --- prepared in a worker, swapped in at once ----------------------------------------------
+
+
+def test_prepared_rows_show_as_set_rows_would(qtmodeltester, qapp) -> None:
+    rows = make_rows(300, seed=5)
+    direct = AssetTableModel(TODAY, chunk=50)
+    direct.sort(1, Qt.SortOrder.DescendingOrder)
+    direct.set_filter(AssetFilter(segments={"lgwan", "internet"}))
+    direct.set_rows(rows)
+    model = AssetTableModel(TODAY, chunk=50)
+    model.set_rows(make_rows(10, seed=6))
+    qtmodeltester.check(model)  # stays attached through the install
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    model.set_filter(AssetFilter(segments={"lgwan", "internet"}))
+    prepared = prepare_rows(list(rows), model.shown_as(), search_texts(rows))
+    model.install(prepared)
+    assert shown_ids(model) == shown_ids(direct)
+    assert model.total_count() == 300 and model.contains_id(rows[299].id)
+    model.set_filter(AssetFilter(text="PC-000123"))  # the texts came with the rows
+    assert shown_ids(model) == [rows[123].id]
+
+
+def test_a_sort_or_filter_chosen_while_rows_were_prepared_applies_to_them(qapp) -> None:
+    rows = make_rows(200, seed=8)
+    model = AssetTableModel(TODAY)
+    model.set_rows(make_rows(5))
+    prepared = prepare_rows(list(rows), model.shown_as())  # unsorted, unfiltered
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    model.install(prepared)
+    assert shown_ids(model) == _expected_order(rows, 0, descending=True)
+    prepared = prepare_rows(list(rows), model.shown_as())
+    model.set_filter(AssetFilter(segments={"mynumber"}))
+    model.install(prepared)
+    mynumber = [r for r in rows if r.segment == "mynumber"]
+    assert shown_ids(model) == _expected_order(mynumber, 0, descending=True)
+
+
+def test_install_keeps_the_rows_the_view_had_fetched(qapp) -> None:
+    model = AssetTableModel(TODAY, chunk=10)
+    model.set_rows(make_rows(100))
+    model.fetchMore(ROOT)
+    model.fetchMore(ROOT)
+    assert model.rowCount() == 30
+    model.install(prepare_rows(make_rows(100, seed=2), model.shown_as()))
+    assert model.rowCount() == 30  # so the view's scroll position holds
+    model.install(prepare_rows(make_rows(12, seed=3), model.shown_as()))
+    assert model.rowCount() == 12
+    model.set_rows(make_rows(100, seed=4))
+    assert model.rowCount() == 10
+
+
+def test_what_install_replaces_is_handed_back_and_freed_in_pieces(qapp) -> None:
+    rows = make_rows(1200)
+    model = AssetTableModel(TODAY)
+    model.set_rows(rows, search_texts(rows))
+    model.sort(2, Qt.SortOrder.AscendingOrder)
+    retired = model.install(prepare_rows(make_rows(3, seed=9), model.shown_as()))
+    assert any(container is rows or container == rows for container in retired)
+    assert sum(len(c) for c in retired if isinstance(c, list)) >= 4 * 1200
+    free_in_pieces(None, retired)
+    assert retired == []
+    assert model.total_count() == 3 and shown_ids(model) == _expected_order(
+        [model.row_at(r) for r in range(3)], 2, descending=False
+    )
+
+
+def test_keep_unchanged_puts_back_the_rows_shown_and_their_texts(qapp) -> None:
+    before = make_rows(50, seed=12)
+    before_texts = search_texts(before)
+    read = make_rows(50, seed=12)  # equal, but new objects
+    read[3] = make_row(3, random.Random(1), id=before[3].id, name="変更後")
+    del read[10]  # deleted meanwhile
+    read.append(make_row(99, random.Random(2), id=9999))  # added meanwhile
+    texts = keep_unchanged(read, before, before_texts)
+    kept = {id(r) for r in before}
+    assert [id(r) in kept for r in read].count(False) == 2  # the changed and the added
+    assert read[3].name == "変更後" and read[3] is not before[3]
+    assert all(r is before[n] for n, r in enumerate(read[:10]) if n != 3)
+    assert texts == search_texts(read)
+
+
+def test_rows_read_again_are_replaced_and_removed_in_one_pass(qtmodeltester, qapp) -> None:
+    rows = make_rows(100)
+    model = AssetTableModel(TODAY, chunk=30)
+    model.set_rows(rows, search_texts(rows))
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    qtmodeltester.check(model)
+    fetched, unfetched = model.row_at(4), rows[90]
+    changed = [
+        make_row(4, random.Random(4), id=fetched.id, asset_tag=fetched.asset_tag, name="甲"),
+        make_row(90, random.Random(5), id=unfetched.id, asset_tag=unfetched.asset_tag, name="乙"),
+        make_row(500, random.Random(6), id=7000, asset_tag="NEW-1"),
+    ]
+    model.replace_rows(changed)
+    assert model.index(4, 1).data() == "甲"
+    assert model.total_count() == 101 == model.rowCount()  # the new row is shown
+    gone = [model.row_at(2).id, model.row_at(20).id, rows[95].id, 7000, 123456]
+    model.remove_ids(gone)
+    assert model.total_count() == 97
+    assert not any(model.contains_id(i) for i in gone)
+    ids = shown_ids(model)
+    assert len(ids) == 97 and set(ids) == {r.id for r in rows} - set(gone)
+    model.set_filter(AssetFilter(text="乙"))  # positions and texts stayed in step
+    assert shown_ids(model) == [unfetched.id]

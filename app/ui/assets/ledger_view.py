@@ -1,15 +1,25 @@
 """The 資産台帳 view: filter bar, asset table, and the 詳細 / 変更履歴 tabs of the selection.
 
-Rows are read in a background job the first time the view is shown; after a save
-or delete only the affected row is re-read and updated in place.
+Rows are read in a background job the first time the view is shown. The view declares
+the record kinds it shows (``shows``) and follows every write that touched one of them,
+wherever it was made (app.ui.jobs): when a few assets changed, only their rows are read
+again and updated in place, on screen or not; when many did, or a type, department,
+location or custom field changed, every row is read again — at once when the ledger is
+on screen, else when it is next shown — keeping the selected asset and the scroll
+position.
+
+A full load indexes, filters and sorts the rows in its job, as the table shows them
+when the job starts (a sort or filter chosen meanwhile is applied after); the model
+only swaps the result in, and the rows it replaces are freed by a worker in small
+pieces, so the window never waits long (tests/bench/ledger_reload.py).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import ClassVar
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -22,9 +32,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
-from app.progress import Progress
 from app.services.assets import (
     AssetFilter,
     AssetRow,
@@ -33,11 +43,19 @@ from app.services.assets import (
     load_asset_rows,
     load_lookups,
 )
+from app.store.changes import Changes
 from app.store.models import Asset
 from app.ui.assets.editor import AssetEditor
 from app.ui.assets.filter_panel import AssetFilterPanel
 from app.ui.assets.ledger_actions import LedgerActionsButton
-from app.ui.assets.table_model import AssetTableModel, search_texts
+from app.ui.assets.table_model import (
+    AssetTableModel,
+    PreparedRows,
+    ShownAs,
+    free_in_pieces,
+    keep_unchanged,
+    prepare_rows,
+)
 from app.ui.assets.table_view import AssetTableView
 from app.ui.context import AppContext
 from app.ui.widgets.discard import confirm_discard
@@ -45,19 +63,46 @@ from app.ui.widgets.history_panel import HistoryPanel
 
 log = logging.getLogger("hitori.ui.assets")
 
+# Up to this many changed assets only their rows are read again; more: every row.
+FEW_ASSETS = 100
+# Rows fetched at a time by a full load (see _fetch_in_partitions).
+PARTITION = 1000
 
-def _load_rows(
-    _p: Progress, sessions: sessionmaker[Session]
-) -> tuple[list[AssetRow], list[str], Lookups]:
-    with sessions() as session:
+
+def _load_ledger(
+    session: Session,
+    shown_as: ShownAs,
+    before: list[AssetRow],
+    before_texts: list[str] | None,
+) -> tuple[PreparedRows, Lookups]:
+    """Every row, ready for the model, keeping the unchanged rows shown (worker thread)."""
+    _fetch_in_partitions(session)
+    try:
         rows = load_asset_rows(session)
         lookups = load_lookups(session)
-    return rows, search_texts(rows), lookups
+        texts = keep_unchanged(rows, before, before_texts)
+    finally:  # the job keeps its arguments: they must not keep the rows shown alive
+        before.clear()
+        if before_texts is not None:
+            before_texts.clear()
+    return prepare_rows(rows, shown_as, texts), lookups
 
 
-def _load_row(_p: Progress, sessions: sessionmaker[Session], asset_id: int) -> AssetRow | None:
-    with sessions() as session:
-        return load_asset_row(session, asset_id)
+def _fetch_in_partitions(session: Session) -> None:
+    """Have SQLAlchemy turn fetched rows into Row objects PARTITION rows at a time.
+
+    It does so in compiled code, which holds the GIL: the whole ledger at once froze
+    the window for 25 ms while the rows were read."""
+    event.listen(
+        session,
+        "do_orm_execute",
+        lambda state: state.update_execution_options(yield_per=PARTITION),
+    )
+
+
+def _read_rows(session: Session, asset_ids: list[int]) -> dict[int, AssetRow | None]:
+    """The rows of ``asset_ids`` as they are now (None: deleted)."""
+    return {asset_id: load_asset_row(session, asset_id) for asset_id in asset_ids}
 
 
 class AssetLedgerView(QWidget):
@@ -65,16 +110,24 @@ class AssetLedgerView(QWidget):
     title = "資産台帳"
     # An asset opens in the editor; a department or location shows its assets.
     opens: ClassVar[frozenset[str]] = frozenset({"asset", "department", "location"})
+    # What the rows, the filter choices and the editor's fields show.
+    shows: ClassVar[frozenset[str]] = frozenset(
+        {"asset", "asset_type", "department", "location", "custom_field"}
+    )
 
     ready = Signal()  # the table has been (re)populated from the database
-    row_refreshed = Signal(int)  # one row was re-read after a save
+    row_refreshed = Signal(int)  # an asset's row was read again after a write
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._activated = False
         self._populated = False
-        self._generation = 0
+        self._loading = False
+        self._stale = False  # every row must be read again (when next shown)
+        self._changed: set[int] = set()  # assets whose rows must be read again
+        self._rereading: set[int] = set()  # ... and those being read
+        self._installing = False
         self._pending_show: int | None = None
         self._selected_id: int | None = None  # the asset open in the editor
         self.filter_panel = AssetFilterPanel(self)
@@ -112,30 +165,38 @@ class AssetLedgerView(QWidget):
         self.filter_panel.changed.connect(self._apply_filter)
         self.table.asset_chosen.connect(self._on_asset_chosen)
         self.model.modelReset.connect(self._after_reset)
-        self.editor.saved.connect(self._on_saved)
+        self.editor.loaded.connect(self._on_editor_loaded)
         self.editor.deleted.connect(self._on_deleted)
+        ctx.jobs.watch(self, self.shows, self._data_changed)
         self._update_count()
 
     # --- called by the main window and the global search -------------------------------
 
     def activate(self) -> None:
-        """Start loading rows the first time the view is shown."""
-        if not self._activated:
-            self._activated = True
+        """Load the rows the first time the view is shown, and again when it is shown
+        after a write that changed them."""
+        if not self._activated or self._stale:
             self.reload()
 
     def reload(self) -> None:
         """Read every row again (in the background)."""
         self._activated = True
-        self._generation += 1
-        generation = self._generation
+        self._loading = True
+        self._stale = False
+        # The job reads what every write announced so far committed.
+        self._changed.clear()
+        self._rereading.clear()
+        self._ctx.jobs.drop(self, "changed-rows")
         self.count_label.setText(self.tr("読み込み中…"))
         self.reload_button.setEnabled(False)
-        self._ctx.jobs.run(
-            _load_rows,
-            self._ctx.db.sessions,
-            on_result=lambda result: self._populate(generation, *result),
-            on_error=lambda exc: self._load_failed(generation, exc),
+        self._ctx.jobs.read(
+            _load_ledger,
+            self.model.shown_as(),
+            *self.model.current_rows(),
+            owner=self,
+            key="rows",
+            on_result=self._rows_loaded,
+            on_error=self._load_failed,
             name="load-assets",
             # 50,000 rows are a few hundred thousand objects, which the collector would
             # walk several times while they are made, holding the GIL: about 30 ms more
@@ -164,7 +225,7 @@ class AssetLedgerView(QWidget):
         self.tabs.setCurrentWidget(self.editor)
         self._open(asset_id)
         if not self.table.select_asset(asset_id):
-            self._refresh_row(asset_id)  # created since the rows were read
+            self._reread([asset_id])  # created since the rows were read
 
     def set_department_filter(self, department_id: int) -> None:
         self.filter_panel.set_department(department_id)
@@ -188,12 +249,10 @@ class AssetLedgerView(QWidget):
         return self.table.selected_asset_id()
 
     def open_import(self) -> None:
-        """The import wizard; the ledger reloads after a successful import."""
+        """The import wizard; what it writes is announced, and the ledger follows."""
         from app.ui.assets.import_wizard import AssetImportWizard
 
-        wizard = AssetImportWizard(self._ctx, self)
-        wizard.imported.connect(lambda _result: self.reload())
-        wizard.open()
+        AssetImportWizard(self._ctx, self).open()
 
     # --- set-up ------------------------------------------------------------------------
 
@@ -216,55 +275,96 @@ class AssetLedgerView(QWidget):
         action.triggered.connect(slot)
         self.addAction(action)
 
+    # --- following writes --------------------------------------------------------------
+
+    def _data_changed(self, changes: Changes) -> None:
+        if not self._activated:
+            return  # the first load reads everything
+        assets = changes.ids.get("asset", set())
+        if (
+            self._stale
+            or changes.touches(self.shows - {"asset"})
+            or ("asset" in changes.kinds and not assets)
+            or len(self._changed | assets) > FEW_ASSETS
+        ):
+            self._stale = True  # every row is read again, now or when next shown
+            self._changed.clear()
+            if self.isVisible():
+                self.reload()
+            return
+        self._changed |= assets
+        if not self._loading:
+            self._reread()  # cheap: done at once, on screen or not
+
+    def _reread(self, asset_ids: Iterable[int] = ()) -> None:
+        """Read the rows of the changed assets (and ``asset_ids``) again."""
+        self._rereading |= self._changed.union(asset_ids)
+        self._changed.clear()
+        self._ctx.jobs.read(
+            _read_rows,
+            sorted(self._rereading),
+            owner=self,
+            key="changed-rows",  # a newer read takes over the ids of an older one
+            on_result=self._rows_reread,
+            on_error=self._reread_failed,
+            name="reread-asset-rows",
+        )
+
+    def _rows_reread(self, rows: dict[int, AssetRow | None]) -> None:
+        self._rereading.clear()
+        gone = [asset_id for asset_id, row in rows.items() if row is None]
+        if self.table_selected_id() in gone:
+            # Clear first: removing the current row would make Qt move to a neighbour.
+            self.table.clear_selection_silently()
+        self.model.replace_rows(row for row in rows.values() if row is not None)
+        self.model.remove_ids(gone)
+        current = self.editor.current_id  # a new asset saved in the editor is added here
+        if current is not None and rows.get(current) and self.table_selected_id() != current:
+            self.table.select_asset(current)
+        self._update_count()
+        for asset_id in rows:
+            self.row_refreshed.emit(asset_id)
+
+    def _reread_failed(self, exc: BaseException) -> None:
+        log.error("could not read changed assets again: %r", exc)
+        self._rereading.clear()
+        self._stale = True  # F5, or showing the ledger again, reads every row
+
     # --- loading -----------------------------------------------------------------------
 
-    def _populate(
-        self, generation: int, rows: list[AssetRow], texts: list[str], lookups: Lookups
-    ) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
-        self.model.set_rows(rows, texts)
+    def _rows_loaded(self, result: tuple[PreparedRows, Lookups]) -> None:
+        prepared, lookups = result
+        self._loading = False
+        scroll = self.table.verticalScrollBar().value()
+        self._installing = True
+        try:
+            retired = self.model.install(prepared)
+        finally:
+            self._installing = False
+        self._ctx.jobs.run(free_in_pieces, retired, name="free-asset-rows")
         self.filter_panel.set_lookups(lookups)
         self.editor.set_lookups(lookups)
         self._populated = True
         self.reload_button.setEnabled(True)
         self.table_stack.setCurrentWidget(self.table)
+        self.table.restore_scroll(scroll)
+        if self._selected_id is not None:
+            self.table.select_asset(self._selected_id, scroll=False)
         self._update_count()
         pending, self._pending_show = self._pending_show, None
         if pending is not None:
             self.show_asset(pending)
+        if self._changed:
+            self._reread()  # announced while the job ran: perhaps read before they were
         self.ready.emit()
 
-    def _load_failed(self, generation: int, exc: BaseException) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
+    def _load_failed(self, exc: BaseException) -> None:
         log.error("could not load assets: %r", exc)
+        self._loading = False
         self.reload_button.setEnabled(True)
         message = self.tr("資産台帳を読み込めませんでした: {0}").format(exc)
         self.count_label.setText(message)
         self.loading_label.setText(message)
-
-    def _refresh_row(self, asset_id: int) -> None:
-        """Re-read one row after it was saved and update the table in place."""
-        self._ctx.jobs.run(
-            _load_row,
-            self._ctx.db.sessions,
-            asset_id,
-            on_result=lambda row: self._row_loaded(asset_id, row),
-            name="load-asset-row",
-        )
-
-    def _row_loaded(self, asset_id: int, row: AssetRow | None) -> None:
-        if not shiboken6.isValid(self):
-            return
-        if row is None:
-            self.model.remove_id(asset_id)
-        else:
-            self.model.replace_row(row)  # adds it when new
-            if asset_id == self._selected_id:
-                self.table.select_asset(asset_id)
-        self._update_count()
-        self.row_refreshed.emit(asset_id)
 
     # --- selection, filter, editor events ----------------------------------------------
 
@@ -272,6 +372,8 @@ class AssetLedgerView(QWidget):
         self.model.set_filter(flt)
 
     def _after_reset(self) -> None:
+        if self._installing:
+            return  # the scroll position is restored first, then the selection
         if self._selected_id is not None:
             self.table.select_asset(self._selected_id)
         self._update_count()
@@ -291,19 +393,21 @@ class AssetLedgerView(QWidget):
         self.editor.load(asset_id)
         self.history.show_record(Asset, asset_id)
 
-    def _on_saved(self, asset_id: int) -> None:
+    def _on_editor_loaded(self, asset_id: int | None) -> None:
+        """The editor shows ``asset_id``: after a choice here, or a new asset saved."""
+        if asset_id is None or asset_id == self._selected_id:
+            return
         self._set_selected(asset_id)
         self.history.show_record(Asset, asset_id)
-        self._refresh_row(asset_id)
+        self.table.select_asset(asset_id)
 
     def _on_deleted(self, asset_id: int) -> None:
+        """Deleted in the editor: nothing is selected (the row goes when it is read again)."""
         if self._selected_id == asset_id:
             # Clear first: removing the current row would make Qt move to a neighbour.
             self._set_selected(None)
             self.table.clear_selection_silently()
             self.history.show_record(Asset, None)
-        self.model.remove_id(asset_id)
-        self._update_count()
 
     def _set_selected(self, asset_id: int | None) -> None:
         self._selected_id = asset_id

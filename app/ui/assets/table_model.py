@@ -5,11 +5,20 @@ QSortFilterProxyModel, whose Python ``lessThan``/``filterAcceptsRow`` callbacks 
 one Python call per comparison and are far too slow at 50,000 rows. Sort keys and
 search texts are computed once per row and cached. Rows reach the view in chunks
 through ``canFetchMore``/``fetchMore`` so it never lays out 50,000 rows at once.
+
+A reload does its heavy work in the loading job, off the main thread:
+:func:`keep_unchanged` keeps the row objects that did not change, :func:`prepare_rows`
+indexes, filters and sorts the rows as the table shows them
+(:meth:`AssetTableModel.shown_as`, taken when the job starts), and :meth:`install`
+only swaps that structure in. What it replaces is handed back, to be emptied by
+:func:`free_in_pieces` in a worker: freeing 50,000 rows at once holds the GIL for
+about 20 ms, and the window with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -49,9 +58,116 @@ _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 Index = QModelIndex | QPersistentModelIndex
 
 
+# How many rows a worker frees at a time (about 0.2 ms each piece).
+FREE_PIECE = 500
+
+
 def search_texts(rows: list[AssetRow]) -> list[str]:
     """The text-filter haystack of every row; slow-ish, so call it in a background job."""
     return [row_search_text(r) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ShownAs:
+    """How the table shows its rows: the filter, the sort column (-1: none) and order."""
+
+    today: date
+    filter: AssetFilter
+    sort_column: int
+    sort_order: Qt.SortOrder
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRows:
+    """Rows indexed, filtered and sorted for :meth:`AssetTableModel.install`."""
+
+    rows: list[AssetRow]
+    texts: list[str] | None
+    pos_of_id: dict[int, int]
+    keys: dict[int, list[Any]]  # sort keys by column: the sort column's, if any
+    shown_as: ShownAs  # what ``filtered`` and ``order`` were made for
+    filtered: list[int]  # indexes into rows passing the filter, ascending
+    order: list[int]  # filtered in display order
+
+
+def sorted_positions(
+    keys: Sequence[Any] | None, positions: Iterable[int], descending: bool
+) -> list[int]:
+    """``positions`` ordered by ``keys[position]`` (stable; None keys last either way)."""
+    if keys is None:
+        return list(positions)
+    filled = [p for p in positions if keys[p] is not None]
+    empty = [p for p in positions if keys[p] is None]
+    filled.sort(key=keys.__getitem__, reverse=descending)
+    return filled + empty
+
+
+def prepare_rows(
+    rows: list[AssetRow], shown_as: ShownAs, texts: list[str] | None = None
+) -> PreparedRows:
+    """Everything the model needs to show ``rows`` as ``shown_as`` says; touches no Qt
+    object, so it runs in the loading job. ``texts`` (from :func:`search_texts`) are
+    made here when the filter has a keyword and none are given."""
+    flt = shown_as.filter
+    if texts is None and normalize_needle(flt.text):
+        texts = search_texts(rows)
+    keys: dict[int, list[Any]] = {}
+    column = shown_as.sort_column
+    if column >= 0:
+        key = COLUMNS[column].sort_key
+        keys[column] = [key(r) for r in rows]
+    filtered = filter_rows(rows, flt, today=shown_as.today, texts=texts)
+    descending = shown_as.sort_order == Qt.SortOrder.DescendingOrder
+    return PreparedRows(
+        rows=rows,
+        texts=texts,
+        pos_of_id={r.id: n for n, r in enumerate(rows)},
+        keys=keys,
+        shown_as=shown_as,
+        filtered=filtered,
+        order=sorted_positions(keys.get(column), filtered, descending),
+    )
+
+
+def keep_unchanged(
+    rows: list[AssetRow], before: list[AssetRow], before_texts: list[str] | None
+) -> list[str]:
+    """Put back in ``rows`` the objects of ``before`` (the rows shown) that equal the rows
+    just read, and return every row's search text, kept for those.
+
+    Rows read with the collector paused (a loading job) are all young: its next pass
+    walks each one still alive, holding the GIL (20-25 ms at 50,000 rows), and
+    whatever they replace is freed. A row kept from before was walked long ago and
+    frees nothing; one just read and not kept is freed here, one at a time."""
+    where = {row.id: n for n, row in enumerate(before)}
+    texts: list[str] = []
+    for n, row in enumerate(rows):
+        old = where.get(row.id)
+        if old is not None and before[old] == row:
+            rows[n] = before[old]
+            texts.append(before_texts[old] if before_texts else row_search_text(row))
+        else:
+            texts.append(row_search_text(row))
+    return texts
+
+
+def free_in_pieces(_progress: object, retired: list[Any]) -> None:
+    """Empty what :meth:`AssetTableModel.install` retired, FREE_PIECE items at a time,
+    so that the thread freeing them gives the GIL back between pieces (a job: the
+    first argument is its progress)."""
+
+    def empty(container: Any) -> None:
+        if isinstance(container, list):
+            while container:
+                del container[-FREE_PIECE:]
+        elif isinstance(container, dict):
+            for value in container.values():
+                empty(value)
+            container.clear()
+
+    for container in retired:
+        empty(container)
+    retired.clear()
 
 
 class AssetTableModel(QAbstractTableModel):
@@ -81,7 +197,7 @@ class AssetTableModel(QAbstractTableModel):
         self._filtered: list[int] = []  # indexes into _rows, ascending
         self._order: list[int] = []  # _filtered in display order
         self._loaded = 0  # how many of _order the view has been given
-        self._notifying = False  # inside endResetModel/endInsertRows/endRemoveRows
+        self._notifying = False  # between begin… and end… of a change (and in its signals)
         self._pinned: int | None = None  # asset id kept fetched across resets
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -103,9 +219,9 @@ class AssetTableModel(QAbstractTableModel):
         return not parent.isValid() and self._loaded < len(self._order)
 
     def fetchMore(self, parent: Index) -> None:
-        # Not while a change is being announced: rows inserted from inside a
-        # modelReset/rowsInserted handler would nest one change in another. The
-        # view asks again once it needs more rows.
+        # Not while a change is being made: rows inserted from inside a handler of
+        # modelAboutToBeReset/modelReset/rowsAboutToBeInserted/… would nest one change
+        # in another. The view asks again once it needs more rows.
         if not self._notifying and self.canFetchMore(parent):
             self._expose(min(len(self._order), self._loaded + self._chunk))
 
@@ -151,7 +267,7 @@ class AssetTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort_column = column if 0 <= column < len(COLUMNS) else -1
         self._sort_order = order
-        self.beginResetModel()
+        self._begin(self.beginResetModel)
         self._order = self._sorted(self._filtered)
         self._loaded = self._initially_loaded()
         self._end(self.endResetModel)
@@ -159,17 +275,49 @@ class AssetTableModel(QAbstractTableModel):
     # --- the ledger's interface --------------------------------------------------------
 
     def set_rows(self, rows: list[AssetRow], texts: list[str] | None = None) -> None:
-        """Replace every row; ``texts`` (from :func:`search_texts`) may be precomputed."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._pos_of_id = {r.id: n for n, r in enumerate(self._rows)}
-        self._texts = list(texts) if texts is not None else None
-        self._keys = {}
-        self._refilter()
+        """Replace every row, here and now; ``texts`` (from :func:`search_texts`) may be
+        precomputed. A reload prepares the rows in its job instead (:meth:`install`)."""
+        prepared = prepare_rows(list(rows), self.shown_as(), list(texts) if texts else texts)
+        self.install(prepared, keep_fetched=False)
+
+    def shown_as(self) -> ShownAs:
+        """How the rows are shown now: what a loading job prepares them for."""
+        return ShownAs(self._today, self._filter, self._sort_column, self._sort_order)
+
+    def current_rows(self) -> tuple[list[AssetRow], list[str] | None]:
+        """Copies of the rows and their search texts, for :func:`keep_unchanged`."""
+        return list(self._rows), None if self._texts is None else list(self._texts)
+
+    def install(self, prepared: PreparedRows, *, keep_fetched: bool = True) -> list[Any]:
+        """Swap in rows made by :func:`prepare_rows`, in one reset. A filter or sort
+        chosen since they were prepared is applied to them here. With ``keep_fetched``
+        the view keeps as many rows as it had fetched (so its scroll position holds).
+
+        Returns the containers replaced, for :func:`free_in_pieces` in a worker."""
+        fetched = self._loaded if keep_fetched else 0
+        retired: list[Any] = [
+            self._rows, self._texts, self._keys, self._pos_of_id, self._filtered, self._order
+        ]  # fmt: skip
+        self._begin(self.beginResetModel)
+        self._rows = prepared.rows
+        self._texts = prepared.texts
+        self._pos_of_id = prepared.pos_of_id
+        self._keys = dict(prepared.keys)
+        if prepared.shown_as.filter != self._filter:
+            self._refilter()  # filtered otherwise while they were prepared
+        else:
+            self._filtered = prepared.filtered
+            if prepared.shown_as == self.shown_as():
+                self._order = prepared.order
+            else:  # sorted otherwise while they were prepared
+                self._order = self._sorted(self._filtered)
+            self._loaded = self._initially_loaded()
+        self._loaded = max(self._loaded, min(fetched, len(self._order)))
         self._end(self.endResetModel)
+        return [container for container in retired if container]
 
     def set_filter(self, flt: AssetFilter) -> None:
-        self.beginResetModel()
+        self._begin(self.beginResetModel)
         self._filter = flt
         self._refilter()
         self._end(self.endResetModel)
@@ -210,31 +358,40 @@ class AssetTableModel(QAbstractTableModel):
         except ValueError:
             return None
         if view_row >= self._loaded:
+            if self._notifying:  # no rows inserted while a change is announced
+                return None
             rounded = (view_row // self._chunk + 1) * self._chunk
             self._expose(min(len(self._order), rounded))
         return view_row
 
     def replace_row(self, row: AssetRow) -> None:
         """Refresh one row after an edit; it keeps its place until the next sort or filter."""
-        pos = self._pos_of_id.get(row.id)
-        if pos is None:
-            self.add_row(row)
-            return
-        self._rows[pos] = row
-        for column, keys in self._keys.items():
-            keys[pos] = COLUMNS[column].sort_key(row)
-        if self._texts is not None:
-            self._texts[pos] = row_search_text(row)
-        view_row = self._view_row_of_pos(pos)
-        if view_row is not None and view_row < self._loaded:
-            last = len(COLUMNS) - 1
+        self.replace_rows([row])
+
+    def replace_rows(self, rows: Iterable[AssetRow]) -> None:
+        """Refresh rows read again (new ones are added after the fetched rows); they
+        keep their places until the next sort or filter."""
+        changed: set[int] = set()
+        for row in rows:
+            pos = self._pos_of_id.get(row.id)
+            if pos is None:
+                self.add_row(row)
+                continue
+            self._rows[pos] = row
+            for column, keys in self._keys.items():
+                keys[pos] = COLUMNS[column].sort_key(row)
+            if self._texts is not None:
+                self._texts[pos] = row_search_text(row)
+            changed.add(pos)
+        last = len(COLUMNS) - 1
+        for view_row in self._fetched_view_rows(changed):
             self.dataChanged.emit(self.index(view_row, 0), self.index(view_row, last))
 
     def add_row(self, row: AssetRow) -> int:
         """Add a new row just after the rows the view has; returns its view row."""
         pos = len(self._rows)
         view_row = self._loaded
-        self.beginInsertRows(_ROOT, view_row, view_row)
+        self._begin(self.beginInsertRows, _ROOT, view_row, view_row)
         self._rows.append(row)
         self._pos_of_id[row.id] = pos
         for column, keys in self._keys.items():
@@ -248,30 +405,45 @@ class AssetTableModel(QAbstractTableModel):
         return view_row
 
     def remove_id(self, asset_id: int) -> None:
-        pos = self._pos_of_id.get(asset_id)
-        if pos is None:
+        self.remove_ids([asset_id])
+
+    def remove_ids(self, asset_ids: Iterable[int]) -> None:
+        """Remove the rows of assets that are gone, in one pass however many they are."""
+        gone = {pos for i in asset_ids if (pos := self._pos_of_id.get(i)) is not None}
+        if not gone:
             return
-        view_row = self._view_row_of_pos(pos)
-        if view_row is not None and view_row >= self._loaded:
-            view_row = None  # not fetched into the view yet
-        if view_row is not None:
-            self.beginRemoveRows(_ROOT, view_row, view_row)
-        del self._rows[pos]
-        for keys in self._keys.values():
-            del keys[pos]
-        if self._texts is not None:
-            del self._texts[pos]
-        self._pos_of_id = {r.id: n for n, r in enumerate(self._rows)}
-        self._filtered = [p - (p > pos) for p in self._filtered if p != pos]
-        self._order = [p - (p > pos) for p in self._order if p != pos]
-        if view_row is not None:
+        # The view's rows first, last to first, while every position is still valid.
+        for view_row in reversed(self._fetched_view_rows(gone)):
+            self._begin(self.beginRemoveRows, _ROOT, view_row, view_row)
+            del self._order[view_row]
             self._loaded -= 1
             self._end(self.endRemoveRows)
+        # Then the rows, renumbering the positions after them.
+        first = min(gone)
+        renumbered = list(range(first))
+        kept = first
+        for pos in range(first, len(self._rows)):
+            renumbered.append(-1 if pos in gone else kept)
+            kept += pos not in gone
+        for pos in sorted(gone, reverse=True):
+            del self._pos_of_id[self._rows[pos].id]
+            del self._rows[pos]
+            for keys in self._keys.values():
+                del keys[pos]
+            if self._texts is not None:
+                del self._texts[pos]
+        for pos in range(first, len(self._rows)):
+            self._pos_of_id[self._rows[pos].id] = pos
+        self._filtered = [n for p in self._filtered if (n := renumbered[p]) >= 0]
+        self._order = [n for p in self._order if (n := renumbered[p]) >= 0]
 
     # --- internals ---------------------------------------------------------------------
 
+    def _begin(self, begin_change: Callable[..., None], *args: Any) -> None:
+        self._notifying = True  # until _end: handlers of both signals may ask for rows
+        begin_change(*args)
+
     def _end(self, end_change: Callable[[], None]) -> None:
-        self._notifying = True
         try:
             end_change()
         finally:
@@ -280,7 +452,7 @@ class AssetTableModel(QAbstractTableModel):
     def _expose(self, count: int) -> None:
         if count <= self._loaded:
             return
-        self.beginInsertRows(_ROOT, self._loaded, count - 1)
+        self._begin(self.beginInsertRows, _ROOT, self._loaded, count - 1)
         self._loaded = count
         self._end(self.endInsertRows)
 
@@ -297,6 +469,14 @@ class AssetTableModel(QAbstractTableModel):
             return self._order.index(pos)
         except ValueError:
             return None
+
+    def _fetched_view_rows(self, positions: set[int]) -> list[int]:
+        """The fetched view rows showing ``positions``, ascending (one pass for many)."""
+        if len(positions) == 1:
+            view_row = self._view_row_of_pos(next(iter(positions)))
+            return [view_row] if view_row is not None and view_row < self._loaded else []
+        fetched = self._order[: self._loaded]
+        return [view_row for view_row, pos in enumerate(fetched) if pos in positions]
 
     def _refilter(self) -> None:
         flt = self._filter
@@ -315,13 +495,9 @@ class AssetTableModel(QAbstractTableModel):
         return keys
 
     def _sorted(self, positions: list[int]) -> list[int]:
-        if self._sort_column < 0:
-            return list(positions)
-        keys = self._sort_keys(self._sort_column)
-        filled = [p for p in positions if keys[p] is not None]
-        empty = [p for p in positions if keys[p] is None]
-        filled.sort(key=keys.__getitem__, reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
-        return filled + empty
+        column = self._sort_column
+        keys = self._sort_keys(column) if column >= 0 else None
+        return sorted_positions(keys, positions, self._sort_order == Qt.SortOrder.DescendingOrder)
 
     def _problem(self, row: AssetRow) -> str | None:
         return lifecycle_problem(row, self._today, self._horizon)

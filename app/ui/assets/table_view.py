@@ -45,8 +45,9 @@ class AssetTableView(SilentSelection):
         assert isinstance(model, AssetTableModel)
         return model
 
-    def select_asset(self, asset_id: int) -> bool:
-        """Select and show the row of ``asset_id`` without emitting ``asset_chosen``."""
+    def select_asset(self, asset_id: int, *, scroll: bool = True) -> bool:
+        """Select the row of ``asset_id`` without emitting ``asset_chosen``, and scroll
+        to it (``scroll=False``: the scroll position stays, as after a reload)."""
         row = self.asset_model().row_for_id(asset_id)
         if row is None:
             return False
@@ -55,10 +56,22 @@ class AssetTableView(SilentSelection):
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows
         )
-        with self.silently():
-            self.selectionModel().setCurrentIndex(index, flags)
-        self.scrollTo(index)
+        auto_scroll = self.hasAutoScroll()  # a new current index scrolls to it
+        self.setAutoScroll(auto_scroll and scroll)
+        try:
+            with self.silently():
+                self.selectionModel().setCurrentIndex(index, flags)
+        finally:
+            self.setAutoScroll(auto_scroll)
+        if scroll:
+            self.scrollTo(index)
         return True
+
+    def restore_scroll(self, value: int) -> None:
+        """Scroll back to ``value`` of the vertical scroll bar after the model was reset
+        (its range follows the rows at once, not at the next layout)."""
+        self.updateGeometries()
+        self.verticalScrollBar().setValue(value)
 
     def selected_asset_id(self) -> int | None:
         index = self.selectionModel().currentIndex()
