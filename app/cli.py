@@ -45,6 +45,11 @@ BEFORE_QT: tuple[str, ...] = (
     "app.store.instance",
     "app.store.errors",
     "app.services.dashboard",  # the first view's
+    "app.logs",  # the GUI's logging set-up
+    # What filelock loads on first use, when opening the database takes the folder's
+    # read-write lock (app.store.access).
+    "filelock._sqlite",
+    "ctypes",
 )
 # Commands whose whole run is start-up (a bounded read): the collector stays paused
 # until they end. Other commands get it back when their own work begins.

@@ -51,8 +51,36 @@ class DashboardSummary:
     due: list[DueItem] = field(default_factory=list)
 
 
-def _count(session: Session, stmt) -> int:  # type: ignore[no-untyped-def]
-    return int(session.execute(stmt).scalar_one())
+def _count_of(model: Any, *where: Any) -> Any:
+    """COUNT(*) of ``model``'s rows matching ``where``, as a scalar subquery. COUNT(*) and
+    not COUNT(id): SQLite then counts the entries of the table's smallest index without
+    decoding a row (200,000 work-log entries: 1.4 ms against 8.8 ms, cache cold)."""
+    return select(func.count()).select_from(model).where(*where).scalar_subquery()
+
+
+def _counts(session: Session, today: date) -> tuple[dict[str, int], int]:
+    """The number of records of each area, and of overdue tasks: one statement.
+
+    Active assets are all assets less the disposed ones (``status`` is NOT NULL): the
+    status index finds the few disposed ones, where ``status != 'disposed'`` walks it
+    whole."""
+    labels = ["資産", "業務システム", "契約", "作業ログ", "未完了タスク", "通知・法令", "手順書",
+              "チェックリスト"]  # fmt: skip
+    open_tasks = Task.status != "done"
+    row = session.execute(
+        select(
+            _count_of(Asset) - _count_of(Asset, Asset.status == "disposed"),
+            _count_of(BusinessSystem),
+            _count_of(Contract),
+            _count_of(WorkLogEntry),
+            _count_of(Task, open_tasks),
+            _count_of(Notice),
+            _count_of(Runbook),
+            _count_of(Checklist),
+            _count_of(Task, open_tasks, Task.due_date < today),
+        )
+    ).one()
+    return {label: int(n) for label, n in zip(labels, row[:-1], strict=True)}, int(row[-1])
 
 
 def dashboard_summary(
@@ -67,26 +95,14 @@ def dashboard_summary(
     ``windows``), and what falls due within ``due_days``."""
     windows = windows or load_windows(session)
     soon = today + timedelta(days=due_days)
-    active = Asset.status != "disposed"
     s = DashboardSummary(today)
-    s.counts = {
-        "資産": _count(session, select(func.count(Asset.id)).where(active)),
-        "業務システム": _count(session, select(func.count(BusinessSystem.id))),
-        "契約": _count(session, select(func.count(Contract.id))),
-        "作業ログ": _count(session, select(func.count(WorkLogEntry.id))),
-        "未完了タスク": _count(session, select(func.count(Task.id)).where(Task.status != "done")),
-        "通知・法令": _count(session, select(func.count(Notice.id))),
-        "手順書": _count(session, select(func.count(Runbook.id))),
-        "チェックリスト": _count(session, select(func.count(Checklist.id))),
-    }
+    s.counts, overdue_tasks = _counts(session, today)
     for kind, n in lifecycle_counts(session, today, windows).items():
         label = kind_label(kind, windows)
         s.warnings[label] = n
         s.warning_kinds[label] = kind
     overdue = "期限切れタスク"
-    s.warnings[overdue] = _count(
-        session, select(func.count(Task.id)).where(Task.status != "done", Task.due_date < today)
-    )
+    s.warnings[overdue] = overdue_tasks
     s.warning_kinds[overdue] = None
     s.due = _due_items(session, today, soon, limit)
     return s

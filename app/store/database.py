@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import UserError
 from app.input_file import os_error_reason
 from app.paths import DataDir
-from app.store import health, migrations, workfiles
+from app.store import health, migrations, reference_data, workfiles
 from app.store.access import FolderAccess
 from app.store.engine import make_engine, make_reader_engine, make_session_factory
 from app.store.replacement import NotHitoriDatabase, create_or_upgrade, inspect_revision
@@ -97,15 +97,12 @@ def open_database(
             access.release()
         access.acquire_shared()
         _refuse_if_still_damaged(data_dir)
-        copy = _bring_up_to_date(data_dir, access, writable)
+        changed, copy = _bring_up_to_date(data_dir, access, writable)
         engine = make_reader_engine(data_dir.db_path) if read_only else make_engine(data_dir.db_url)
         try:
             sessions = make_session_factory(engine, actor=actor, health_root=data_dir.root)
             if not read_only:
-                from app.store.reference_data import ensure_reference_data
-
-                with sessions.begin() as session:
-                    ensure_reference_data(session)
+                _seed_if_needed(engine, sessions, schema_changed=changed)
         except BaseException:
             engine.dispose()
             raise
@@ -137,11 +134,29 @@ def _refuse_if_still_damaged(data_dir: DataDir) -> None:
     )
 
 
-def _bring_up_to_date(data_dir: DataDir, access: FolderAccess, writable: bool) -> Path | None:
-    """Create or upgrade the database when needed (folder held exclusively meanwhile)."""
+def _seed_if_needed(
+    engine: Engine, sessions: sessionmaker[Session], *, schema_changed: bool
+) -> None:
+    """Seed the built-in reference data when the database was just created or upgraded,
+    or when the built-in data changed since it was seeded: an up-to-date database costs
+    one read at start-up, and no write transaction."""
+    if not schema_changed:
+        with engine.connect() as connection:
+            if reference_data.is_current(connection):
+                return
+    with sessions.begin() as session:
+        reference_data.ensure_reference_data(session)
+
+
+def _bring_up_to_date(
+    data_dir: DataDir, access: FolderAccess, writable: bool
+) -> tuple[bool, Path | None]:
+    """Create or upgrade the database when needed (folder held exclusively meanwhile).
+    Returns whether the schema had to be brought up to date, and the copy of the
+    database as it was before an upgrade."""
     revision = inspect_revision(data_dir.db_path)
     if revision == migrations.HEAD_REVISION:
-        return None
+        return False, None
     if not writable:
         raise DataDirError(
             f"データベースの作成・更新が必要ですが、データフォルダに書き込めません: {data_dir.root}"
@@ -150,7 +165,7 @@ def _bring_up_to_date(data_dir: DataDir, access: FolderAccess, writable: bool) -
     try:
         purpose = "データベースを作成" if revision is None else "データベースを更新"
         access.acquire_exclusive(purpose=purpose)
-        return create_or_upgrade(data_dir.root, data_dir.db_path, data_dir.backups, access)
+        return True, create_or_upgrade(data_dir.root, data_dir.db_path, data_dir.backups, access)
     finally:
         access.release()
         access.acquire_shared()
@@ -162,10 +177,7 @@ def _open_server(data_dir: DataDir, url: str, actor: str | None) -> Database:
     try:
         migrations.upgrade(engine)
         sessions = make_session_factory(engine, actor=actor)
-        from app.store.reference_data import ensure_reference_data
-
-        with sessions.begin() as session:
-            ensure_reference_data(session)
+        _seed_if_needed(engine, sessions, schema_changed=False)
     except BaseException:
         engine.dispose()
         raise

@@ -10,6 +10,7 @@ from typing import cast
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy.orm import configure_mappers
 
 from app import APP_NAME, __version__
 from app.errors import UserError
@@ -44,13 +45,14 @@ def run_gui(
 
     Start-up runs with the garbage collector paused (app.gc_pause): ``resume_gc`` ends the
     caller's pause (the command line pauses it before its imports), else one is started
-    here. It ends when the first view is shown.
+    here. It ends when the window is complete: its first view shown, and the others built
+    in the idle turns that follow.
     """
     resume_gc = resume_gc or pause_gc()
     try:
         return _run_gui(data_dir, self_test, resume_gc)
     finally:
-        resume_gc()  # start-up failed before the first view (no-op once it was shown)
+        resume_gc()  # start-up failed or ended early (no-op once the window was complete)
 
 
 def _run_gui(data_dir: DataDir, self_test: bool, resume_gc: Callable[[], None]) -> int:
@@ -87,7 +89,6 @@ def _run_locked(
     resume_gc: Callable[[], None],
 ) -> int:
     from app.ui.context import AppContext
-    from app.ui.error_dialog import show_error
     from app.ui.jobs import JobRunner
     from app.ui.main_window import MainWindow
 
@@ -102,6 +103,9 @@ def _run_locked(
         note_failure(data_dir, exc)
         return _fatal(f"{problem.message}\n{data_dir.db_path}", self_test)
     log.info("hitori %s started on %s", __version__, data_dir.root)
+    # The ORM's mappers are set up here, before the first job: in that job (the first
+    # view's query) it would compete with building the window for the interpreter.
+    configure_mappers()
     settings = QSettings(str(data_dir.settings_path), QSettings.Format.IniFormat)
     jobs = JobRunner()
     secrets = SecretStore.from_keyring_on_first_use()
@@ -118,13 +122,16 @@ def _run_locked(
     def background_start() -> None:
         """Work that can wait until the first view is up (it would compete with it)."""
         window.view_ready.disconnect(background_start)
-        # Everything built so far lives as long as the window: out of the collector's
-        # reach, so full collections triggered by background work (imports, exports)
-        # stay short and do not stall the UI thread through the GIL.
-        end_start_up(resume_gc)
         jobs.run(keyring_state, on_result=show_keyring_state)
         if not self_test:
             jobs.run(daily_backup, on_error=backup_failed)
+
+    def views_built() -> None:
+        """The window is complete: its other views were built in the idle turns after
+        the first one was shown. Everything built so far lives as long as the window:
+        out of the collector's reach, so full collections triggered by background work
+        (imports, exports) stay short and do not stall the UI thread through the GIL."""
+        end_start_up(resume_gc)
 
     stored = settings.value("backup/generations", DEFAULT_GENERATIONS)
     generations = int(cast("int | str", stored))  # an int, or its text from an INI file
@@ -141,12 +148,15 @@ def _run_locked(
             QMessageBox.critical(window, window.tr("自動バックアップ"), str(exc))
 
     window.view_ready.connect(background_start)
+    window.views_built.connect(views_built)
 
     def excepthook(exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
         log.error("uncaught exception", exc_info=(exc_type, exc, tb))
         if self_test:
             app.exit(1)
             return
+        from app.ui.error_dialog import show_error
+
         show_error(window, exc, log_path=str(log_file(data_dir.logs)), recent=list(recent.lines))
 
     sys.excepthook = excepthook

@@ -1,13 +1,22 @@
 """The main window: navigation between the areas, the global search, status bar.
 
 It runs no query itself: each view reads its own data in background jobs and reloads
-when a write it shows is announced (app.ui.jobs)."""
+when a write it shows is announced (app.ui.jobs).
+
+Start-up builds the first view only, and starts its data job before anything else of
+the window is made, so that the query runs while the window is built. The other areas
+are declared lightly (``_Area``: the navigation shows their titles from the start); an
+area's view — and the modules it is made of — is built the first time it is needed, or
+in the event loop's idle turns once the first view is on screen, one area per turn.
+"""
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gc_pause import gc_paused
 from app.progress import Cancelled, Progress
 from app.store.backup import DEFAULT_GENERATIONS
 from app.store.models import (
@@ -35,14 +45,15 @@ from app.store.models import (
     Task,
     WorkLogEntry,
 )
-from app.ui.assets.ledger_view import AssetLedgerView
 from app.ui.context import AppContext
-from app.ui.inventory.area import InventoryArea
 from app.ui.jobs import ProgressShown
-from app.ui.search_panel import SearchDialog
+from app.ui.views.base import View
 from app.ui.views.dashboard import DashboardView
-from app.ui.views.not_built import NotBuiltView
-from app.ui.widgets.record_dialog import RecordDialog
+
+if TYPE_CHECKING:
+    from app.ui.assets.ledger_view import AssetLedgerView
+    from app.ui.inventory.area import InventoryArea
+    from app.ui.search_panel import SearchDialog
 
 STYLE = """
 QLabel#viewHeading { font-size: 16pt; font-weight: bold; padding: 4px 0; }
@@ -54,51 +65,56 @@ QListWidget#nav::item { padding: 8px 10px; }
 """
 
 
+@dataclass
+class _Area:
+    """An area of the window as the navigation knows it before its view exists."""
+
+    key: str
+    title: str
+    view_class: Callable[[], type[View]]  # imports the view's module (for ``opens``)
+    build: Callable[[], View]
+    view: View | None = None  # once built
+
+
+def _inventory_class() -> type[View]:
+    from app.ui.inventory.area import InventoryArea
+
+    return InventoryArea
+
+
+def _not_built_class() -> type[View]:
+    from app.ui.views.not_built import NotBuiltView
+
+    return NotBuiltView
+
+
 class MainWindow(QMainWindow):
     view_ready = Signal(str)
+    # Every area's view is built (after the first view was shown, in idle turns).
+    views_built = Signal()
 
     def __init__(self, ctx: AppContext, *, data_dir_text: str) -> None:
         super().__init__()
         self.ctx = ctx
+        # The first view, and its data job, before anything else: the query runs in
+        # the background while the rest of the window is built.
+        self.dashboard = DashboardView(ctx)
+        self.dashboard.activate()
         self.setWindowTitle(self.tr("ひとり情シス手帳 — Hitori"))
         self.setStyleSheet(STYLE)
         self.resize(1400, 860)
-
-        self.dashboard = DashboardView(ctx)
-        self.assets = AssetLedgerView(ctx)
-        self.inventory = InventoryArea(ctx, self.assets)
-        self.views: list = [
-            self.dashboard,
-            self.inventory,
-            NotBuiltView(
-                ctx, "worklog", self.tr("作業ログ"),
-                self.tr("作業の記録、タスクと期限、年度ごとの定例作業を扱う画面です。"),
-                [(self.tr("作業ログ"), WorkLogEntry), (self.tr("タスク"), Task)],
-            ),
-            NotBuiltView(
-                ctx, "notices", self.tr("通知・法令"),
-                self.tr("総務省・デジタル庁などの通知、期限とその変更履歴、解釈メモを扱う画面です。"),
-                [(self.tr("通知"), Notice), (self.tr("期限の記録"), NoticeDeadline)],
-            ),
-            NotBuiltView(
-                ctx, "runbooks", self.tr("手順書・引継ぎ"),
-                self.tr("手順書と、異動時の事務引継書（PDF）を作る画面です。"),
-                [(self.tr("手順書"), Runbook), (self.tr("手順"), RunbookStep)],
-            ),
-            NotBuiltView(
-                ctx, "checklists", self.tr("チェックリスト"),
-                self.tr("標準化（20業務×40手順）とガバメントクラウド移行の進捗を扱う画面です。"),
-                [(self.tr("チェックリスト"), Checklist), (self.tr("進捗"), ChecklistProgress)],
-            ),
-        ]  # fmt: skip
+        self._areas = self._declare_areas()
+        self._areas[0].view = self.dashboard
+        self._search_dialog: SearchDialog | None = None
+        self._to_build: list[int] = []  # rows whose views are built in idle turns
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
-        for view in self.views:
-            self.nav.addItem(QListWidgetItem(view.title))
-            self.stack.addWidget(view)
-            view.ready.connect(lambda key=view.view_key: self.view_ready.emit(key))
+        for area in self._areas:
+            self.nav.addItem(QListWidgetItem(area.title))
+        self._wire(self._areas[0])
+        self.nav.setCurrentRow(0)  # before _switch is connected: the dashboard is loading
         self.nav.currentRowChanged.connect(self._switch)
         central = QWidget()
         row = QHBoxLayout(central)
@@ -108,10 +124,6 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.search_dialog = SearchDialog(ctx, self)
-        self.search_dialog.record_requested.connect(self.open_record)
-        for view in self.views:
-            view.record_requested.connect(self.open_record)
         self.dashboard.open_warnings.connect(self.show_warnings)
         self.dashboard.load_demo_requested.connect(self.load_demo)
         self._build_toolbar()
@@ -120,7 +132,112 @@ class MainWindow(QMainWindow):
         status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(status)
         self._restore_geometry()
-        self.nav.setCurrentRow(0)
+        self.view_ready.connect(self._first_view_ready)
+
+    def _declare_areas(self) -> list[_Area]:
+        ctx = self.ctx
+
+        def not_built(key: str, title: str, text: str, models: list[tuple[str, type]]) -> _Area:
+            def build() -> View:
+                from app.ui.views.not_built import NotBuiltView
+
+                return NotBuiltView(ctx, key, title, text, models)
+
+            return _Area(key, title, _not_built_class, build)
+
+        def inventory() -> View:
+            from app.ui.assets.ledger_view import AssetLedgerView
+            from app.ui.inventory.area import InventoryArea
+
+            return InventoryArea(ctx, AssetLedgerView(ctx))
+
+        return [
+            _Area("dashboard", self.tr("ダッシュボード"), lambda: DashboardView,
+                  lambda: self.dashboard),
+            _Area("assets", self.tr("資産台帳"), _inventory_class, inventory),
+            not_built(
+                "worklog", self.tr("作業ログ"),
+                self.tr("作業の記録、タスクと期限、年度ごとの定例作業を扱う画面です。"),
+                [(self.tr("作業ログ"), WorkLogEntry), (self.tr("タスク"), Task)],
+            ),
+            not_built(
+                "notices", self.tr("通知・法令"),
+                self.tr("総務省・デジタル庁などの通知、期限とその変更履歴、解釈メモを扱う画面です。"),
+                [(self.tr("通知"), Notice), (self.tr("期限の記録"), NoticeDeadline)],
+            ),
+            not_built(
+                "runbooks", self.tr("手順書・引継ぎ"),
+                self.tr("手順書と、異動時の事務引継書（PDF）を作る画面です。"),
+                [(self.tr("手順書"), Runbook), (self.tr("手順"), RunbookStep)],
+            ),
+            not_built(
+                "checklists", self.tr("チェックリスト"),
+                self.tr("標準化（20業務×40手順）とガバメントクラウド移行の進捗を扱う画面です。"),
+                [(self.tr("チェックリスト"), Checklist), (self.tr("進捗"), ChecklistProgress)],
+            ),
+        ]  # fmt: skip
+
+    # --- the areas' views ---------------------------------------------------------------
+
+    def _wire(self, area: _Area) -> None:
+        view = cast("View", area.view)
+        self.stack.addWidget(view)
+        view.ready.connect(lambda key=area.key: self.view_ready.emit(key))
+        view.record_requested.connect(self.open_record)
+
+    def _view(self, row: int) -> View:
+        """The view of the area in ``row``, built the first time it is asked for."""
+        area = self._areas[row]
+        if area.view is None:
+            area.view = area.build()
+            self._wire(area)
+        return area.view
+
+    @property
+    def view_keys(self) -> list[str]:
+        """The areas' keys, in navigation order (nothing is built)."""
+        return [area.key for area in self._areas]
+
+    @property
+    def views(self) -> list[View]:
+        """Every area's view, in navigation order (builds those not built yet)."""
+        return [self._view(row) for row in range(len(self._areas))]
+
+    @property
+    def inventory(self) -> InventoryArea:
+        return cast("InventoryArea", self._view(self.view_keys.index("assets")))
+
+    @property
+    def assets(self) -> AssetLedgerView:
+        return cast("AssetLedgerView", self.inventory.assets)
+
+    @property
+    def search_dialog(self) -> SearchDialog:
+        """The global search's dialog, made the first time it is needed."""
+        if self._search_dialog is None:
+            from app.ui.search_panel import SearchDialog
+
+            self._search_dialog = SearchDialog(self.ctx, self)
+            self._search_dialog.record_requested.connect(self.open_record)
+        return self._search_dialog
+
+    def _first_view_ready(self, _key: str) -> None:
+        """The first view is on screen: build the other areas in the idle turns that
+        follow, so that the first visit of an area does not wait for its modules."""
+        self.view_ready.disconnect(self._first_view_ready)
+        self._to_build = [row for row, area in enumerate(self._areas) if area.view is None]
+        QTimer.singleShot(0, self, self._build_next_area)
+
+    def _build_next_area(self) -> None:
+        if not self._to_build:
+            self.views_built.emit()
+            return
+        row = self._to_build.pop(0)
+        QTimer.singleShot(0, self, self._build_next_area)  # goes on even if this one fails
+        # No collection while a burst of long-lived widgets is made: walking them
+        # again and again as they are made would only stall the turn.
+        with gc_paused():
+            self._view(row)
 
     # --- layout pieces ---------------------------------------------------------------
 
@@ -153,8 +270,8 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         view_menu = self.menuBar().addMenu(self.tr("表示(&V)"))
-        for i, view in enumerate(self.views):
-            action = view_menu.addAction(view.title)
+        for i, area in enumerate(self._areas):
+            action = view_menu.addAction(area.title)
             action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             action.triggered.connect(lambda _=False, row=i: self.nav.setCurrentRow(row))
 
@@ -163,18 +280,18 @@ class MainWindow(QMainWindow):
     def _switch(self, row: int) -> None:
         if row < 0:
             return
-        self.stack.setCurrentIndex(row)
-        self.views[row].activate()
+        view = self._view(row)
+        self.stack.setCurrentWidget(view)
+        view.activate()
 
     def show_view(self, key: str) -> None:
-        for row, view in enumerate(self.views):
-            if view.view_key == key:
-                if self.nav.currentRow() == row:
-                    view.activate()  # already shown: refresh
-                else:
-                    self.nav.setCurrentRow(row)  # _switch activates it
-                return
-        raise KeyError(key)
+        if key not in self.view_keys:
+            raise KeyError(key)
+        row = self.view_keys.index(key)
+        if self.nav.currentRow() == row:
+            self._view(row).activate()  # already shown: refresh
+        else:
+            self.nav.setCurrentRow(row)  # _switch activates it
 
     def focus_search(self) -> None:
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -188,11 +305,13 @@ class MainWindow(QMainWindow):
     def open_record(self, kind: str, ref_id: int) -> None:
         """Open a record of any kind: in the view that declares it opens that kind
         (``View.opens``), else read-only in a RecordDialog made from its kind."""
-        for view in self.views:
-            if kind in view.opens:
-                self.show_view(view.view_key)
-                view.open_record(kind, ref_id)
+        for row, area in enumerate(self._areas):
+            if kind in area.view_class().opens:
+                self.show_view(area.key)
+                self._view(row).open_record(kind, ref_id)
                 return
+        from app.ui.widgets.record_dialog import RecordDialog
+
         dialog = RecordDialog(self.ctx, kind, ref_id, self)
         dialog.record_requested.connect(self.open_record)
         dialog.show()

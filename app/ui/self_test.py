@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.ui.main_window import MainWindow
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
 
 VIEW_TIMEOUT_MS = 120_000
 
@@ -45,7 +47,7 @@ class SelfTest(QObject):
         self.window = window
         self.results: dict[str, float] = {}
         self.startup_ms: float | None = None
-        self._queue = [v.view_key for v in window.views]
+        self._queue = window.view_keys  # asking builds nothing
         self._current: str | None = None
         self._started = 0.0
         self._timer = QTimer(self)
@@ -53,8 +55,7 @@ class SelfTest(QObject):
         self._timer.timeout.connect(self._timed_out)
         self.exit_code = 0
         window.view_ready.connect(self._ready)
-        self._current = window.views[0].view_key
-        self._queue.pop(0)
+        self._current = self._queue.pop(0)
         self._timer.start(VIEW_TIMEOUT_MS)
 
     def _now_ms(self) -> float:

@@ -29,6 +29,24 @@ def window(qtbot, ctx, db):
     return win
 
 
+def test_start_up_builds_the_first_view_and_reads_its_data_at_once(qtbot, ctx) -> None:
+    """The other areas are in the navigation without their views; the dashboard's data job
+    runs before the window is shown, and the rest is built in idle turns once it is."""
+    from app.ui.main_window import MainWindow
+
+    win = MainWindow(ctx, data_dir_text=str(ctx.db.data_dir.root))
+    qtbot.addWidget(win)
+    assert win.nav.count() == len(win.view_keys) == 6
+    assert win.stack.count() == 1 and win.stack.currentWidget() is win.dashboard
+    assert ctx.jobs.active() == 1  # the dashboard's, started while the window was built
+    with qtbot.waitSignal(win.view_ready, timeout=10_000) as blocker:
+        win.show()
+    assert blocker.args == ["dashboard"]
+    qtbot.waitUntil(lambda: win.stack.count() == 6, timeout=10_000)
+    assert win.stack.currentWidget() is win.dashboard
+    assert [view.view_key for view in win.views] == win.view_keys
+
+
 def test_every_view_opens_and_becomes_ready(qtbot, window) -> None:
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles == [

@@ -1,9 +1,11 @@
-"""Opening a data directory: create, seed once, refuse unusable folders and files; the lock."""
+"""Opening a data directory: create, seed once (and again only when the built-in data
+changed), refuse unusable folders and files; the lock."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -11,13 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, event, func, select
 
 from app.paths import DataDir
 from app.store.database import DataDirError, open_database
 from app.store.errors import classify
 from app.store.instance import AlreadyRunning, InstanceLock
 from app.store.models import AssetType, ChecklistTemplate, ChecklistTemplateItem, StandardBusiness
+from app.store.reference_data import DEFAULT_ASSET_TYPES, FINGERPRINT_KEY, fingerprint
 from tests.unprivileged import call_unprivileged
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -65,6 +68,68 @@ def test_reference_data_is_seeded_exactly_once(data_dir: DataDir) -> None:
     assert first["asset_types"] > 0
     assert _counts(data_dir) == first
     assert _counts(data_dir) == first
+
+
+def _data_version(watcher: sqlite3.Connection) -> int:
+    """Changes when another connection commits to the file (SQLite's PRAGMA data_version)."""
+    return int(watcher.execute("PRAGMA data_version").fetchone()[0])
+
+
+def test_opening_an_up_to_date_database_writes_nothing(data_dir: DataDir) -> None:
+    """No write transaction at start-up (one read decides the seeding is done)."""
+    open_database(data_dir).dispose()  # created and seeded
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(" ".join(statement.split()[:2]).upper())
+
+    watcher = sqlite3.connect(data_dir.db_path)
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        before = _data_version(watcher)
+        for _ in range(2):
+            open_database(data_dir).dispose()
+        assert _data_version(watcher) == before, "opening wrote to the database"
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+        watcher.close()
+    assert statements, "the seeding was not even checked"
+    # Neither a write transaction (BEGIN IMMEDIATE) nor a statement that writes.
+    assert all(s == "BEGIN" or s.startswith("SELECT ") for s in statements), statements
+
+
+def test_reference_data_is_seeded_again_when_the_built_in_data_changed(
+    data_dir: DataDir,
+) -> None:
+    open_database(data_dir).dispose()
+    with sqlite3.connect(data_dir.db_path) as conn:
+        conn.execute("DELETE FROM asset_types WHERE code = 'ups'")
+    # What the user deleted stays deleted while the built-in data is the same...
+    assert _counts(data_dir)["asset_types"] == len(DEFAULT_ASSET_TYPES) - 1
+    # ...and comes back with built-in data that differs from what was seeded.
+    with sqlite3.connect(data_dir.db_path) as conn:
+        conn.execute("UPDATE settings SET value = '\"older\"' WHERE key = ?", (FINGERPRINT_KEY,))
+    assert _counts(data_dir)["asset_types"] == len(DEFAULT_ASSET_TYPES)
+    with sqlite3.connect(data_dir.db_path) as conn:
+        stored = conn.execute("SELECT value FROM settings WHERE key = ?", (FINGERPRINT_KEY,))
+        assert stored.fetchone()[0] == f'"{fingerprint()}"'
+
+
+def test_a_renamed_kind_reaches_the_search_kinds_table_on_the_next_start(
+    data_dir: DataDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``hitori search`` reads kind labels from the database: a kind whose declaration
+    changed in a new version is written there when that version first opens it."""
+    import dataclasses
+
+    from app.store.models import Asset
+
+    open_database(data_dir).dispose()
+    monkeypatch.setattr(Asset, "__kind__", dataclasses.replace(Asset.__kind__, label="機器"))
+    open_database(data_dir).dispose()
+    with sqlite3.connect(data_dir.db_path) as conn:
+        row = conn.execute("SELECT label FROM search_kinds WHERE code = 'asset'").fetchone()
+    assert row == ("機器",)
 
 
 def test_standard_businesses_include_the_well_known_ones(session) -> None:
