@@ -24,6 +24,37 @@ from contextlib import contextmanager
 _gc_lock = threading.Lock()
 _gc_pausers = 0
 _gc_was_enabled = True
+_collected_elsewhere = False
+
+
+def paused() -> bool:
+    """Whether some pause (start-up, a big job) is being held."""
+    return _gc_pausers > 0
+
+
+def take_over_collection() -> bool:
+    """Something else (the GUI's main-thread collector) now decides when the collector
+    runs: automatic collection is switched off, and no pause ending turns it back on
+    until ``give_back_collection``. Returns whether automatic collection would be on
+    now (counting a pause in progress as the state it will restore)."""
+    global _collected_elsewhere
+    with _gc_lock:
+        was = _gc_was_enabled if _gc_pausers > 0 else gc.isenabled()
+        _collected_elsewhere = True
+        gc.disable()
+        return was
+
+
+def give_back_collection(enabled: bool) -> None:
+    """Automatic collection decided by the interpreter again: on if ``enabled`` — at once,
+    or when the last pause in progress ends."""
+    global _collected_elsewhere, _gc_was_enabled
+    with _gc_lock:
+        _collected_elsewhere = False
+        if _gc_pausers > 0:
+            _gc_was_enabled = enabled
+        elif enabled:
+            gc.enable()
 
 
 def pause_gc() -> Callable[[], None]:
@@ -46,7 +77,7 @@ def pause_gc() -> Callable[[], None]:
                 return
             ended = True
             _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_was_enabled:
+            if _gc_pausers == 0 and _gc_was_enabled and not _collected_elsewhere:
                 gc.enable()
 
     return resume

@@ -43,6 +43,7 @@ from app.progress import Cancelled, Progress
 from app.store import changes
 from app.store.changes import Changes
 from app.store.errors import classify
+from app.ui.main_thread_gc import MainThreadCollector
 
 log = logging.getLogger("hitori.ui.jobs")
 
@@ -306,6 +307,9 @@ class JobRunner(QObject):
         # Finished jobs are kept a little longer: the pool thread may still be
         # returning from Job.run() when the queued 'finished' arrives here.
         self._recent: deque[tuple[Job, _Relay]] = deque(maxlen=64)
+        # The cyclic collector runs on this (the main) thread only while jobs may run:
+        # see main_thread_gc for the deadlock it avoids.
+        self.collector = MainThreadCollector(self)
 
     def run(
         self,
@@ -408,3 +412,4 @@ class JobRunner(QObject):
             job.cancel()
         self._readers.waitForDone(timeout_ms)
         self._writer.waitForDone(timeout_ms)
+        self.collector.stop()

@@ -219,17 +219,18 @@ def test_cancelling_the_import_writes_nothing(qtbot, wizard, ctx, tmp_path) -> N
 
 
 def test_collector_waits_while_open_and_closing_frees_the_wizard(qtbot, ctx, tmp_path) -> None:
-    import gc
-
     import shiboken6
 
-    assert gc.isenabled()
+    from app import gc_pause
+
+    assert not gc_pause.paused()
     w = AssetImportWizard(ctx)
     w.show()
     load(qtbot, w, write(tmp_path, "a.csv", SYSTEMWALKER.encode("cp932")))
-    assert not gc.isenabled()  # the file's rows are not walked by a full collection
+    assert gc_pause.paused()  # the file's rows are not walked by a full collection
+    assert ctx.jobs.collector.collect_due() == -1
     w.close()
-    assert gc.isenabled()
+    assert not gc_pause.paused()
     qtbot.waitUntil(lambda: not shiboken6.isValid(w))  # deleted on close, rows and all
 
 

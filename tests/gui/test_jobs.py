@@ -105,17 +105,26 @@ def test_writes_are_serialized(qtbot, runner) -> None:
 
 
 def test_quiet_gc_holds_off_the_collector_only_while_big_jobs_run(qtbot, runner) -> None:
-    import gc
+    from app import gc_pause
 
     seen: list[bool] = []
-    assert gc.isenabled()
-    runner.run(lambda progress: seen.append(gc.isenabled()), quiet_gc=True, on_result=seen.append)
+    release = threading.Event()
+
+    def big(progress: Progress) -> bool:
+        seen.append(gc_pause.paused())
+        release.wait(5)
+        return True
+
+    runner.run(big, quiet_gc=True, on_result=seen.append)
+    qtbot.waitUntil(lambda: len(seen) == 1)
+    assert seen[0] is True
+    assert runner.collector.collect_due() == -1  # the main thread's collector waits too
+    release.set()
     qtbot.waitUntil(lambda: len(seen) == 2)
-    assert seen[0] is False
-    qtbot.waitUntil(gc.isenabled)
-    runner.run(lambda progress: gc.isenabled(), on_result=seen.append)
+    qtbot.waitUntil(lambda: not gc_pause.paused())
+    runner.run(lambda progress: gc_pause.paused(), on_result=seen.append)
     qtbot.waitUntil(lambda: len(seen) == 3)
-    assert seen[2] is True
+    assert seen[2] is False
 
 
 def test_the_ui_thread_gets_the_gil_back_quickly_while_jobs_run(qtbot, runner) -> None:

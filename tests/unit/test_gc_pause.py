@@ -60,3 +60,29 @@ def test_blocks_in_two_threads_overlap() -> None:
     release.set()
     thread.join(5)
     assert gc.isenabled()
+
+
+def test_a_pause_ending_does_not_switch_on_what_was_taken_over() -> None:
+    from app.gc_pause import give_back_collection, pause_gc, take_over_collection
+
+    gc.enable()
+    resume = pause_gc()  # start-up's pause, begun before the GUI's collector exists
+    assert take_over_collection() is True  # the state the pause will restore
+    resume()
+    assert not gc.isenabled()
+    with gc_paused():
+        pass
+    assert not gc.isenabled()
+    give_back_collection(True)
+    assert gc.isenabled()
+
+
+def test_giving_back_during_a_pause_waits_for_the_pause_to_end() -> None:
+    from app.gc_pause import give_back_collection, take_over_collection
+
+    gc.enable()
+    was = take_over_collection()
+    with gc_paused():
+        give_back_collection(was)
+        assert not gc.isenabled()
+    assert gc.isenabled()
