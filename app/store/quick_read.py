@@ -4,7 +4,7 @@
 models: it opens a plain sqlite3 connection that only reads (app.store.sqlite_files),
 holding the data folder shared (app.store.access) like any other process. Whenever more
 than reading is called for — no database yet, a schema that is not the current one, a
-damage note — it gives way (``None``) and the caller opens the database the full way
+damage note, leftovers of interrupted work to clear — it gives way (``None``) and the caller opens the database the full way
 (app.store.database.open_database), which creates, upgrades or refuses with its message.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from app.paths import DataDir
-from app.store import health
+from app.store import health, workfiles
 from app.store.access import FolderAccess
 from app.store.schema_version import HEAD_REVISION
 from app.store.sqlite_files import connect_reader
@@ -26,7 +26,12 @@ __all__ = ["quick_reader"]
 @contextmanager
 def quick_reader(data_dir: DataDir) -> Iterator[sqlite3.Connection | None]:
     """A connection that only reads the current database, or None (open it fully)."""
-    if not data_dir.db_path.is_file() or health.note_path(data_dir.root).exists():
+    root = data_dir.root
+    if (
+        not data_dir.db_path.is_file()
+        or health.note_path(root).exists()
+        or workfiles.has_leftovers(root)
+    ):
         yield None
         return
     access = FolderAccess(data_dir.root)
