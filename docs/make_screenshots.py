@@ -92,7 +92,7 @@ def main() -> int:
     window.grab().save(str(OUT / "assets.png"))
 
     with db.sessions.begin() as s:
-        from app.services.assets import update_asset
+        from app.services.inventory.assets import update_asset
 
         update_asset(s, 5, {"status": "retiring", "notes": "令和9年3月 更新予定"})
     ledger.show_asset(5)

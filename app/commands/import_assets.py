@@ -37,7 +37,7 @@ MAX_PRINTED = 200
 
 
 def _map_arg(text: str) -> tuple[str, str]:
-    from app.services.import_profiles import parse_target
+    from app.services.inventory.import_profiles import parse_target
 
     header, sep, target = text.partition("=")
     if not sep or not header.strip():
@@ -49,7 +49,7 @@ def _map_arg(text: str) -> tuple[str, str]:
 
 
 def _secret_arg(text: str) -> tuple[str, str]:
-    from app.services.import_profiles import parse_secret_choice
+    from app.services.inventory.import_profiles import parse_secret_choice
 
     header, sep, choice = text.rpartition("=")
     if not sep or not header.strip():
@@ -107,7 +107,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def _mapping(session: Any, table: Any, args: argparse.Namespace) -> tuple[dict[str, str], str]:
     from app.cli import CommandError
     from app.interchange.asset_mapping import secret_kind, suggest_mapping
-    from app.services.import_profiles import load_profiles, match_profile
+    from app.services.inventory.import_profiles import load_profiles, match_profile
 
     mapping = suggest_mapping(table.headers)
     source = "見出しから自動で対応付け"
@@ -148,7 +148,7 @@ def _decide_secrets(
     while a column holding secrets is undecided."""
     from app.cli import CommandError
     from app.interchange.asset_mapping import IGNORE, KEYRING, secret_kind
-    from app.services.asset_import import secret_columns
+    from app.services.inventory.asset_import import secret_columns
 
     told = dict(args.secret_column)
     for header in told:
@@ -201,7 +201,7 @@ def _secret_store(mapping: dict[str, str]) -> Any:
 
 
 def _print_preview(table: Any, preview: Any, source: str) -> None:
-    from app.services.import_profiles import target_label
+    from app.services.inventory.import_profiles import target_label
 
     print(f"ファイル: {table.describe()}")
     print(f"列の対応（{source}）:")
@@ -242,7 +242,7 @@ def _import_assets(data_dir: DataDir, args: argparse.Namespace) -> int:
     from app.cli import CommandError
     from app.interchange.table_reader import read_table
     from app.progress import terminal_progress
-    from app.services.asset_import import apply_import, preview_import
+    from app.services.inventory.asset_import import apply_import, preview_import
     from app.store.database import open_database
 
     progress = terminal_progress()

@@ -1,7 +1,7 @@
 """Which asset field a ledger column holds: suggestions from Japanese and English headers.
 
 A *mapping* is ``{source header: target}`` where a target is an asset field (a key of
-``app.services.assets.FIELD_LABELS``, which are the keys of ``SYNONYMS`` here: this
+``app.services.inventory.assets.FIELD_LABELS``, which are the keys of ``SYNONYMS`` here: this
 module sits below the services layer and does not import it), ``"custom:<key>"`` (kept in
 ``Asset.custom_fields[key]``), or ``""`` (the user chose not to import the column).
 A header missing from a mapping is kept as a custom field: nothing is dropped silently.

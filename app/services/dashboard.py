@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.services.lifecycle import (
+from app.services.inventory.lifecycle import (
     LifecycleWindows,
     kind_label,
     lifecycle_counts,

@@ -4,8 +4,9 @@
 models: it opens a plain sqlite3 connection that only reads (app.store.sqlite_files),
 holding the data folder shared (app.store.access) like any other process. Whenever more
 than reading is called for — no database yet, a schema that is not the current one, a
-damage note, leftovers of interrupted work to clear — it gives way (``None``) and the caller opens the database the full way
-(app.store.database.open_database), which creates, upgrades or refuses with its message.
+damage note, leftovers of interrupted work to clear — it gives way (``None``) and the
+caller opens the database the full way (app.store.database.open_database), which creates,
+upgrades, clears or refuses with its message.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stocktake_scans')),
     sa.UniqueConstraint('session_id', 'scanned_tag', name='tag')
     )
-    # Lifecycle warnings filter on these dates (app/services/lifecycle.py).
+    # Lifecycle warnings filter on these dates (app/services/inventory/lifecycle.py).
     op.create_index('ix_assets_lease_end', 'assets', ['lease_end'], unique=False)
     op.create_index('ix_assets_last_seen_at', 'assets', ['last_seen_at'], unique=False)
     op.create_index('ix_assets_last_audited_on', 'assets', ['last_audited_on'], unique=False)

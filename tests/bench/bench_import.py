@@ -175,7 +175,7 @@ def _time_import(path: Path, root: Path, name: str, *, hooks: bool) -> dict[str,
 
     from app.interchange.asset_mapping import suggest_mapping
     from app.interchange.table_reader import read_table
-    from app.services.asset_import import apply_import, preview_import
+    from app.services.inventory.asset_import import apply_import, preview_import
 
     db = _fresh_db(root, name)
     factory = db.sessions if hooks else sessionmaker(db.engine, expire_on_commit=False)

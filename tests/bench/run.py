@@ -268,7 +268,7 @@ def bench_table(data_dir: DataDir) -> dict:
     from PySide6.QtWidgets import QApplication
     from sqlalchemy.orm import configure_mappers
 
-    from app.services.assets import AssetFilter, load_asset_rows
+    from app.services.inventory.assets import AssetFilter, load_asset_rows
     from app.store.database import open_database
     from app.ui.assets.table_model import AssetTableModel
 

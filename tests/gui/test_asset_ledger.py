@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
-from app.services.assets import asset_values, create_asset, load_lookups
+from app.services.inventory.assets import asset_values, create_asset, load_lookups
 from app.store.models import Asset, ChangeLogEntry, Department, Location
 from app.ui.assets.ledger_view import AssetLedgerView
 from app.ui.widgets.date_edit import JDateEdit

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from app.services.assets import AssetFilter, AssetRow
+from app.services.inventory.assets import AssetFilter, AssetRow
 from app.ui.assets.columns import COLUMNS, ip_sort_key
 from app.ui.assets.table_model import (
     AssetTableModel,

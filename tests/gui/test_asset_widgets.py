@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.jdate import JDateError
-from app.services.assets import Choice, Lookups, create_asset, update_asset
+from app.services.inventory.assets import Choice, Lookups, create_asset, update_asset
 from app.store.models import Asset
 from app.ui.assets.filter_panel import AssetFilterPanel
 from app.ui.widgets.date_edit import JDateEdit

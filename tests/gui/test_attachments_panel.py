@@ -12,7 +12,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton
 
-from app.services import contracts
+from app.services.inventory import contracts
 from app.store import attachments as store
 from app.ui.widgets.attachments_panel import AttachmentsPanel
 

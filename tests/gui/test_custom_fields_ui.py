@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtWidgets import QComboBox, QMessageBox
 from sqlalchemy import func, select
 
-from app.services.assets import create_asset, load_lookups
-from app.services.custom_fields import define_field
+from app.services.inventory.assets import create_asset, load_lookups
+from app.services.inventory.custom_fields import define_field
 from app.store.models import Asset, ChangeLogEntry, CustomFieldDef
 from app.ui.assets.ledger_view import AssetLedgerView
 from app.ui.widgets.date_edit import JDateEdit

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from app.interchange.asset_mapping import IGNORE, KEYRING
 from app.progress import Progress
 from app.secrets import SecretStore
-from app.services.asset_import import ImportResult
+from app.services.inventory.asset_import import ImportResult
 from app.store.models import Asset, CredentialRef, ImportProfile
 from app.ui.assets.import_preview_page import _BAD
 from app.ui.assets.import_wizard import AssetImportWizard

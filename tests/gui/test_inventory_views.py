@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QMessageBox
 from sqlalchemy import func, select
 
 from app.secrets import NO_KEYRING_MESSAGE, SecretStore
-from app.services import contracts, licenses, systems, vendors
-from app.services.assets import create_asset
+from app.services.inventory import contracts, licenses, systems, vendors
+from app.services.inventory.assets import create_asset
 from app.store.models import Asset, BusinessSystem, Contact, Contract, License, Setting, Vendor
 from app.ui.inventory.rows_model import ALERT_COLORS
 from tests.integration.keyring_test_backend import MemoryKeyring

@@ -15,9 +15,9 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from app.progress import Cancelled, Progress
-from app.services import contracts, vendors
-from app.services.assets import create_asset
 from app.services.errors import ValidationError
+from app.services.inventory import contracts, vendors
+from app.services.inventory.assets import create_asset
 from app.services.search import global_search
 from app.store.changes import Changes
 from app.ui import search_panel

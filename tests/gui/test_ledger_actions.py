@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.assets import AssetFilter, create_asset
+from app.services.inventory.assets import AssetFilter, create_asset
 from app.ui.assets import ledger_actions
 from app.ui.assets.ledger_view import AssetLedgerView
 

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from app.interchange.asset_mapping import suggest_mapping
 from app.interchange.table_reader import read_table_bytes
 from app.progress import Progress
-from app.services.asset_import import ImportResult, apply_import, preview_import
-from app.services.assets import create_asset, delete_asset, update_asset
+from app.services.inventory.asset_import import ImportResult, apply_import, preview_import
+from app.services.inventory.assets import create_asset, delete_asset, update_asset
 from app.store.models import Department
 from app.ui.assets import ledger_view
 from app.ui.assets.ledger_view import AssetLedgerView

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
-from app.services.assets import create_asset
+from app.services.inventory.assets import create_asset
 from app.store.models import Department, Location, Notice
 
 pytestmark = pytest.mark.gui

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from sqlalchemy import func, insert, select
 
-from app.services.assets import create_asset
-from app.services.stocktake import record_scan, start_session
+from app.services.inventory.assets import create_asset
+from app.services.inventory.stocktake import record_scan, start_session
 from app.store.models import Asset, Location, StocktakeScan
 from app.ui.inventory.stocktake_report import report_row_tags
 from app.ui.inventory.stocktake_scan import KIND_ROLE, STYLES, TAG_ROLE

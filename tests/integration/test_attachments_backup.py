@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from app.paths import DataDir
-from app.services import attachments, contracts
+from app.services import attachments
+from app.services.inventory import contracts
 from app.store import attachment_copies
 from app.store import attachments as store
 from app.store.attachments import AttachmentFiles

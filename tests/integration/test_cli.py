@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from app.paths import DataDir
-from app.services import assets
+from app.services.inventory import assets
 from app.store.database import open_database
 from app.store.models import Asset
 from tests.unprivileged import unprivileged_prefix

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from app.interchange.asset_mapping import KEYRING
-from app.services.asset_import import save_profile
+from app.services.inventory.asset_import import save_profile
 from tests.integration.keyring_test_backend import digest
 
 pytestmark = pytest.mark.integration

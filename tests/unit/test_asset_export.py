@@ -15,7 +15,7 @@ from app.errors import UserError
 from app.interchange import asset_export
 from app.interchange.asset_export import column_widths, export_assets
 from app.progress import Cancelled, Progress
-from app.services.assets import FIELD_LABELS
+from app.services.inventory.assets import FIELD_LABELS
 from app.store.models import Asset, AssetType, CustomFieldDef, Department, Location
 
 HEADERS = list(FIELD_LABELS.values())

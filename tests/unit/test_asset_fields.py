@@ -1,4 +1,4 @@
-"""Per-field validation of asset values (app.services.asset_fields)."""
+"""Per-field validation of asset values (app.services.inventory.asset_fields)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.services.asset_fields import clean_field, date_order_problems, field_cleaner
+from app.services.inventory.asset_fields import clean_field, date_order_problems, field_cleaner
 
 CASES: list[tuple[str, Any, Any, tuple[str, ...]]] = [
     ("name", "  事務用PC  ", "事務用PC", ()),

@@ -21,7 +21,8 @@ from app.errors import UserError
 from app.interchange.asset_mapping import suggest_mapping
 from app.interchange.table_reader import TableData, read_table_bytes
 from app.progress import Cancelled, Progress
-from app.services.asset_import import (
+from app.services.errors import ValidationError
+from app.services.inventory.asset_import import (
     ImportPreview,
     ImportRejected,
     ImportResult,
@@ -31,9 +32,8 @@ from app.services.asset_import import (
     preview_import,
     save_profile,
 )
-from app.services.asset_import_check import CACHE_LIMIT
-from app.services.assets import create_asset
-from app.services.errors import ValidationError
+from app.services.inventory.asset_import_check import CACHE_LIMIT
+from app.services.inventory.assets import create_asset
 from app.store.models import Asset, ChangeLogEntry, CustomFieldDef, Department, SearchDoc
 from tests.xlsx_files import without_sheets
 

@@ -12,9 +12,9 @@ from sqlalchemy.orm import sessionmaker
 
 from app.interchange.asset_mapping import suggest_mapping
 from app.interchange.table_reader import read_table_bytes
-from app.services.asset_import import apply_import, preview_import
-from app.services.assets import clean_asset_input, create_asset, update_asset
 from app.services.history import describe_history
+from app.services.inventory.asset_import import apply_import, preview_import
+from app.services.inventory.assets import clean_asset_input, create_asset, update_asset
 from app.services.maintenance import check_database
 from app.services.search import global_search
 from app.store import audit

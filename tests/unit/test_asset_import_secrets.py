@@ -20,7 +20,7 @@ from app.interchange.asset_mapping import IGNORE, KEYRING, suggest_mapping
 from app.interchange.table_reader import TableData, read_table_bytes
 from app.logs import setup_logging
 from app.secrets import SecretStore
-from app.services.asset_import import (
+from app.services.inventory.asset_import import (
     ImportPreview,
     ImportRejected,
     NoSecretStore,

@@ -15,8 +15,8 @@ from app.interchange.asset_mapping import (
     status_code,
     suggest_mapping,
 )
-from app.services.assets import FIELD_LABELS
-from app.services.import_profiles import parse_secret_choice, parse_target, target_label
+from app.services.inventory.assets import FIELD_LABELS
+from app.services.inventory.import_profiles import parse_secret_choice, parse_target, target_label
 
 
 def test_synonym_table_covers_exactly_the_editor_fields_led_by_their_labels() -> None:

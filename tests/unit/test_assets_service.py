@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from app.services.assets import (
+from app.services.errors import NotFoundError, ValidationError
+from app.services.inventory.assets import (
     AssetFilter,
     AssetRow,
     create_asset,
@@ -16,7 +17,6 @@ from app.services.assets import (
     load_asset_rows,
     update_asset,
 )
-from app.services.errors import NotFoundError, ValidationError
 from app.store.models import Asset, Department
 
 TODAY = date(2026, 11, 1)

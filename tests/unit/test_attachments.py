@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from app.input_file import InputFileError
 from app.paths import DataDir
 from app.progress import Cancelled, Progress
-from app.services import assets, attachments, contracts, licenses
+from app.services import attachments
 from app.services.errors import NotFoundError
+from app.services.inventory import assets, contracts, licenses
 from app.services.maintenance import tidy_attachments
 from app.store import attachments as store
 from app.store import changes, search_index

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from app.services import assets
 from app.services.history import describe_history
+from app.services.inventory import assets
 from app.store.audit import history_of
 from app.store.models import Asset, ChangeLogEntry
 
@@ -176,8 +176,8 @@ def test_actor_comes_from_the_session_factory(db) -> None:
 
 
 def test_custom_field_changes_are_described_per_key(db) -> None:
-    from app.services.assets import create_asset
     from app.services.history import describe_history
+    from app.services.inventory.assets import create_asset
     from app.store.models import Asset
 
     with db.sessions.begin() as s:

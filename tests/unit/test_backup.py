@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from app.paths import DataDir
-from app.services import assets
+from app.services.inventory import assets
 from app.store import backup as bk
 from app.store.backup import BackupError
 from app.store.database import open_database

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.secrets import MAX_SECRET_CHARS, SecretStore, SecretStoreError
-from app.services import credentials, licenses
+from app.services import credentials
 from app.services.credentials import (
     CredentialError,
     LabelAllocator,
@@ -30,6 +30,7 @@ from app.services.credentials import (
     secret_problem,
     set_secret,
 )
+from app.services.inventory import licenses
 from app.store.models import ChangeLogEntry, CredentialRef, License, SearchDoc
 from tests.integration.keyring_test_backend import MemoryKeyring
 

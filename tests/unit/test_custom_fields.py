@@ -7,8 +7,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.services.assets import create_asset, load_lookups, set_custom_values, update_asset
-from app.services.custom_fields import (
+from app.services.errors import ValidationError
+from app.services.inventory.assets import (
+    create_asset,
+    load_lookups,
+    set_custom_values,
+    update_asset,
+)
+from app.services.inventory.custom_fields import (
     define_field,
     delete_field,
     fields_for_type,
@@ -18,8 +24,7 @@ from app.services.custom_fields import (
     specs_for_type,
     update_field,
 )
-from app.services.custom_values import clean_custom_values
-from app.services.errors import ValidationError
+from app.services.inventory.custom_values import clean_custom_values
 from app.services.search import global_search
 from app.store.models import Asset, ChangeLogEntry, CustomFieldDef
 

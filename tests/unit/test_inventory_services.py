@@ -11,10 +11,10 @@ from keyring.errors import KeyringLocked
 from sqlalchemy import func, select
 
 from app.secrets import SecretStore, SecretStoreError
-from app.services import contracts, licenses, systems, vendors
-from app.services.assets import create_asset
 from app.services.errors import NotFoundError, ValidationError
-from app.services.inventory_common import InUseError
+from app.services.inventory import contracts, licenses, systems, vendors
+from app.services.inventory.assets import create_asset
+from app.services.record_use import InUseError
 from app.store.models import (
     Checklist,
     ChecklistTemplate,

@@ -64,7 +64,7 @@ def _rel(path: Path) -> str:
 def test_sources_are_found() -> None:
     names = {_rel(p) for p in _non_ui_sources()}
     assert "app/store/database.py" in names
-    assert "app/services/assets.py" in names
+    assert "app/services/inventory/assets.py" in names
     assert not any(n.startswith("app/ui/") for n in names)
     # The scanner sees imports made inside functions (the GUI is loaded lazily by the CLI).
     assert "app.ui.app_main" in {m for _, m in _imports(APP / "cli.py")}

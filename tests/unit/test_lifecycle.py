@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import insert
 
-from app.services import contracts, licenses
-from app.services.assets import create_asset
 from app.services.errors import ValidationError
-from app.services.lifecycle import (
+from app.services.inventory import contracts, licenses
+from app.services.inventory.assets import create_asset
+from app.services.inventory.lifecycle import (
     SETTING_KEY,
     WARNING_KINDS,
     LifecycleWindows,

@@ -24,10 +24,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app.errors import UserError
 from app.paths import DataDir
-from app.services import systems
 from app.services.dashboard import dashboard_summary
 from app.services.demo import generate_demo
-from app.services.inventory_common import InUseError
+from app.services.inventory import systems
+from app.services.record_use import InUseError
 from app.store import migrations
 from app.store.backup import copy_database
 from app.store.database import open_database

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from app.paths import DataDir
-from app.services import assets
+from app.services.inventory import assets
 from app.services.search import global_search, search_connection
 from app.store import health, search_index
 from app.store.access import FolderAccess

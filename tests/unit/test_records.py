@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.services.errors import NotFoundError
+from app.services.inventory.vendors import get_contact, get_vendor
 from app.services.records import get_or_not_found
-from app.services.vendors import get_contact, get_vendor
 from app.store.models import Vendor
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from app.logs import setup_logging
 from app.secrets import NO_KEYRING_MESSAGE, SecretStore, SecretStoreError
-from app.services import licenses
+from app.services.inventory import licenses
 from app.store.models import ChangeLogEntry, CredentialRef, License, SearchDoc
 from tests.integration.keyring_test_backend import MemoryKeyring
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, insert, select
 
-from app.services.assets import create_asset
 from app.services.errors import NotFoundError, ValidationError
-from app.services.stocktake import (
+from app.services.inventory.assets import create_asset
+from app.services.inventory.stocktake import (
     InvalidScanError,
     SessionClosedError,
     finish_session,
@@ -21,7 +21,7 @@ from app.services.stocktake import (
     record_scan,
     start_session,
 )
-from app.services.stocktake_report import session_counts, session_report, write_report_csv
+from app.services.inventory.stocktake_report import session_counts, session_report, write_report_csv
 from app.store.models import Asset, ChangeLogEntry, Location, StocktakeScan
 
 TODAY = date(2026, 11, 1)

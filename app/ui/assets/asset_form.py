@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.assets import FIELD_LABELS, Choice, Lookups
-from app.services.custom_fields import CustomFieldSpec, specs_for_type
 from app.services.errors import FieldError
+from app.services.inventory.assets import FIELD_LABELS, Choice, Lookups
+from app.services.inventory.custom_fields import CustomFieldSpec, specs_for_type
 from app.store.vocab import ASSET_STATUSES, CIA_FIELDS, CIA_LEVELS, DATE_FIELDS, SEGMENTS
 from app.ui.assets.custom_section import CustomFieldsSection
 from app.ui.widgets.date_edit import JDateEdit

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtGui import QColor
 
-from app.services.assets import AssetRow
+from app.services.inventory.assets import AssetRow
 from app.store.vocab import ASSET_STATUSES, SEGMENTS
 from app.ui.translations import QT_TRANSLATE_NOOP
 

@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app.services.assets import Choice
-from app.services.custom_fields import (
+from app.services.errors import FieldError, NotFoundError, ValidationError
+from app.services.inventory.assets import Choice
+from app.services.inventory.custom_fields import (
     KINDS,
     CustomFieldSpec,
     define_field,
@@ -44,7 +45,6 @@ from app.services.custom_fields import (
     move_field,
     update_field,
 )
-from app.services.errors import FieldError, NotFoundError, ValidationError
 from app.ui.context import AppContext
 from app.ui.widgets.styles import ERROR_STYLE
 

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.custom_fields import KINDS, CustomFieldSpec
-from app.services.custom_values import display_value
 from app.services.errors import FieldError
+from app.services.inventory.custom_fields import KINDS, CustomFieldSpec
+from app.services.inventory.custom_values import display_value
 from app.ui.widgets.date_edit import JDateEdit
 from app.ui.widgets.field_errors import FieldErrors
 from app.ui.widgets.styles import ERROR_STYLE

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
-from app.services.assets import (
+from app.services.inventory.assets import (
     Lookups,
     asset_values,
     create_asset,
@@ -24,7 +24,7 @@ from app.services.assets import (
     load_lookups,
     update_asset,
 )
-from app.services.custom_fields import CustomFieldSpec, load_field_specs
+from app.services.inventory.custom_fields import CustomFieldSpec, load_field_specs
 from app.ui.assets.asset_form import AssetForm
 from app.ui.assets.custom_fields_dialog import CustomFieldsDialog
 from app.ui.context import AppContext

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.assets import LIFECYCLE_FILTERS, AssetFilter, Choice, Lookups
+from app.services.inventory.assets import LIFECYCLE_FILTERS, AssetFilter, Choice, Lookups
 from app.store.vocab import ASSET_STATUSES, SEGMENTS
 
 TEXT_DEBOUNCE_MS = 200

@@ -38,15 +38,15 @@ from app.interchange.asset_mapping import (
     suggest_mapping,
 )
 from app.secrets import SecretStore
-from app.services.asset_import import (
+from app.services.inventory.asset_import import (
     SecretColumn,
     load_profiles,
     match_profile,
     save_profile,
     secret_columns,
 )
-from app.services.assets import FIELD_LABELS
-from app.services.import_profiles import SavedProfile
+from app.services.inventory.assets import FIELD_LABELS
+from app.services.inventory.import_profiles import SavedProfile
 
 _AUTO = "__auto__"
 SECRET_NOTICE_STYLE = "color: #8a4b00; background: #fff3e0; padding: 6px;"

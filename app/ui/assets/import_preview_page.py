@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.interchange.table_reader import TableData
 from app.progress import Cancelled, Progress
-from app.services.asset_import import ImportPreview, PreviewRow, preview_import
+from app.services.inventory.asset_import import ImportPreview, PreviewRow, preview_import
 from app.ui.assets.import_mapping_page import SECRET_NOTICE_STYLE
 from app.ui.widgets.styles import ERROR_STYLE
 

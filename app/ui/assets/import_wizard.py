@@ -45,7 +45,7 @@ from app.gc_pause import gc_paused
 from app.interchange.table_reader import TableData, read_table
 from app.progress import Cancelled, Progress
 from app.secrets import SecretStore
-from app.services.asset_import import ImportPreview, ImportResult, apply_import
+from app.services.inventory.asset_import import ImportPreview, ImportResult, apply_import
 from app.ui.assets.import_mapping_page import MappingPage
 from app.ui.assets.import_preview_page import PreviewPage
 from app.ui.context import AppContext

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.services.assets import (
+from app.services.inventory.assets import (
     AssetFilter,
     AssetRow,
     Lookups,

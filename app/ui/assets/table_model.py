@@ -33,7 +33,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush
 
 from app import jdate
-from app.services.assets import (
+from app.services.inventory.assets import (
     AssetFilter,
     AssetRow,
     filter_rows,

@@ -9,9 +9,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
-from app.services import contracts as svc
-from app.services.systems import system_choices
-from app.services.vendors import vendor_choices
+from app.services.inventory import contracts as svc
+from app.services.inventory.systems import system_choices
+from app.services.inventory.vendors import vendor_choices
 from app.store.vocab import CONTRACT_KINDS
 from app.ui.context import AppContext
 from app.ui.inventory.link_panel import AddMode, LinkListPanel

@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
-from app.services.contracts import ContractRow, load_contract_rows
-from app.services.lifecycle import LifecycleWindows, load_windows
+from app.services.inventory.contracts import ContractRow, load_contract_rows
+from app.services.inventory.lifecycle import LifecycleWindows, load_windows
 from app.store.models import Contract
 from app.store.vocab import CONTRACT_KINDS
 from app.ui.context import AppContext

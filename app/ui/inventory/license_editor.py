@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QLabel, QWidget
 from sqlalchemy.orm import Session
 
 from app.secrets import SecretStore
-from app.services import licenses as svc
-from app.services.contracts import contract_choices
-from app.services.inventory_common import LinkedItem
-from app.services.vendors import vendor_choices
+from app.services.field_input import LinkedItem
+from app.services.inventory import licenses as svc
+from app.services.inventory.contracts import contract_choices
+from app.services.inventory.vendors import vendor_choices
 from app.ui.context import AppContext
 from app.ui.inventory.license_key_panel import LicenseKeyPanel
 from app.ui.inventory.link_panel import AddMode, LinkListPanel

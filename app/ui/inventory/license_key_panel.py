@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.errors import UserError
 from app.progress import Progress
 from app.secrets import SecretStore
-from app.services.licenses import get_license_key, set_license_key
+from app.services.inventory.licenses import get_license_key, set_license_key
 from app.ui.context import AppContext
 from app.ui.widgets.styles import ERROR_STYLE
 

@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
-from app.services.licenses import LicenseRow, load_license_rows
-from app.services.lifecycle import load_windows
+from app.services.inventory.licenses import LicenseRow, load_license_rows
+from app.services.inventory.lifecycle import load_windows
 from app.store.models import License
 from app.ui.context import AppContext
 from app.ui.inventory.license_editor import LicenseEditor

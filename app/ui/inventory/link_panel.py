@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import UserError
 from app.services.errors import ValidationError
-from app.services.inventory_common import Choice, LinkedItem
+from app.services.field_input import Choice, LinkedItem
 from app.ui.context import AppContext
 from app.ui.widgets.styles import ERROR_STYLE
 

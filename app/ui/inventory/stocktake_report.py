@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app import jdate
-from app.services.stocktake_report import (
+from app.services.inventory.stocktake_report import (
     ReportRow,
     StocktakeReport,
     session_report,

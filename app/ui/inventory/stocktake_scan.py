@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
-from app.services.assets import Choice
-from app.services.stocktake import ScanOutcome, SessionInfo, record_scan
+from app.services.inventory.assets import Choice
+from app.services.inventory.stocktake import ScanOutcome, SessionInfo, record_scan
 from app.ui.context import AppContext
 
 log = logging.getLogger("hitori.ui.stocktake")

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
-from app.services.assets import Choice, load_lookups
-from app.services.stocktake import (
+from app.services.inventory.assets import Choice, load_lookups
+from app.services.inventory.stocktake import (
     ScanOutcome,
     SessionInfo,
     finish_session,
@@ -40,7 +40,7 @@ from app.services.stocktake import (
     session_info,
     start_session,
 )
-from app.services.stocktake_report import StocktakeReport, session_counts
+from app.services.inventory.stocktake_report import StocktakeReport, session_counts
 from app.store.changes import Changes
 from app.ui.context import AppContext
 from app.ui.inventory.stocktake_report import StocktakeReportPanel

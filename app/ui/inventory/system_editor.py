@@ -9,9 +9,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
-from app.services import systems as svc
-from app.services.contracts import contract_choices
-from app.services.vendors import vendor_choices
+from app.services.inventory import systems as svc
+from app.services.inventory.contracts import contract_choices
+from app.services.inventory.vendors import vendor_choices
 from app.store.vocab import SEGMENTS, TOKUTEI_REASONS
 from app.ui.context import AppContext
 from app.ui.inventory.link_panel import AddMode, LinkListPanel

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
-from app.services.systems import SystemRow, load_system_rows
+from app.services.inventory.systems import SystemRow, load_system_rows
 from app.store.models import BusinessSystem
 from app.store.vocab import SEGMENTS, TOKUTEI_REASONS
 from app.ui.context import AppContext

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
-from app.services import vendors as svc
+from app.services.inventory import vendors as svc
 from app.store.changes import Changes
 from app.ui.context import AppContext
 from app.ui.inventory.record_editor import RecordAccess, RecordEditor

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
-from app.services.vendors import load_vendor_rows
+from app.services.inventory.vendors import load_vendor_rows
 from app.store.models import Contact, Vendor
 from app.ui.context import AppContext
 from app.ui.inventory.record_view import RecordListView

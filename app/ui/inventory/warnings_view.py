@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app.services.lifecycle import (
+from app.services.inventory.lifecycle import (
     WARNING_KINDS,
     LifecycleWarning,
     LifecycleWindows,

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.services.errors import ValidationError
-from app.services.lifecycle import (
+from app.services.inventory.lifecycle import (
     MAX_WINDOW_DAYS,
     WINDOW_LABELS,
     LifecycleWindows,

@@ -13,14 +13,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.services.inventory_common import (
-    MAX_NOTES,
-    Choice,
-    FieldReader,
-    count_where,
-    name_taken,
-    refuse_if_used,
-)
+from app.services.field_input import MAX_NOTES, Choice, FieldReader
+from app.services.record_use import count_where, name_taken, refuse_if_used
 from app.services.records import get_or_not_found
 from app.store.models import (
     BusinessSystem,

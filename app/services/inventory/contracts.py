@@ -16,14 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.services import links
 from app.services.errors import ValidationError
-from app.services.inventory_common import (
-    MAX_NOTES,
-    Choice,
-    FieldReader,
-    LinkedItem,
-    count_where,
-    refuse_if_used,
-)
+from app.services.field_input import MAX_NOTES, Choice, FieldReader, LinkedItem
+from app.services.record_use import count_where, refuse_if_used
 from app.services.records import get_or_not_found
 from app.store.models import (
     Asset,

@@ -1,4 +1,4 @@
-"""Pieces of the asset import (:mod:`app.services.asset_import`): the preview's records,
+"""Pieces of the asset import (:mod:`app.services.inventory.asset_import`): the preview's records,
 value clean-up, name look-ups, and matching against existing assets.
 
 Value rules (documented for the user in the wizard and the command's help):
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.interchange.asset_mapping import cia_level, segment_code, status_code
 from app.interchange.table_reader import TableData
-from app.services.assets import FIELD_LABELS
+from app.services.inventory.assets import FIELD_LABELS
 from app.store.models import Asset, AssetType, CustomFieldDef, Department, Location
 from app.store.vocab import CIA_FIELDS, DATE_FIELDS
 

@@ -26,8 +26,8 @@ from app.interchange.asset_mapping import (
     normalize_header,
     secret_kind,
 )
-from app.services.assets import FIELD_LABELS
 from app.services.errors import FieldError, ValidationError
+from app.services.inventory.assets import FIELD_LABELS
 from app.store.models import ImportProfile
 
 PROFILE_NAME_LIMIT = 100

@@ -11,14 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import jdate
-from app.services.asset_fields import (
+from app.services.errors import FieldError, ValidationError
+from app.services.field_input import Choice
+from app.services.inventory.asset_fields import (
     REFERENCE_FIELDS,
     clean_field,
     date_order_problems,
 )
-from app.services.custom_fields import fields_for_type
-from app.services.custom_values import clean_custom_values, merge_values
-from app.services.errors import FieldError, ValidationError
+from app.services.inventory.custom_fields import fields_for_type
+from app.services.inventory.custom_values import clean_custom_values, merge_values
 from app.services.records import get_or_not_found
 from app.store.models import ASSET_FIELDS as FIELD_LABELS
 from app.store.models import Asset, AssetType, Department, Location
@@ -197,12 +198,6 @@ def row_search_text(r: AssetRow) -> str:
 
 
 # --- lookups for editors ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Choice:
-    id: int
-    name: str
 
 
 @dataclass(frozen=True)

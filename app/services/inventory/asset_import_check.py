@@ -1,6 +1,6 @@
 """The row-by-row part of the import preview: clean, resolve names, match, validate.
 
-Each value is checked by :func:`app.services.asset_fields.clean_field`, as the editor's
+Each value is checked by :func:`app.services.inventory.asset_fields.clean_field`, as the editor's
 input is, so messages are the same as when typing the value by hand; a value repeated
 down a column is checked once. A column going to the keyring is only checked for what
 the keyring cannot keep (control characters, length); its values are never copied
@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from app.interchange.asset_mapping import IGNORE, custom_key, is_custom, is_keyring
 from app.progress import Progress
-from app.services.asset_fields import date_order_problems, field_cleaner
-from app.services.asset_import_rows import (
+from app.services.credentials import secret_problem
+from app.services.inventory.asset_fields import date_order_problems, field_cleaner
+from app.services.inventory.asset_import_rows import (
     NAME_FALLBACKS,
     NAME_LIMIT,
     ImportPreview,
@@ -34,7 +35,6 @@ from app.services.asset_import_rows import (
     name_key,
     value_coder,
 )
-from app.services.credentials import secret_problem
 
 FORMULA_NOTE = "数式のような値です。計算せず、文字のまま取り込みます"
 CACHE_LIMIT = 2_000  # distinct values remembered per column (see _Column)

@@ -6,7 +6,7 @@ form stored in a scan; anything that cannot be a tag is refused with a Japanese
 message and nothing is written. A tag scanned twice in one session is ignored.
 
 Reports are plain SQL over the whole scope (50,000 assets in well under a second),
-never one query per asset (:mod:`app.services.stocktake_report`).
+never one query per asset (:mod:`app.services.inventory.stocktake_report`).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.services.stocktake import (
+from app.services.inventory.stocktake import (
     SessionInfo,
     in_scope_conditions,
     out_of_scope_condition,

@@ -1,5 +1,6 @@
-"""Pieces shared by the vendor, contract, licence and business-system services:
-reading editor input field by field, and refusing deletes of records still in use."""
+"""What an editor sends, read field by field: typed column values out, and a FieldError
+per bad field (all of them, in the order of the fields) instead of stopping at the first.
+Every area's services read their editors' input with it."""
 
 from __future__ import annotations
 
@@ -10,11 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import jdate
-from app.errors import UserError
 from app.services.errors import FieldError, ValidationError
 
 _INT_JUNK = re.compile(r"[,\s円¥￥]")
@@ -22,10 +21,6 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_RE = re.compile(r"^[0-9+()\-\s]+(?:(?:内線|ext\.?|x)\s*[0-9]+)?$", re.IGNORECASE)
 _URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
 MAX_NOTES = 20_000
-
-
-class InUseError(UserError):
-    """A record cannot be deleted because other records point at it."""
 
 
 @dataclass(frozen=True)
@@ -162,26 +157,3 @@ class FieldReader:
             order = {name: n for n, name in enumerate(self.labels)}
             self.errors.sort(key=lambda e: order.get(e.field, len(order)))
             raise ValidationError(self.errors)
-
-
-def name_taken(session: Session, column: Any, value: str, own_id: int | None) -> bool:
-    """True when another row already has ``value`` in the unique ``column``."""
-    table = column.class_
-    stmt = select(table.id).where(column == value)
-    if own_id is not None:
-        stmt = stmt.where(table.id != own_id)
-    return session.execute(stmt.limit(1)).first() is not None
-
-
-def count_where(session: Session, column: Any, value: Any) -> int:
-    return int(session.execute(select(func.count()).where(column == value)).scalar_one())
-
-
-def refuse_if_used(what: str, uses: Mapping[str, int]) -> None:
-    """Raise InUseError naming every kind of record that still points at ``what``."""
-    used = [f"{label} {n}件" for label, n in uses.items() if n]
-    if used:
-        raise InUseError(
-            f"{what}は次から参照されているため削除できません: {'、'.join(used)}。"
-            "先に参照を外してください。"
-        )

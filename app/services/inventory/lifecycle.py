@@ -24,9 +24,9 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.services.contracts import notice_deadline
 from app.services.errors import FieldError, ValidationError
-from app.services.licenses import license_usage
+from app.services.inventory.contracts import notice_deadline
+from app.services.inventory.licenses import license_usage
 from app.store.models import Asset, Contract, License, Setting
 
 SETTING_KEY = "lifecycle.windows"

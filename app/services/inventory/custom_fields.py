@@ -4,7 +4,7 @@ A definition (CustomFieldDef) gives a key, a label, a kind (text / number / date
 choice) and, for choice fields, the choices. Values live in ``Asset.custom_fields``
 under the key: text as typed, numbers as int/float, dates as ISO strings.
 
-Validating and storing values: :mod:`app.services.custom_values`. Values are never
+Validating and storing values: :mod:`app.services.inventory.custom_values`. Values are never
 silently dropped: deleting or retyping a definition leaves the
 values already entered in the assets (they stay searchable and come back when a
 field with the same key is defined again); a stored value that no longer fits its

@@ -4,7 +4,7 @@
 is wrong with it; it depends on nothing but the field and the value, so the import can
 remember its answer for a value repeated on thousands of rows. The checks that need
 other fields or the database (required fields, a unique tag, existing ids, dates in
-order) are in :func:`app.services.assets.clean_asset_input` and :func:`date_order_errors`.
+order) are in :func:`app.services.inventory.assets.clean_asset_input` and :func:`date_order_errors`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""独自項目 values: validated against their definitions (app.services.custom_fields), as
+"""独自項目 values: validated against their definitions (app.services.inventory.custom_fields), as
 stored in ``Asset.custom_fields`` under the key — text as typed, numbers as int/float,
 dates as ISO strings. They are saved with the asset's own fields, all or nothing, by
-app.services.assets (``create_asset`` / ``update_asset``).
+app.services.inventory.assets (``create_asset`` / ``update_asset``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from app import jdate
-from app.services.custom_fields import FieldDefLike, field_key
 from app.services.errors import FieldError, ValidationError
+from app.services.inventory.custom_fields import FieldDefLike, field_key
 
 MAX_TEXT_CHARS = 2000
 _NUMBER_RE = re.compile(r"^[+-]?\d{1,30}(\.\d{1,15})?$")

@@ -15,16 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.services import links
-from app.services.contracts import asset_id_by_tag, link_system, unlink_system
-from app.services.inventory_common import (
-    MAX_NOTES,
-    Choice,
-    FieldReader,
-    LinkedItem,
-    count_where,
-    name_taken,
-    refuse_if_used,
-)
+from app.services.field_input import MAX_NOTES, Choice, FieldReader, LinkedItem
+from app.services.inventory.contracts import asset_id_by_tag, link_system, unlink_system
+from app.services.record_use import count_where, name_taken, refuse_if_used
 from app.services.records import get_or_not_found
 from app.store.models import (
     Asset,

@@ -59,8 +59,8 @@ from app.interchange.asset_mapping import (
 from app.interchange.table_reader import TableData
 from app.progress import Progress
 from app.services import credentials
-from app.services.asset_import_check import check_rows
-from app.services.asset_import_rows import (
+from app.services.inventory.asset_import_check import check_rows
+from app.services.inventory.asset_import_rows import (
     DEFAULT_MATCH_KEYS,
     NAME_FALLBACKS,
     ImportPreview,
@@ -70,8 +70,8 @@ from app.services.asset_import_rows import (
     clean_cell,
     name_key,
 )
-from app.services.assets import FIELD_LABELS
-from app.services.import_profiles import (
+from app.services.inventory.assets import FIELD_LABELS
+from app.services.inventory.import_profiles import (
     load_profiles,
     match_profile,
     parse_target,

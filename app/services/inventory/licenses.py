@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.services import credentials
-from app.services.contracts import asset_id_by_tag
 from app.services.errors import FieldError, NotFoundError, ValidationError
-from app.services.inventory_common import MAX_NOTES, FieldReader
+from app.services.field_input import MAX_NOTES, FieldReader
+from app.services.inventory.contracts import asset_id_by_tag
 from app.services.records import get_or_not_found
 from app.store.models import (
     Asset,
