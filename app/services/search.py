@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -56,28 +56,24 @@ def check_query(query: str) -> str:
 
 def global_search(session: Session, query: str, *, per_group: int = 8) -> SearchResults:
     """Ranked hits for ``query``, grouped by area; groups ordered by their best hit."""
+    from app.store import search_index
     from app.store.kind_index import declared_models
 
-    kinds = [
-        (m.__kind__.code, m.__kind__.search_block, m.__kind__.label)
-        for m in declared_models()
-        if m.__kind__.search_block is not None
-    ]
-    raw = session.connection().connection.driver_connection
-    assert raw is not None
-    return _search(raw, query, kinds, per_group)
+    q = check_query(query)
+    started = time.perf_counter()
+    labels = {m.__kind__.code: m.__kind__.label for m in declared_models()}
+    try:
+        per_kind = search_index.search(session, q, per_kind=per_group + 1)
+    except EmptyQuery as exc:
+        raise SearchQueryError(str(exc)) from exc
+    return _grouped(q, started, per_kind, labels, per_group)
 
 
 def search_connection(conn: sqlite3.Connection, query: str, *, per_group: int = 8) -> SearchResults:
     """The same search on a plain connection, with the kinds the database keeps."""
-    return _search(conn, query, stored_kinds(conn), per_group)
-
-
-def _search(
-    conn: sqlite3.Connection, query: str, kinds: Sequence[tuple[str, int, str]], per_group: int
-) -> SearchResults:
     q = check_query(query)
     started = time.perf_counter()
+    kinds = stored_kinds(conn)
     labels = {code: label for code, _block, label in kinds}
     try:
         per_kind = search_blocks_of(
@@ -85,6 +81,16 @@ def _search(
         )
     except EmptyQuery as exc:
         raise SearchQueryError(str(exc)) from exc
+    return _grouped(q, started, per_kind, labels, per_group)
+
+
+def _grouped(
+    q: str,
+    started: float,
+    per_kind: Mapping[str, list[SearchHit]],
+    labels: Mapping[str, str],
+    per_group: int,
+) -> SearchResults:
     groups = [
         SearchGroup(kind, labels[kind], hits[:per_group], len(hits) > per_group)
         for kind, hits in per_kind.items()

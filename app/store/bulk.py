@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select, text
+from sqlalchemy import Connection, Date, DateTime, Table, bindparam, func, insert, select, text
 
 
 def last_id(conn: Connection, table: Table) -> int:
@@ -44,7 +45,7 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     convert = [
         (position, processor)
         for position, key in enumerate(order)
-        if (processor := table.c[key].type.dialect_impl(dialect).bind_processor(dialect))
+        if (processor := _processor(table, key, dialect))
     ]
     getter = operator.itemgetter(*order)
     values = (
@@ -59,3 +60,33 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     else:
         params = [dict(zip(order, v, strict=True)) for v in values]
     conn.exec_driver_sql(str(compiled), params)
+
+
+def _processor(table: Table, key: str, dialect: Any) -> Any:
+    """The column type's own conversion of Python values, or for dates and datetimes an
+    equivalent at C speed (``isoformat``) once it is seen to give the same text for the
+    dialect: SQLite's own processors format field by field, which for the 200,000 dated
+    rows of the large demo took longer than inserting them."""
+    column = table.c[key]
+    processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if processor is None or not isinstance(column.type, Date | DateTime):
+        return processor
+    fast: Any = _iso_date
+    samples: tuple[Any, ...] = (date(2026, 11, 1), date(1999, 3, 31))
+    if isinstance(column.type, DateTime):
+        fast = _iso_datetime
+        samples = (datetime(2026, 11, 1, 9, 5, 7), datetime(2031, 3, 31, 23, 59, 59, 123456))
+    if all(fast(v) == processor(v) for v in samples) and fast(None) == processor(None):
+        return fast
+    return processor
+
+
+def _iso_date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()[:10]
+
+
+def _iso_datetime(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    text = value.isoformat(" ")
+    return text if value.microsecond else f"{text}.000000"

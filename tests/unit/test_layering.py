@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -115,6 +116,24 @@ def test_lower_layers_import_neither_services_nor_ui(layer: str) -> None:
 def test_services_do_not_import_ui() -> None:
     bad = _violations("services", ("app.ui",))
     assert not bad, "app/services must not import app/ui:\n" + "\n".join(bad)
+
+
+# What only SQLite has: statements handed to the driver as they are, its connection
+# object, its PRAGMAs. It stays in app/store behind named functions (a server database
+# can then be added without touching services or views).
+_SQLITE_ONLY = re.compile(r"exec_driver_sql|driver_connection|PRAGMA|\.dbapi_connection")
+
+
+def test_what_is_specific_to_sqlite_stays_in_the_store() -> None:
+    bad = []
+    for p in sorted(APP.rglob("*.py")):
+        rel = _rel(p)
+        if rel.startswith("app/store/"):
+            continue
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            if _SQLITE_ONLY.search(line):
+                bad.append(f"{rel}:{n}: {line.strip()}")
+    assert not bad, "SQLite-specific code outside app/store:\n" + "\n".join(bad)
 
 
 def test_the_documented_exception_still_exists() -> None:

@@ -79,6 +79,7 @@ def generate_demo(
             loader = _Loader(conn, rows_est + index_est, stamp, progress, cancelled)
             t0 = time.perf_counter()
             _Demo(loader, spec, seed, today, files).run()
+            loader.ids_given()
             counts = dict(loader.counts)
             # Written with Core statements: say which kinds changed (views reload).
             for table in counts:

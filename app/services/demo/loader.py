@@ -7,14 +7,14 @@ from bisect import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Date, DateTime, Table, func, select
+from sqlalchemy import Connection, Table, select
 
 from app.errors import UserError
 from app.progress import Cancelled
 from app.services.demo import words as W
+from app.store import bulk
 from app.store.models import Base
 
 
@@ -68,17 +68,6 @@ def _table(model: type[Base]) -> Table:
     return table
 
 
-def _iso_date(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()[:10]
-
-
-def _iso_datetime(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    text = value.isoformat(" ")
-    return text if value.microsecond else f"{text}.000000"
-
-
 def _pick(rng: random.Random, items: Sequence[Any], cum: Sequence[float]) -> Any:
     """rng.choices(items, cum_weights=cum)[0] without its per-call overhead."""
     return items[bisect(cum, rng.random() * cum[-1])]
@@ -117,11 +106,13 @@ class _Loader:
         self.counts: dict[str, int] = {}
         self.done = 0
         self._next: dict[str, int] = {}
+        self._tables: dict[str, Table] = {}
 
     def next_id(self, table: Table) -> int:
         nid = self._next.get(table.name)
         if nid is None:
-            nid = (self.conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+            nid = bulk.last_id(self.conn, table) + 1
+            self._tables[table.name] = table
         self._next[table.name] = nid + 1
         return nid
 
@@ -140,42 +131,14 @@ class _Loader:
             for row in rows:
                 row.setdefault("created_at", self.stamp)
                 row.setdefault("updated_at", row["created_at"])
-        cols = list(rows[0])
-        get = itemgetter(*cols)
-        procs = [(i, p) for i, c in enumerate(cols) if (p := self._processor(table, c))]
-        data: list[tuple[Any, ...]] = [get(r) for r in rows]
-        if procs:
-            for n, raw in enumerate(data):
-                values = list(raw)
-                for i, p in procs:
-                    values[i] = p(values[i])
-                data[n] = tuple(values)
-        names, marks = ", ".join(f'"{c}"' for c in cols), ", ".join("?" * len(cols))
-        self.conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', data)
+        bulk.insert_many(self.conn, table, rows)
         self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
         self.advance(len(rows), message)
 
-    def _processor(self, table: Table, col: str) -> Callable[[Any], Any] | None:
-        """SQLAlchemy's own bind processor for a column, or a faster equivalent.
-
-        Rows go straight to the DB-API (executemany of tuples): SQLAlchemy's
-        per-row parameter handling cost more than the inserts themselves. Its
-        processors keep the stored formats exactly what the ORM writes; for
-        dates a C-speed isoformat is used after checking it gives the same text.
-        """
-        column = table.c[col]
-        dialect = self.conn.dialect
-        proc = column.type.dialect_impl(dialect).bind_processor(dialect)
-        if proc is None or not isinstance(column.type, Date | DateTime):
-            return proc
-        fast: Callable[[Any], str | None] = _iso_date
-        samples: tuple[date, ...] = (date(2026, 11, 1), date(1999, 3, 31))
-        if isinstance(column.type, DateTime):
-            fast = _iso_datetime
-            samples = (datetime(2026, 11, 1, 9, 5, 7), datetime(2031, 3, 31, 23, 59, 59, 123456))
-        if all(fast(v) == proc(v) for v in samples) and fast(None) == proc(None):
-            return fast
-        return proc
+    def ids_given(self) -> None:
+        """Every table written with explicit ids: a server database's sequences moved."""
+        for name, nid in self._next.items():
+            bulk.ids_given(self.conn, self._tables[name], nid - 1)
 
     def advance(self, n: int, message: str) -> None:
         self.done = min(self.done + n, self.total - 1)
