@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from app.ui.assets.ledger_view import AssetLedgerView
     from app.ui.inventory.area import InventoryArea
     from app.ui.search_panel import SearchDialog
+    from app.ui.widgets.unsaved import UnsavedInput
 
 STYLE = """
 QLabel#viewHeading { font-size: 16pt; font-weight: bold; padding: 4px 0; }
@@ -116,6 +117,10 @@ class MainWindow(QMainWindow):
         self._wire(self._areas[0])
         self.nav.setCurrentRow(0)  # before _switch is connected: the dashboard is loading
         self.nav.currentRowChanged.connect(self._switch)
+        # The navigation follows the page shown, however it was brought to the front
+        # (an editor with unsaved input is shown before the user is asked about it).
+        self.stack.currentChanged.connect(self._follow_stack)
+        self._closing = False  # unsaved input was settled: the window may close
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -280,9 +285,32 @@ class MainWindow(QMainWindow):
     def _switch(self, row: int) -> None:
         if row < 0:
             return
+        from app.ui.widgets.unsaved import is_quiet, settle, unsaved_in
+
+        leaving = self.stack.currentWidget()
         view = self._view(row)
+        if leaving is not None and leaving is not view and not is_quiet():
+            editors = unsaved_in(leaving)
+            if editors:  # stay on the page being left while the user is asked
+                self._follow_stack(self.stack.currentIndex())
+                settle(self, editors, lambda: self.nav.setCurrentRow(row))
+                return
         self.stack.setCurrentWidget(view)
         view.activate()
+
+    def _follow_stack(self, _index: int) -> None:
+        shown = self.stack.currentWidget()
+        row = next((r for r, area in enumerate(self._areas) if area.view is shown), -1)
+        if row >= 0 and row != self.nav.currentRow():
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(row)
+            self.nav.blockSignals(False)
+
+    def unsaved_editors(self) -> list[UnsavedInput]:
+        """Every editor of the window with unsaved input (built views only)."""
+        from app.ui.widgets.unsaved import unsaved_in
+
+        return [e for area in self._areas if area.view is not None for e in unsaved_in(area.view)]
 
     def show_view(self, key: str) -> None:
         if key not in self.view_keys:
@@ -408,12 +436,26 @@ class MainWindow(QMainWindow):
 
     # --- window state ---------------------------------------------------------------
 
+    def _close_settled(self) -> None:
+        self._closing = True
+        if not self.close():
+            self._closing = False
+
     def _restore_geometry(self) -> None:
         geometry = self.ctx.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        """Closing (the window's button, 終了, Ctrl+Q, logging off) asks about each
+        editor with unsaved input first; the window closes once all are settled."""
+        editors = [] if self._closing else self.unsaved_editors()
+        if editors:
+            from app.ui.widgets.unsaved import settle
+
+            event.ignore()
+            settle(self, editors, self._close_settled)
+            return
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.sync()
         super().closeEvent(event)

@@ -403,22 +403,6 @@ def test_department_filter_from_search_before_activation(qtbot, ctx, assets, ref
     assert [view.model.row_at(r).asset_tag for r in range(view.model.rowCount())] == ["SV-0001"]
 
 
-def test_unsaved_changes_are_not_dropped_silently(qtbot, ctx, assets, monkeypatch) -> None:
-    view = open_view(qtbot, ctx)
-    select_asset(qtbot, view, assets["pc"])
-    type_text(qtbot, view.editor.form.inputs["user_name"], "未保存の入力")
-    calls = patch_question(monkeypatch, QMessageBox.StandardButton.No)
-    view.table.selectRow(view.model.row_for_id(assets["tax"]))
-    assert len(calls) == 1
-    assert view.editor.current_asset_id == assets["pc"]
-    assert view.editor.form.inputs["user_name"].text() == "未保存の入力"
-    assert view.table.selected_asset_id() == assets["pc"]
-    patch_question(monkeypatch, QMessageBox.StandardButton.Yes)
-    with qtbot.waitSignal(view.editor.loaded):
-        view.table.selectRow(view.model.row_for_id(assets["tax"]))
-    assert view.editor.form.inputs["user_name"].text() == "鈴木 花子"
-
-
 def test_reload_keeps_selection_and_picks_up_outside_changes(qtbot, ctx, db, assets) -> None:
     view = open_view(qtbot, ctx)
     select_asset(qtbot, view, assets["pc"])

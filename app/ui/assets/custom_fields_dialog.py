@@ -47,6 +47,7 @@ from app.services.inventory.custom_fields import (
 )
 from app.ui.context import AppContext
 from app.ui.widgets.styles import ERROR_STYLE
+from app.ui.widgets.unsaved import UnsavedInput, ask_first, settle
 
 log = logging.getLogger("hitori.ui.assets")
 Action = Callable[[Session], int | None]  # a definition change; the id to select after it
@@ -58,7 +59,7 @@ def default_key(label: str) -> str:
     return re.sub(r"[^\w-]", "", text)[:60]
 
 
-class CustomFieldsDialog(QDialog):
+class CustomFieldsDialog(UnsavedInput, QDialog):
     loaded = Signal()  # the list shows what was read from the database
 
     def __init__(self, ctx: AppContext, types: list[Choice], parent: QWidget | None = None) -> None:
@@ -67,6 +68,9 @@ class CustomFieldsDialog(QDialog):
         self._specs: list[CustomFieldSpec] = []
         self._editing: int | None = None  # id of the definition in the editor
         self._busy = False
+        self._baseline: tuple[str, str, str, str] = ("", "", "text", "")
+        self._after_save: tuple[Callable[[], None], Callable[[], None]] | None = None
+        self._scope_index = 0  # the 種別 whose fields are listed (to go back to)
         self.setWindowTitle(self.tr("独自項目の設定"))
         self.resize(760, 480)
         self.scope_combo = QComboBox(self)
@@ -94,7 +98,7 @@ class CustomFieldsDialog(QDialog):
         self.message.setWordWrap(True)
         self.error_labels: dict[str, QLabel] = {}
         self._lay_out()
-        self.scope_combo.currentIndexChanged.connect(lambda _i: self._show_list())
+        self.scope_combo.currentIndexChanged.connect(self._on_scope_changed)
         self.list.currentRowChanged.connect(self._on_row_changed)
         self.kind_combo.currentIndexChanged.connect(lambda _i: self._update_buttons())
         self.up_button.clicked.connect(lambda: self._move(-1))
@@ -129,6 +133,8 @@ class CustomFieldsDialog(QDialog):
 
     def start_new(self) -> None:
         """Empty the editor for a new field."""
+        if ask_first(self, self, self.start_new):
+            return
         self.list.blockSignals(True)
         self.list.setCurrentRow(-1)
         self.list.blockSignals(False)
@@ -155,6 +161,37 @@ class CustomFieldsDialog(QDialog):
                 return update_field(s, def_id, label=label, kind=kind, choices=choices).id
 
         self._run(action, self.tr("保存しました。"))
+
+    def reject(self) -> None:
+        """閉じる, Esc or the window's close button: unsaved input is asked about first."""
+        if ask_first(self, self, self.reject):
+            return
+        super().reject()
+
+    # --- UnsavedInput (app.ui.widgets.unsaved) ------------------------------------------
+
+    def has_unsaved(self) -> bool:
+        return self._snapshot() != self._baseline
+
+    def unsaved_label(self) -> str:
+        label = self._baseline[1]
+        if self._editing is None:
+            return self.tr("新しい独自項目")
+        return self.tr("独自項目「{0}」").format(label)
+
+    def save_then(self, done: Callable[[], None], failed: Callable[[], None]) -> None:
+        if self._busy:
+            failed()
+            return
+        self._after_save = (done, failed)
+        self.save()
+
+    def discard_unsaved(self) -> None:
+        self._fill(self._selected())
+
+    def bring_into_view(self) -> None:
+        if self.isHidden():
+            self.open()
 
     def delete_selected(self) -> None:
         spec = self._selected()
@@ -248,10 +285,18 @@ class CustomFieldsDialog(QDialog):
     def _written(self, select_id: int | None, done: str) -> None:
         self._busy = False
         self._say(done)
+        after, self._after_save = self._after_save, None
+        if after is not None:
+            self._baseline = self._snapshot()  # saved: what waited goes on at once
+            after[0]()
+            select_id = None  # the list keeps what that chose
         self.reload(select_id=select_id)
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
+        after, self._after_save = self._after_save, None
+        if after is not None:
+            after[1]()
         if isinstance(exc, ValidationError):
             self._show_errors(exc.errors)
             self._say(self.tr("入力内容を確認してください。保存していません。"), error=True)
@@ -292,7 +337,45 @@ class CustomFieldsDialog(QDialog):
         return next((s for s in self._specs if s.id == spec_id), None)
 
     def _on_row_changed(self, _row: int) -> None:
+        if self.has_unsaved():
+            # The field being edited stays selected while the user is asked.
+            target = self._selected()
+            self._select_quietly(self._editing)
+            target_id = target.id if target is not None else None
+            settle(self, [self], lambda: self._select(target_id))
+            return
         self._fill(self._selected())
+
+    def _on_scope_changed(self, index: int) -> None:
+        if self.has_unsaved():
+            self.scope_combo.blockSignals(True)
+            self.scope_combo.setCurrentIndex(self._scope_index)
+            self.scope_combo.blockSignals(False)
+            settle(self, [self], lambda: self.scope_combo.setCurrentIndex(index))
+            return
+        self._scope_index = index
+        self._show_list()
+
+    def _select_quietly(self, spec_id: int | None) -> None:
+        row = next(
+            (i for i in range(self.list.count())
+             if self.list.item(i).data(Qt.ItemDataRole.UserRole) == spec_id), -1,
+        )  # fmt: skip
+        self.list.blockSignals(True)
+        self.list.setCurrentRow(row)
+        self.list.blockSignals(False)
+
+    def _select(self, spec_id: int | None) -> None:
+        self._select_quietly(spec_id)
+        self._fill(self._selected())
+
+    def _snapshot(self) -> tuple[str, str, str, str]:
+        return (
+            self.key_edit.text(),
+            self.label_edit.text(),
+            str(self.kind_combo.currentData()),
+            self.choices_edit.toPlainText(),
+        )
 
     def _fill(self, spec: CustomFieldSpec | None) -> None:
         self._editing = spec.id if spec else None
@@ -305,6 +388,7 @@ class CustomFieldsDialog(QDialog):
         self.choices_edit.setPlainText("\n".join(spec.choices) if spec else "")
         self.save_button.setText(self.tr("更新") if spec else self.tr("追加"))
         self._show_errors([])
+        self._baseline = self._snapshot()
         self._update_buttons()
 
     def _move(self, offset: int) -> None:

@@ -17,7 +17,7 @@ pieces, so the window never waits long (tests/bench/ledger_reload.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, Signal
@@ -58,8 +58,8 @@ from app.ui.assets.table_model import (
 )
 from app.ui.assets.table_view import AssetTableView
 from app.ui.context import AppContext
-from app.ui.widgets.discard import confirm_discard
 from app.ui.widgets.history_panel import HistoryPanel
+from app.ui.widgets.unsaved import ask_first, unsaved_in
 
 log = logging.getLogger("hitori.ui.assets")
 
@@ -218,7 +218,7 @@ class AssetLedgerView(QWidget):
             self._pending_show = asset_id
             self.activate()
             return
-        if asset_id != self._selected_id and not self._confirm_discard():
+        if asset_id != self._selected_id and self._ask_first(lambda: self.show_asset(asset_id)):
             return
         if self.model.contains_id(asset_id) and self.model.row_for_id(asset_id) is None:
             self.filter_panel.clear()
@@ -237,7 +237,7 @@ class AssetLedgerView(QWidget):
 
     def new_asset(self) -> None:
         """Open an empty form for a new asset."""
-        if not self._confirm_discard():
+        if self._ask_first(self.new_asset):
             return
         self._set_selected(None)
         self.table.clear_selection_silently()
@@ -381,12 +381,19 @@ class AssetLedgerView(QWidget):
     def _on_asset_chosen(self, asset_id: int) -> None:
         if asset_id == self._selected_id:
             return
-        if not self._confirm_discard():
+        if unsaved_in(self):
+            # The row of what is being edited stays selected while the user is asked.
             previous_id = self._selected_id
             if previous_id is None or not self.table.select_asset(previous_id):
                 self.table.clear_selection_silently()
+            self._ask_first(lambda: self._choose(asset_id))
             return
         self._open(asset_id)
+
+    def _choose(self, asset_id: int) -> None:
+        """Open ``asset_id`` and select its row (after the user was asked)."""
+        self._open(asset_id)
+        self.table.select_asset(asset_id)
 
     def _open(self, asset_id: int) -> None:
         self._set_selected(asset_id)
@@ -413,8 +420,9 @@ class AssetLedgerView(QWidget):
         self._selected_id = asset_id
         self.model.pin(asset_id)  # so re-selecting after a sort/filter needs no fetch
 
-    def _confirm_discard(self) -> bool:
-        return confirm_discard(self, self.editor)
+    def _ask_first(self, retry: Callable[[], None]) -> bool:
+        """True when unsaved input in this view must be settled first (then ``retry``)."""
+        return ask_first(self, self, retry)
 
     def _update_count(self) -> None:
         if not self._populated:

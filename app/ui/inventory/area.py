@@ -22,6 +22,7 @@ from app.ui.inventory.systems_view import SystemsView
 from app.ui.inventory.vendors_view import VendorsView
 from app.ui.inventory.warnings_view import WarningsView
 from app.ui.views.base import View
+from app.ui.widgets.unsaved import guard_tabs
 
 TAB_KEYS = ("assets", "contracts", "vendors", "licenses", "systems", "warnings", "stocktake")
 # The views of the tabs after the asset ledger, built when first needed.
@@ -80,7 +81,8 @@ class InventoryArea(View):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
-        self.tabs.currentChanged.connect(lambda _index: self.activate())
+        # Leaving a tab with unsaved input asks first (保存 / 破棄 / キャンセル).
+        guard_tabs(self.tabs, lambda _index: self.activate())
 
     def _builder(self, key: str, factory: Callable[[AppContext], QWidget]) -> Callable[[], QWidget]:
         return lambda: self._built(key, factory(self.ctx))

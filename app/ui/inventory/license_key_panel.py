@@ -12,6 +12,7 @@ fails), so it is handed the session factory and runs as a job on the writer.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -31,6 +32,7 @@ from app.secrets import SecretStore
 from app.services.inventory.licenses import get_license_key, set_license_key
 from app.ui.context import AppContext
 from app.ui.widgets.styles import ERROR_STYLE
+from app.ui.widgets.unsaved import UnsavedInput
 
 log = logging.getLogger("hitori.ui.inventory")
 NOTICE_STYLE = "color: #8a4b00; background: #fff3e0; padding: 4px;"
@@ -40,7 +42,7 @@ def _save_key(_p: Progress, sessions: Any, store: SecretStore, license_id: int, 
     set_license_key(sessions, store, license_id, key)
 
 
-class LicenseKeyPanel(QGroupBox):
+class LicenseKeyPanel(UnsavedInput, QGroupBox):
     key_saved = Signal()
     key_shown = Signal()
 
@@ -50,6 +52,8 @@ class LicenseKeyPanel(QGroupBox):
         self._license_id: int | None = None
         self._has_key = False
         self._busy = False
+        self._typed = False  # a key typed in and not saved yet
+        self._after_save: tuple[Callable[[], None], Callable[[], None]] | None = None
         self.store_label = QLabel(self)
         self.store_label.setWordWrap(True)
         self.key_edit = QLineEdit(self)
@@ -75,7 +79,7 @@ class LicenseKeyPanel(QGroupBox):
         layout.addWidget(self.error_label)
         self.save_button.clicked.connect(self.save_key)
         self.show_button.toggled.connect(self._toggle_show)
-        self.key_edit.textEdited.connect(lambda _t: self._update())
+        self.key_edit.textEdited.connect(self._edited)
         self._describe_store()
         self.set_license(None, has_key=False)
 
@@ -83,6 +87,10 @@ class LicenseKeyPanel(QGroupBox):
         return self._ctx.secrets
 
     def set_license(self, license_id: int | None, *, has_key: bool) -> None:
+        if license_id is not None and license_id == self._license_id and self._typed:
+            self._has_key = has_key  # the same licence saved again: the typed key stays
+            self._update()
+            return
         self._license_id, self._has_key = license_id, has_key
         self._hide_key()
         self._say("")
@@ -123,7 +131,30 @@ class LicenseKeyPanel(QGroupBox):
             name="read-license-key",
         )
 
+    # --- UnsavedInput (app.ui.widgets.unsaved) ------------------------------------------
+
+    def has_unsaved(self) -> bool:
+        return self._typed and bool(self.key_edit.text().strip())
+
+    def unsaved_label(self) -> str:
+        return self.tr("ライセンスキーの入力欄")
+
+    def save_then(self, done: Callable[[], None], failed: Callable[[], None]) -> None:
+        if self._busy or self.store() is None or self._license_id is None:
+            failed()
+            return
+        self._after_save = (done, failed)
+        self.save_key()
+
+    def discard_unsaved(self) -> None:
+        self._hide_key()
+        self._update()
+
     # --- internals ---------------------------------------------------------------------
+
+    def _edited(self, _text: str) -> None:
+        self._typed = True
+        self._update()
 
     def _describe_store(self) -> None:
         store = self.store()
@@ -150,9 +181,16 @@ class LicenseKeyPanel(QGroupBox):
         self.show_button.setText(self.tr("表示"))
         self.key_edit.clear()
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self._typed = False
 
     def _saved(self, license_id: int, outcome: BaseException | None) -> None:
         self._set_busy(False)
+        after, self._after_save = self._after_save, None
+        self._show_saved(license_id, outcome)
+        if after is not None:  # what waited for the save (another licence, closing …)
+            after[0 if outcome is None else 1]()
+
+    def _show_saved(self, license_id: int, outcome: BaseException | None) -> None:
         if license_id != self._license_id:
             return  # another licence is shown by now
         if outcome is not None:
@@ -177,6 +215,7 @@ class LicenseKeyPanel(QGroupBox):
             return
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Normal)
         self.key_edit.setText(outcome)
+        self._typed = False  # what is stored, not input
         self.show_button.setText(self.tr("隠す"))
         self.key_shown.emit()
 

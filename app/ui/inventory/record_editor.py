@@ -10,6 +10,7 @@ message. Lists showing the record reload themselves when the write is announced.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -22,6 +23,7 @@ from app.services.errors import NotFoundError
 from app.ui.context import AppContext
 from app.ui.inventory.record_form import RecordForm
 from app.ui.widgets.editor_results import EditorResults
+from app.ui.widgets.unsaved import UnsavedInput
 
 log = logging.getLogger("hitori.ui.inventory")
 
@@ -74,7 +76,7 @@ def _save(
     return record_id
 
 
-class RecordEditor(EditorResults, QWidget):
+class RecordEditor(EditorResults, UnsavedInput, QWidget):
     """Edits one record; ``load(None)`` opens an empty form for a new one."""
 
     saved = Signal(int)
@@ -101,6 +103,8 @@ class RecordEditor(EditorResults, QWidget):
         self._values: dict[str, Any] | None = None
         self._baseline: dict[str, Any] = {}
         self._busy = False
+        # What to do once the save under way commits or is refused (UnsavedInput).
+        self._after_save: tuple[Callable[[], None], Callable[[], None]] | None = None
         self.heading = QLabel(self)
         font = self.heading.font()
         font.setBold(True)
@@ -172,6 +176,26 @@ class RecordEditor(EditorResults, QWidget):
 
     def is_dirty(self) -> bool:
         return self._mode in ("new", "edit") and self.form_data() != self._baseline
+
+    # --- UnsavedInput (app.ui.widgets.unsaved) ------------------------------------------
+
+    def has_unsaved(self) -> bool:
+        return self.is_dirty()
+
+    def unsaved_label(self) -> str:
+        if self._mode == "new":
+            return self.tr("新しい{0}").format(self.noun)
+        return self.tr("{0}「{1}」").format(self.noun, self.heading_for(self._values or {}))
+
+    def save_then(self, done: Callable[[], None], failed: Callable[[], None]) -> None:
+        if self._busy or self._mode not in ("new", "edit"):
+            failed()  # a save or delete is under way: the user can try again after it
+            return
+        self._after_save = (done, failed)
+        self.save()
+
+    def discard_unsaved(self) -> None:
+        self.revert()
 
     def clear(self) -> None:
         self._record_id, self._values, self._mode = None, None, "empty"

@@ -9,6 +9,7 @@ the scroll position; a page not on screen reads them when it is next shown.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 
@@ -30,8 +31,8 @@ from app.ui.context import AppContext
 from app.ui.inventory.record_editor import RecordEditor
 from app.ui.inventory.rows_model import RowColumn, RowsTableModel, RowsTableView
 from app.ui.views.base import View
-from app.ui.widgets.discard import confirm_discard
 from app.ui.widgets.history_panel import HistoryPanel
+from app.ui.widgets.unsaved import ask_first, unsaved_in
 
 log = logging.getLogger("hitori.ui.inventory")
 
@@ -152,7 +153,9 @@ class RecordListView(View):
             if not self._activated:
                 self.reload()
             return
-        if record_id != self.editor.current_id and not self._confirm_discard():
+        if record_id != self.editor.current_id and self._ask_first(
+            lambda: self.show_record(record_id)
+        ):
             return
         self.filter_box.clear()
         self.tabs.setCurrentWidget(self.editor)
@@ -163,7 +166,7 @@ class RecordListView(View):
         self.show_record(record_id)
 
     def new_record(self) -> None:
-        if not self._confirm_discard():
+        if self._ask_first(self.new_record):
             return
         self.table.clear_selection_silently()
         self.tabs.setCurrentWidget(self.editor)
@@ -215,12 +218,19 @@ class RecordListView(View):
     def _on_chosen(self, record_id: int) -> None:
         if record_id == self.editor.current_id:
             return
-        if not self._confirm_discard():
+        if unsaved_in(self):
+            # The row of what is being edited stays selected while the user is asked.
             previous = self.editor.current_id
             if previous is None or not self.table.select_id(previous):
                 self.table.clear_selection_silently()
+            self._ask_first(lambda: self._choose(record_id))
             return
         self._open(record_id)
+
+    def _choose(self, record_id: int) -> None:
+        """Open ``record_id`` and select its row (after the user was asked)."""
+        self._open(record_id)
+        self.table.select_id(record_id)
 
     def _open(self, record_id: int) -> None:
         self.editor.load(record_id)
@@ -232,5 +242,6 @@ class RecordListView(View):
         self.table.clear_selection_silently()
         self.history.show_record(self.record_model, None)
 
-    def _confirm_discard(self) -> bool:
-        return confirm_discard(self, self.editor)
+    def _ask_first(self, retry: Callable[[], None]) -> bool:
+        """True when unsaved input in this view must be settled first (then ``retry``)."""
+        return ask_first(self, self, retry)

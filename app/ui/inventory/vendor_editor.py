@@ -16,6 +16,7 @@ from app.ui.inventory.record_editor import RecordAccess, RecordEditor
 from app.ui.inventory.record_form import FieldSpec, RecordForm
 from app.ui.inventory.rows_model import RowColumn, RowsTableModel, RowsTableView
 from app.ui.translations import QT_TRANSLATE_NOOP
+from app.ui.widgets.unsaved import ask_first, unsaved_in
 
 L = svc.FIELD_LABELS
 VENDOR_SPECS = (
@@ -134,11 +135,14 @@ class ContactsPanel(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(splitter, 1)
         self.new_button.clicked.connect(self.new_contact)
-        self.table.record_chosen.connect(self.editor.load)
+        self.table.record_chosen.connect(self._on_chosen)
         self.set_vendor(None)
         ctx.jobs.watch(self, {"contact"}, self._data_changed)
 
     def set_vendor(self, vendor_id: int | None) -> None:
+        if vendor_id is not None and vendor_id == self._vendor_id:
+            self.refresh()  # the same vendor saved again: a contact being edited stays
+            return
         self._vendor_id = vendor_id
         self._ctx.jobs.drop(self, "contacts")  # another vendor's list is not shown
         self.editor.access = ContactAccess(vendor_id)
@@ -150,9 +154,26 @@ class ContactsPanel(QWidget):
             self.refresh()
 
     def new_contact(self) -> None:
-        if self._vendor_id is not None:
-            self.table.clear_selection_silently()
-            self.editor.load(None)
+        if self._vendor_id is None or ask_first(self, self.editor, self.new_contact):
+            return
+        self.table.clear_selection_silently()
+        self.editor.load(None)
+
+    def _on_chosen(self, contact_id: int) -> None:
+        if contact_id == self.editor.current_id:
+            return
+        if unsaved_in(self.editor):
+            # The contact being edited stays selected while the user is asked.
+            previous = self.editor.current_id
+            if previous is None or not self.table.select_id(previous):
+                self.table.clear_selection_silently()
+            ask_first(self, self.editor, lambda: self._choose(contact_id))
+            return
+        self.editor.load(contact_id)
+
+    def _choose(self, contact_id: int) -> None:
+        self.editor.load(contact_id)
+        self.table.select_id(contact_id)
 
     def refresh(self) -> None:
         if self._vendor_id is None:

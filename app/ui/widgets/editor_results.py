@@ -11,6 +11,7 @@ runner never calls these for an editor that was destroyed meanwhile.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from app.errors import UserError
@@ -35,6 +36,7 @@ class EditorResults:
     _record_id: int | None
     _mode: str
     _busy: bool
+    _after_save: tuple[Callable[[], None], Callable[[], None]] | None
 
     if TYPE_CHECKING:  # provided by QObject and the editor; never shadow them at run time
 
@@ -51,13 +53,19 @@ class EditorResults:
     def _saved(self, saving: int | None, record_id: int) -> None:
         """A save of ``saving`` (None: a new record) committed as ``record_id``."""
         self._set_busy(False)
+        after, self._after_save = self._after_save, None
         if self._still_showing(saving):
             self.load(record_id)
             self.say(self.tr("保存しました。"))
         self.saved.emit(record_id)
+        if after is not None:
+            after[0]()  # what was waiting for the save (another record, closing …)
 
     def _save_failed(self, saving: int | None, exc: BaseException) -> None:
         self._set_busy(False)
+        after, self._after_save = self._after_save, None
+        if after is not None:
+            after[1]()  # what was waiting for the save does not happen
         if not self._still_showing(saving):
             return
         if isinstance(exc, ValidationError):
