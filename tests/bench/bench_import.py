@@ -16,7 +16,11 @@ re-import of the same CSV (all unchanged). Finally the longest event-loop stall 
 the wizard imports the CSV in the background (a 10 ms QTimer in the main thread;
 ``max_event_loop_gap_ms``, the worst of all runs).
 
-Targets (issue): CSV ≤ 3 s, XLSX ≤ 6 s including validation; event-loop gap < 100 ms.
+The wizard's run also times the 値の対応 page: from 「次へ」 on the mapping page until it
+lists the unknown values (the database holds all but 3 部署 and 2 設置場所 of the file's).
+
+Targets (issues): CSV ≤ 3 s, XLSX ≤ 6 s including validation; event-loop gap < 100 ms;
+the 値の対応 page ≤ 1 s.
 After the JSON, one PASS or MISS line per target goes to stderr; the exit status is 1 when a
 target is missed. The targets are for 10,000 rows: with another ``--rows`` they are shown
 but not judged.
@@ -176,6 +180,9 @@ def _time_import(path: Path, root: Path, name: str, *, hooks: bool) -> dict[str,
     from app.interchange.asset_mapping import suggest_mapping
     from app.interchange.table_reader import read_table
     from app.services.inventory.asset_import import apply_import, preview_import
+    from app.services.inventory.import_values import ValueChoices
+
+    create = ValueChoices(create_missing=True)  # as `hitori import assets --create-missing`
 
     db = _fresh_db(root, name)
     factory = db.sessions if hooks else sessionmaker(db.engine, expire_on_commit=False)
@@ -184,7 +191,7 @@ def _time_import(path: Path, root: Path, name: str, *, hooks: bool) -> dict[str,
         table = read_table(path)
         t1 = time.perf_counter()
         with factory() as session:
-            preview = preview_import(session, table, suggest_mapping(table.headers))
+            preview = preview_import(session, table, suggest_mapping(table.headers), values=create)
         t2 = time.perf_counter()
         result = apply_import(factory, preview)
         t3 = time.perf_counter()
@@ -201,7 +208,9 @@ def _time_import(path: Path, root: Path, name: str, *, hooks: bool) -> dict[str,
             t4 = time.perf_counter()
             table = read_table(path)
             with factory() as session:
-                again = preview_import(session, table, suggest_mapping(table.headers))
+                again = preview_import(
+                    session, table, suggest_mapping(table.headers), values=create
+                )
             out["reimport_preview_s"] = round(time.perf_counter() - t4, 3)
             out["reimport_unchanged"] = again.count("unchanged")
         return out
@@ -232,8 +241,24 @@ def time_openpyxl(path: Path) -> dict[str, Any]:
     return {"rows": count, "read_s": round(time.perf_counter() - t0, 3)}
 
 
+KNOWN_BUT = {"department_id": DEPARTMENTS[3:], "location_id": LOCATIONS[2:]}
+UNKNOWN_VALUES = 5  # 3 部署 + 2 設置場所 the database does not hold (the issue's case)
+
+
+def _register_all_but_five(db: Any) -> None:
+    """The file's names all registered but five; its maker is in use by an asset."""
+    from app.store.models import Asset, Department, Location
+
+    with db.sessions.begin() as s:
+        s.add_all([Department(name=n) for n in KNOWN_BUT["department_id"]])
+        s.add_all([Location(name=n) for n in KNOWN_BUT["location_id"]])
+        s.add(Asset(asset_tag="BENCH-0", name="既存の機器", manufacturer="富士通㈱"))
+
+
 def measure_gui_gap(path: Path, root: Path) -> dict[str, Any]:
-    """Drive the wizard through a whole import; record the longest main-thread stall."""
+    """Drive the wizard through a whole import; record the longest main-thread stall, and
+    how long the 値の対応 page takes to list the unknown values after 「次へ」 on the
+    mapping page (the database holds all but five of the file's 部署 and 設置場所)."""
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -243,6 +268,7 @@ def measure_gui_gap(path: Path, root: Path) -> dict[str, Any]:
 
     app = QApplication.instance() or QApplication(["bench"])
     db = _fresh_db(root, "gui")
+    _register_all_but_five(db)
     jobs = JobRunner()
     ctx = AppContext(
         db=db, jobs=jobs, settings=QSettings(str(root / "bench.ini"), QSettings.Format.IniFormat)
@@ -272,6 +298,10 @@ def measure_gui_gap(path: Path, root: Path) -> dict[str, Any]:
     try:
         wait(wizard.file_page.loaded, lambda: wizard.file_page.load(str(path)))
         wait(wizard.mapping_page.profiles_loaded, wizard.next)
+        t0 = time.perf_counter()
+        found = wait(wizard.values_page.found, wizard.next)
+        values_page_s = time.perf_counter() - t0
+        wizard.values_page.create_rest.click()
         wait(wizard.preview_page.previewed, wizard.next)
         result = wait(wizard.run_page.finished, wizard.next)
     finally:
@@ -283,6 +313,8 @@ def measure_gui_gap(path: Path, root: Path) -> dict[str, Any]:
     return {
         "max_event_loop_gap_ms": gaps[0],
         "wizard_total_s": round(time.perf_counter() - started, 3),
+        "values_page_s": round(values_page_s, 3),
+        "unknown_values": len(found) if isinstance(found, list) else repr(found),
         "created": getattr(result, "created", None),
     }
 
@@ -319,6 +351,9 @@ def bench_import(tmp_dir: Path | str, rows: int = 10_000, runs: int = 3) -> dict
         "max_event_loop_gap_ms": max(g["max_event_loop_gap_ms"] for g in gui),
         "max_event_loop_gap_ms_all": [g["max_event_loop_gap_ms"] for g in gui],
         "wizard_total_s_all": [g["wizard_total_s"] for g in gui],
+        "values_page_s": statistics.median(g["values_page_s"] for g in gui),
+        "values_page_s_all": [g["values_page_s"] for g in gui],
+        "unknown_values": gui[0]["unknown_values"],
         "created": gui[0]["created"],
     }
     report["targets"] = {
@@ -328,6 +363,9 @@ def bench_import(tmp_dir: Path | str, rows: int = 10_000, runs: int = 3) -> dict
         "csv_ok": report["csv"]["total_s"] <= 3.0,
         "xlsx_ok": report["xlsx_excel_like"]["total_s"] <= 6.0,
         "gui_ok": report["gui"]["max_event_loop_gap_ms"] < 100,  # the worst of all runs
+        "values_page_s": 1.0,
+        "values_page_ok": report["gui"]["values_page_s"] <= 1.0
+        and report["gui"]["unknown_values"] == UNKNOWN_VALUES,
     }
     return report
 
@@ -353,6 +391,12 @@ def judge(report: dict[str, Any]) -> list[str]:
             report["targets"]["gui_ok"],
             f"longest event-loop stall while the wizard imports the CSV: "
             f"{gui['max_event_loop_gap_ms']} ms (target < 100 ms, worst of {gui['runs']} runs)",
+        ),
+        (
+            report["targets"]["values_page_ok"],
+            f"値の対応 page listing {gui['unknown_values']} unknown values (of 2 columns): "
+            f"{gui['values_page_s']} s after the mapping page "
+            f"(target ≤ 1 s with {UNKNOWN_VALUES} values, median of {gui['runs']} runs)",
         ),
     ]
     if rows != TARGET_ROWS:

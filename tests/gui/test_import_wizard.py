@@ -64,7 +64,16 @@ def to_mapping(qtbot, wizard: AssetImportWizard) -> None:
     assert wizard.currentPage() is wizard.mapping_page
 
 
+def to_values(qtbot, wizard: AssetImportWizard) -> Any:
+    with qtbot.waitSignal(wizard.values_page.found, timeout=10_000) as blocker:
+        wizard.next()
+    assert wizard.currentPage() is wizard.values_page
+    return blocker.args[0]
+
+
 def to_preview(qtbot, wizard: AssetImportWizard) -> Any:
+    if wizard.currentPage() is wizard.mapping_page:
+        to_values(qtbot, wizard)  # new names are registered (the page's default)
     with qtbot.waitSignal(wizard.preview_page.previewed, timeout=20_000) as blocker:
         wizard.next()
     assert wizard.currentPage() is wizard.preview_page

@@ -19,6 +19,7 @@ from app.interchange.table_reader import read_table_bytes
 from app.progress import Progress
 from app.services.inventory.asset_import import ImportResult, apply_import, preview_import
 from app.services.inventory.assets import create_asset, delete_asset, update_asset
+from app.services.inventory.import_values import ValueChoices
 from app.store.models import Department
 from app.ui.assets import ledger_view
 from app.ui.assets.ledger_view import AssetLedgerView
@@ -170,7 +171,9 @@ def test_an_import_reloads_every_row_keeping_selection_and_scroll(
     )
     table = read_table_bytes(body.encode("cp932"), name="ledger.csv")
     with db.sessions() as s:
-        preview = preview_import(s, table, suggest_mapping(table.headers))
+        preview = preview_import(
+            s, table, suggest_mapping(table.headers), values=ValueChoices(create_missing=True)
+        )
     assert preview.problems() == []
     started = jobs_started(ctx, monkeypatch)
     # As the import wizard runs it; the ledger is not told by anyone but the runner.

@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from app.interchange.asset_mapping import KEYRING
 from app.services.inventory.asset_import import save_profile
+from app.store.models import Location
 from tests.integration.keyring_test_backend import digest
 
 pytestmark = pytest.mark.integration
@@ -89,7 +90,12 @@ def files(tmp_path: Path) -> dict[str, Path]:
 
 def test_dry_run_then_import_then_nothing_to_change(db, data_dir, files) -> None:
     before = fingerprint(db)
-    dry = hitori(data_dir.root, files["systemwalker"], "--dry-run")
+    refused = hitori(data_dir.root, files["systemwalker"], "--dry-run")
+    assert refused.returncode == 1
+    assert "「部門名」（部署）: 部署「総務課」は登録されていません" in refused.stdout
+    assert "--value '列=元の値:登録値'" in refused.stdout
+    assert "--value か --create-missing" in refused.stderr
+    dry = hitori(data_dir.root, files["systemwalker"], "--dry-run", "--create-missing")
     assert dry.returncode == 0, dry.stderr
     assert "ファイル: Shift_JIS（CP932）、カンマ区切り、2行" in dry.stdout
     assert "コンピュータ名 → ホスト名" in dry.stdout
@@ -98,17 +104,84 @@ def test_dry_run_then_import_then_nothing_to_change(db, data_dir, files) -> None
     assert "新しく登録する部署: 税務課、総務課" in dry.stdout
     assert "試行のみ（--dry-run）" in dry.stdout
     assert fingerprint(db) == before
-    done = hitori(data_dir.root, files["systemwalker"])
+    assert "新しく登録するメーカー: 富士通㈱" in dry.stdout
+    done = hitori(data_dir.root, files["systemwalker"], "--create-missing")
     assert done.returncode == 0, done.stderr
     assert "取り込みました: 作成 2 件 / 更新 0 件" in done.stdout
+    assert "新しく登録: 部署 2 件" in done.stdout
     with db.engine.connect() as conn:
         rows = conn.execute(text("SELECT asset_tag, name, lease_end FROM assets ORDER BY id")).all()
     assert [tuple(r) for r in rows] == [
         ("00123", "総務①", "2026-03-31"),
         ("00124", "髙橋PC", "2019-04-30"),
     ]
-    again = hitori(data_dir.root, files["systemwalker"])
+    again = hitori(data_dir.root, files["systemwalker"])  # now every value is known
     assert again.returncode == 0 and "変更なし 2 件" in again.stdout
+
+
+UNKNOWN_VALUES = "資産管理番号,名称,分類,設置場所,状態\n" + "".join(
+    f"PC-{i:03d},端末{i},{kind},本庁舎2F,稼働中\n"
+    for i, kind in enumerate(["PC"] * 40 + ["複合機"] * 3 + ["ﾉｰﾄPC"] * 2)
+)
+
+
+def test_unknown_values_are_said_once_with_their_rows_and_mapped_by_value(
+    db, data_dir, tmp_path
+) -> None:
+    with db.sessions.begin() as session:
+        session.add(Location(name="本庁舎2階"))
+    ledger = tmp_path / "values.csv"
+    ledger.write_text(UNKNOWN_VALUES, encoding="cp932")
+    before = fingerprint(db)
+    refused = hitori(data_dir.root, ledger)
+    assert refused.returncode == 1
+    out = refused.stdout
+    assert (
+        "「分類」（種別）: 種別「PC」は登録されていません（候補: デスクトップPC、ノートPC）"
+        "（40行: 2〜41行目）" in out
+    )
+    assert "種別「複合機」は登録されていません（候補: プリンタ・複合機）（3行: 42〜44行目）" in out
+    assert "設置場所「本庁舎2F」は登録されていません（候補: 本庁舎2階）（45行: 2〜46行目）" in out
+    assert "「ﾉｰﾄPC」を登録済みの「ノートPC」として取り込みます（2行: 45〜46行目）" in out
+    assert out.count("は登録されていません") == 3  # once per value, not once per row
+    assert fingerprint(db) == before
+    done = hitori(
+        data_dir.root, ledger, "--value", "分類=PC:デスクトップPC",
+        "--value", "種別=複合機:プリンタ・複合機", "--value", "設置場所=本庁舎2F:本庁舎2階",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "値の対応（種別）: 「PC」→「デスクトップPC」" in done.stdout
+    with db.engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT t.name, l.name, count(*) FROM assets a"
+            " JOIN asset_types t ON t.id = a.asset_type_id"
+            " JOIN locations l ON l.id = a.location_id GROUP BY 1, 2 ORDER BY 3 DESC"
+        )).all()  # fmt: skip
+    assert [tuple(r) for r in rows] == [
+        ("デスクトップPC", "本庁舎2階", 40), ("プリンタ・複合機", "本庁舎2階", 3),
+        ("ノートPC", "本庁舎2階", 2),
+    ]  # fmt: skip
+
+
+def test_value_options_that_cannot_apply_are_refused(db, data_dir, tmp_path) -> None:
+    ledger = tmp_path / "values.csv"
+    ledger.write_text(UNKNOWN_VALUES, encoding="cp932")
+    before = fingerprint(db)
+    bad_form = hitori(data_dir.root, ledger, "--value", "分類=PC")
+    assert (
+        bad_form.returncode == 2 and "「列=元の値:登録値」の形で指定してください" in bad_form.stderr
+    )
+    not_lookup = hitori(data_dir.root, ledger, "--value", "名称=端末1:端末")
+    assert not_lookup.returncode == 1
+    assert "--value の列「名称」は値を対応付けられる列ではありません" in not_lookup.stderr
+    missing = hitori(data_dir.root, ledger, "--value", "分類=PC:タイプライター", "--create-missing")
+    assert missing.returncode == 0, missing.stdout  # the target is registered as new
+    assert "新しく登録: 種別 2 件、設置場所 1 件" in missing.stdout  # タイプライター, 複合機
+    unused = hitori(data_dir.root, ledger, "--value", "分類=PC:タイプライター",
+                    "--value", "状態=稼働中:行方不明", "--dry-run")  # fmt: skip
+    assert unused.returncode == 0, unused.stdout  # 稼働中 is known: its choice is never used
+    assert "変更なし 45 件" in unused.stdout
+    assert fingerprint(db) != before
 
 
 def test_a_bad_row_refuses_the_file_unless_skipped(db, data_dir, files) -> None:

@@ -34,6 +34,7 @@ from app.services.inventory.asset_import import (
 )
 from app.services.inventory.asset_import_check import CACHE_LIMIT
 from app.services.inventory.assets import create_asset
+from app.services.inventory.import_values import ValueChoices
 from app.store.models import Asset, ChangeLogEntry, CustomFieldDef, Department, SearchDoc
 from tests.xlsx_files import without_sheets
 
@@ -54,9 +55,18 @@ def csv_table(body: str, *, encoding: str = "utf-8") -> TableData:
     return read_table_bytes(body.encode(encoding), name="ledger.csv")
 
 
-def preview(db: Any, table: TableData, mapping: dict[str, str] | None = None) -> ImportPreview:
+def preview(
+    db: Any,
+    table: TableData,
+    mapping: dict[str, str] | None = None,
+    values: ValueChoices | None = None,
+) -> ImportPreview:
+    """The preview as `hitori import assets --create-missing` makes it (unless ``values``)."""
     with db.sessions() as session:
-        return preview_import(session, table, mapping or suggest_mapping(table.headers))
+        return preview_import(
+            session, table, mapping or suggest_mapping(table.headers),
+            values=ValueChoices(create_missing=True) if values is None else values,
+        )  # fmt: skip
 
 
 def run(
@@ -185,7 +195,7 @@ def test_labels_of_coded_fields_and_names_of_references(db) -> None:
         "A-2,PC,spare,internet,ＩＴ推進室,3（高）\n"
     )
     pv = preview(db, table)
-    assert pv.new_departments == ["ＩＴ推進室"]  # kept as typed (NFKC would turn ① into 1)
+    assert pv.new_departments == ["IT推進室"]  # full-width letters as the standard ones
     apply_import(db.sessions, pv)
     a1, a2 = asset_by_tag(db, "A-1"), asset_by_tag(db, "A-2")
     assert (a1.status, a1.segment, a1.confidentiality) == ("disposed", "lgwan", 2)
@@ -272,10 +282,15 @@ def test_ignored_columns_are_not_stored(db) -> None:
 # --- problems: nothing written ---------------------------------------------------------
 
 
-def rejected(db: Any, table: TableData, mapping: dict[str, str] | None = None) -> str:
+def rejected(
+    db: Any,
+    table: TableData,
+    mapping: dict[str, str] | None = None,
+    values: ValueChoices | None = None,
+) -> str:
     before = fingerprint(db)
     with pytest.raises(ImportRejected) as info:
-        run(db, table, mapping)
+        apply_import(db.sessions, preview(db, table, mapping, values))
     assert fingerprint(db) == before
     return str(info.value)
 
@@ -292,13 +307,17 @@ BAD_ROWS = {
     ),
     "duplicate tags in the file": (
         f"{H}\nA-1,PC\nA-2,PC\nA-1,PC\n",
-        "4行目「資産管理番号」: 資産管理番号「A-1」がファイル内で重複しています（2・4行目）",
+        "\n「資産管理番号」: 資産管理番号「A-1」がファイル内で重複しています（2・4行目）",
     ),
     "unknown type": (
         f"{H},種別\nA-1,PC,タイプライター\n",
-        "2行目「種別」: 種別「タイプライター」は登録されていません",
+        "2行目「種別」: 種別「タイプライター」は登録されていません",  # without --create-missing
     ),
-    "unknown status": (f"{H},状態\nA-1,PC,行方不明\n", "2行目「状態」: 不明な状態です: 行方不明"),
+    "unknown status": (
+        f"{H},状態\nA-1,PC,行方不明\n",
+        "2行目「状態」: 状態「行方不明」は登録されていません（登録済み: 稼働中、予備、修理中、"
+        "廃棄予定、廃棄済）",
+    ),
     "tag too long": (
         f"{H}\n{'X' * 61},PC\n",
         "2行目「資産管理番号」: 60文字以内で入力してください（61文字）",
@@ -323,7 +342,7 @@ BAD_ROWS = {
 @pytest.mark.parametrize("case", list(BAD_ROWS))
 def test_a_bad_row_rejects_the_whole_file(db, case: str) -> None:
     body, expected = BAD_ROWS[case]
-    message = rejected(db, csv_table(body))
+    message = rejected(db, csv_table(body), values=ValueChoices())
     assert "取り込みませんでした（何も書き込んでいません）" in message
     assert expected in message
 
@@ -349,7 +368,10 @@ def test_a_tag_used_by_an_asset_matched_otherwise_is_in_use(db) -> None:
     table = csv_table("資産管理番号,名称,シリアル番号\nPC-2,PC,SN-1\n")
     # Without the tag as a match key, the serial decides and the tag is taken.
     with db.sessions() as s:
-        pv = preview_import(s, table, suggest_mapping(table.headers), match_keys=["serial_number"])
+        pv = preview_import(
+            s, table, suggest_mapping(table.headers), match_keys=["serial_number"],
+            values=ValueChoices(create_missing=True),
+        )  # fmt: skip
     assert [str(p) for p in pv.problems()] == [
         "2行目「資産管理番号」: 「PC-2」は既に使われています"
     ]
@@ -378,10 +400,17 @@ def test_mapping_two_columns_to_one_field_is_a_problem(db) -> None:
 
 
 def test_many_problems_are_listed_up_to_twenty(db) -> None:
-    body = "資産管理番号,名称,IPアドレス\n" + "".join(f"A-{i},PC,bad\n" for i in range(30))
+    body = "資産管理番号,名称,IPアドレス\n" + "".join(f"A-{i},PC,bad{i}\n" for i in range(30))
     message = rejected(db, csv_table(body))
     assert message.count("IPアドレスの形式ではありません") == 20
     assert "ほか 10 件" in message
+
+
+def test_a_problem_on_many_rows_is_said_once_with_its_rows(db) -> None:
+    rows = "".join(f"A-{i},PC,bad\n" for i in range(30)) + "B-1,PC,10.0.0.1\nB-2,PC,bad\n"
+    message = rejected(db, csv_table("資産管理番号,名称,IPアドレス\n" + rows))
+    assert message.count("IPアドレスの形式ではありません") == 1
+    assert "「IPアドレス」: IPアドレスの形式ではありません: bad（31行: 2〜31・33行目）" in message
 
 
 BAD_FILES = {

@@ -15,6 +15,7 @@ from app.interchange.table_reader import read_table_bytes
 from app.services.history import describe_history
 from app.services.inventory.asset_import import apply_import, preview_import
 from app.services.inventory.assets import clean_asset_input, create_asset, update_asset
+from app.services.inventory.import_values import ValueChoices
 from app.services.maintenance import check_database
 from app.services.search import global_search
 from app.store import audit
@@ -27,7 +28,10 @@ STAMPS = {"id", "asset_tag", "created_at", "updated_at"}
 def run_import(db: Any, body: str, factory: Any = None) -> None:
     table = read_table_bytes(body.encode("cp932"), name="ledger.csv")
     with db.sessions() as session:
-        pv = preview_import(session, table, suggest_mapping(table.headers))
+        pv = preview_import(
+            session, table, suggest_mapping(table.headers),
+            values=ValueChoices(create_missing=True),
+        )  # fmt: skip
     assert pv.problems() == []
     apply_import(factory or db.sessions, pv)
 

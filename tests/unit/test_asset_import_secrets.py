@@ -30,6 +30,7 @@ from app.services.inventory.asset_import import (
     save_profile,
     secret_columns,
 )
+from app.services.inventory.import_values import ValueChoices
 from app.store.models import Asset, ChangeLogEntry, CredentialRef, SearchDoc
 from tests.integration.keyring_test_backend import MemoryKeyring
 
@@ -82,7 +83,10 @@ def table(body: str = LEDGER) -> TableData:
 
 def preview(db: Any, data: TableData, mapping: dict[str, str] | None = None) -> ImportPreview:
     with db.sessions() as session:
-        return preview_import(session, data, mapping or suggest_mapping(data.headers))
+        return preview_import(
+            session, data, mapping or suggest_mapping(data.headers),
+            values=ValueChoices(create_missing=True),
+        )  # fmt: skip
 
 
 def keyring_mapping(data: TableData) -> dict[str, str]:

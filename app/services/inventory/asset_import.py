@@ -68,6 +68,7 @@ from app.services.inventory.asset_import_rows import (
     RowProblem,
     SecretColumn,
     clean_cell,
+    grouped,
     name_key,
 )
 from app.services.inventory.assets import FIELD_LABELS
@@ -78,6 +79,7 @@ from app.services.inventory.import_profiles import (
     save_profile,
     target_label,
 )
+from app.services.inventory.import_values import ValueChoices
 from app.store import audit, bulk, search_index
 from app.store.changes import note as changes_note
 from app.store.models import (
@@ -126,6 +128,7 @@ class ImportResult:
     unchanged: int = 0
     departments_added: int = 0
     locations_added: int = 0
+    types_added: int = 0
     # Values of KEYRING columns: stored, or not (their references removed again).
     secrets: credentials.PutOutcome = field(default_factory=credentials.PutOutcome)
     secrets_kept_in: str = ""  # SecretStore.where_kept(), when values were stored
@@ -136,9 +139,10 @@ class ImportRejected(UserError):
 
     def __init__(self, problems: list[RowProblem]) -> None:
         self.problems = problems
-        lines = [str(p) for p in problems[:MAX_LISTED_PROBLEMS]]
-        if len(problems) > MAX_LISTED_PROBLEMS:
-            lines.append(f"ほか {len(problems) - MAX_LISTED_PROBLEMS:,} 件")
+        said = grouped(problems)
+        lines = said[:MAX_LISTED_PROBLEMS]
+        if len(said) > MAX_LISTED_PROBLEMS:
+            lines.append(f"ほか {len(said) - MAX_LISTED_PROBLEMS:,} 件")
         super().__init__(
             f"問題が {len(problems):,} 件あるため取り込みませんでした（何も書き込んでいません）。\n"
             + "\n".join(lines)
@@ -250,18 +254,22 @@ def preview_import(
     mapping: dict[str, str],
     *,
     match_keys: Sequence[str] = DEFAULT_MATCH_KEYS,
+    values: ValueChoices | None = None,
     progress: Progress | None = None,
 ) -> ImportPreview:
-    """Check every row against the database and say what importing would do."""
+    """Check every row against the database and say what importing would do.
+
+    ``values``: what unknown values of the lookup columns become (see import_values);
+    without it, each unknown value is a problem."""
     full = _full_mapping(table.headers, mapping)
     stamp = db_stamp(session)
     preview = ImportPreview(
         table, full, tuple(match_keys), [], _mapping_problems(full), [], [], [], stamp,
-        secret_columns(table, full),
+        secret_columns(table, full), values=values,
     )  # fmt: skip
     if preview.file_problems:
         return preview
-    check_rows(session, preview, progress)
+    check_rows(session, preview, progress, values)
     problem = _name_problem(preview)
     if problem is not None:
         preview.file_problems.append(problem)
@@ -305,7 +313,7 @@ def apply_import(
         if db_stamp(session) != preview.stamp:
             preview = preview_import(
                 session, preview.table, preview.mapping,
-                match_keys=preview.match_keys, progress=progress,
+                match_keys=preview.match_keys, values=preview.values, progress=progress,
             )  # fmt: skip
             _refuse_if_bad(preview, skip_bad_rows)
         result, pending = _write(session, preview, progress, hooks, where_kept)
@@ -356,6 +364,24 @@ def _create_names(session: Session, model: Any, names: list[str]) -> dict[str, i
     return {k: o.id for k, o in objs.items()}
 
 
+def _create_types(session: Session, names: list[str]) -> dict[str, int]:
+    """New asset types after the existing ones; codes ``custom-N`` (the name is what
+    users see; the code only has to be unique and stable)."""
+    codes = set(session.scalars(select(AssetType.code)))
+    order = session.scalar(select(func.max(AssetType.sort_order))) or 0
+    objs: dict[str, AssetType] = {}
+    n = 0
+    for name in names:
+        n += 1
+        while f"custom-{n}" in codes:
+            n += 1
+        order += 10
+        objs[name_key(name)] = AssetType(code=f"custom-{n}", name=name, sort_order=order)
+    session.add_all(objs.values())
+    session.flush()
+    return {k: o.id for k, o in objs.items()}
+
+
 def _current_rows(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
     """Every column of the assets ``ids`` (keyed by attribute key), in a few SELECTs."""
     cols = [attr.columns[0].label(attr.key) for attr in inspect(Asset).column_attrs]
@@ -379,8 +405,10 @@ def _write(
     # The few ORM writes first, with the flush hooks writing their history/index entries.
     departments = sorted({r.new_department for r in todo if r.new_department})
     locations = sorted({r.new_location for r in todo if r.new_location})
+    types = sorted({r.new_type for r in todo if r.new_type})
     dept_ids = _create_names(session, Department, departments) if departments else {}
     loc_ids = _create_names(session, Location, locations) if locations else {}
+    type_ids = _create_types(session, types) if types else {}
     custom_added = _add_custom_defs(session, todo)
     session.flush()
     # Then the assets, with Core statements on the same connection and transaction.
@@ -406,6 +434,8 @@ def _write(
                 values["department_id"] = dept_ids[name_key(row.new_department)]
             if row.new_location:
                 values["location_id"] = loc_ids[name_key(row.new_location)]
+            if row.new_type:
+                values["asset_type_id"] = type_ids[name_key(row.new_type)]
             if row.action == "create":
                 last_id += 1
                 created_ids[row.row_number] = last_id
@@ -439,6 +469,7 @@ def _write(
         unchanged=preview.count("unchanged"),
         departments_added=len(departments),
         locations_added=len(locations),
+        types_added=len(types),
     )
     return result, pending
 

@@ -22,18 +22,30 @@ from app.services.credentials import secret_problem
 from app.services.inventory.asset_fields import date_order_problems, field_cleaner
 from app.services.inventory.asset_import_rows import (
     NAME_FALLBACKS,
-    NAME_LIMIT,
     ImportPreview,
     MatchIndex,
     PreviewRow,
     References,
     RowProblem,
     clean_cell,
+    coded_value,
     existing_values,
+    fold_width,
     looks_like_formula,
     mac_key,
     name_key,
     value_coder,
+    width_note,
+)
+from app.services.inventory.import_values import (
+    CREATABLE,
+    CREATE,
+    LOOKUP_FIELDS,
+    NAME_LIMITS,
+    ValueChoices,
+    Vocabulary,
+    lookup_label,
+    propose,
 )
 
 FORMULA_NOTE = "数式のような値です。計算せず、文字のまま取り込みます"
@@ -50,6 +62,7 @@ class _Cell:
     messages: tuple[str, ...] = ()
     formula: bool = False
     new_name: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 _EMPTY = _Cell()
@@ -80,8 +93,11 @@ class _Column:
 
 
 class _Checker:
-    def __init__(self, session: Session, preview: ImportPreview) -> None:
+    def __init__(self, session: Session, preview: ImportPreview, values: ValueChoices) -> None:
         self.refs = References.load(session)
+        self.vocab = Vocabulary.load(session, self.refs)
+        self.values = values
+        self.unresolved: dict[tuple[str, str, str], str] = {}
         self.index = MatchIndex.load(session, preview.match_keys)
         self.fields: list[_Column] = []
         self.custom: list[_Column] = []
@@ -94,7 +110,7 @@ class _Checker:
             elif is_custom(target):
                 self.custom.append(_Column(index, header, custom_key(target), _custom_cell))
             else:
-                self.fields.append(_Column(index, header, target, self._reader(target)))
+                self.fields.append(_Column(index, header, target, self._reader(target, header)))
         self.header_of = {c.target: c.header for c in self.fields}
         source = next((f for f in ("name", *NAME_FALLBACKS) if f in self.header_of), None)
         self.name_source = self.header_of[source] if source else None
@@ -114,28 +130,87 @@ class _Checker:
 
     # --- one cell ----------------------------------------------------------------------
 
-    def _reader(self, field: str) -> Callable[[str], _Cell]:
-        if field in ("department_id", "location_id"):
-            known = self.refs.departments if field == "department_id" else self.refs.locations
-            return lambda text: _name_cell(text, known)
-        if field == "asset_type_id":
-            return self._type_cell
+    def _reader(self, field: str, header: str) -> Callable[[str], _Cell]:
+        if field in LOOKUP_FIELDS:
+            return lambda text: self._lookup_cell(field, header, text)
         return _field_reader(field)
 
-    def _type_cell(self, text: str) -> _Cell:
-        value = clean_cell(text)
+    def _lookup_cell(self, field: str, header: str, text: str) -> _Cell:
+        """A value of a lookup column: the entry it names (after normalisation), else
+        what the user chose for it (map / create / empty), else a problem."""
+        value = fold_width(clean_cell(text))
         if not value:
             return _EMPTY
-        type_id = self.refs.types.get(name_key(value))
-        if type_id is None:
-            return _Cell(None, (self._unknown_type(value),), looks_like_formula(value))
-        return _Cell(type_id, (), looks_like_formula(value))
+        formula = looks_like_formula(value)
+        entry = self.vocab.find(field, value)
+        if entry is not None:
+            given = clean_cell(text)
+            notes: tuple[str, ...] = ()
+            if field not in ("status", "segment") and " ".join(entry.split()) != given:
+                notes = (f"「{given}」を登録済みの「{entry}」として取り込みます",)
+            return self._entry_cell(field, entry, formula, notes)
+        choice = self.values.get(field, value)
+        if choice is None and self.values.create_missing and field in CREATABLE:
+            choice = CREATE
+        if choice is None:
+            self.unresolved.setdefault((field, header, name_key(value)), value)
+            return _Cell(None, (self._unknown(field, value),), formula)
+        if choice.action == "empty":
+            return _EMPTY
+        if choice.action == "map":
+            entry = self.vocab.find(field, choice.target)
+            if entry is not None:
+                return self._entry_cell(field, entry, formula, ())
+            if not (self.values.create_missing and field in CREATABLE):
+                return _Cell(None, (self._gone(field, value, choice.target),), formula)
+            value = fold_width(choice.target)
+        if field not in CREATABLE:
+            message = (
+                f"{lookup_label(field)}は新しく登録できません。"
+                "登録済みの値に対応付けるか、空にしてください"
+            )
+            return _Cell(None, (message,), formula)
+        cell = self._new_entry(field, " ".join(value.split()), formula)
+        given = clean_cell(text)
+        if value != given and not cell.messages and (choice is CREATE or choice.action == "create"):
+            cell.notes = (width_note(given, value),)
+        return cell
 
-    def _unknown_type(self, value: str) -> str:
-        names = "、".join(self.refs.type_names[:20])
+    def _entry_cell(self, field: str, entry: str, formula: bool, notes: tuple[str, ...]) -> _Cell:
+        key = name_key(entry)
+        if field == "asset_type_id":
+            return _Cell(self.refs.types[key], (), formula, None, notes)
+        if field in ("department_id", "location_id"):
+            known = self.refs.departments if field == "department_id" else self.refs.locations
+            return _Cell(known[key], (), formula, None, notes)
+        if field in ("status", "segment"):
+            typed, messages = field_cleaner(field)(coded_value(field, entry))
+            return _Cell(typed, messages, formula, None, notes)
+        return _Cell(entry, (), formula, None, notes)  # メーカー: the spelling in use
+
+    def _new_entry(self, field: str, name: str, formula: bool) -> _Cell:
+        limit = NAME_LIMITS[field]
+        if len(name) > limit:
+            return _Cell(None, (f"{limit}文字以内で入力してください（{len(name)}文字）",), formula)
+        if field == "manufacturer":
+            return _Cell(name, (), formula)
+        return _Cell(None, (), formula, name)
+
+    def _unknown(self, field: str, value: str) -> str:
+        proposals, _best = propose(value, self.vocab.entries(field))
+        label = lookup_label(field)
+        text = f"{label}「{value}」は登録されていません"
+        if proposals:
+            return text + f"（候補: {'、'.join(proposals[:3])}）"
+        entries = self.vocab.entries(field)
+        if field not in CREATABLE and entries:
+            return text + f"（登録済み: {'、'.join(entries[:10])}）"
+        return text
+
+    def _gone(self, field: str, value: str, target: str) -> str:
         return (
-            f"種別「{value}」は登録されていません（登録済み: {names}）。"
-            "取込先を「独自項目」にするか、種別を登録してから取り込んでください"
+            f"{lookup_label(field)}「{value}」の対応付け先「{target}」は登録されていません"
+            "（削除されたか名前が変わった可能性があります）。対応付けを選び直してください"
         )
 
     # --- one row -----------------------------------------------------------------------
@@ -152,13 +227,17 @@ class _Checker:
             field = col.target
             if cell.formula:
                 notes.append(RowProblem(row_no, col.header, field, FORMULA_NOTE))
+            for note in cell.notes:
+                notes.append(RowProblem(row_no, col.header, field, note))
             for message in cell.messages:
                 problems.append(RowProblem(row_no, col.header, field, message))
             if cell.new_name is not None:
                 if field == "department_id":
                     out.new_department = cell.new_name
-                else:
+                elif field == "location_id":
                     out.new_location = cell.new_name
+                else:
+                    out.new_type = cell.new_name
             else:  # a bad value too: it still matches, names and counts as given
                 values[field] = cell.value
         for col in self.custom:
@@ -166,6 +245,8 @@ class _Checker:
             if cell is not _EMPTY:
                 if cell.formula:
                     notes.append(RowProblem(row_no, col.header, None, FORMULA_NOTE))
+                for note in cell.notes:
+                    notes.append(RowProblem(row_no, col.header, None, note))
                 out.custom[col.target] = cell.value  # type: ignore[assignment]
         for col in self.secrets:
             for message in col.read(cells[col.index]).messages:  # not remembered: secrets
@@ -217,33 +298,27 @@ def _field_reader(field: str) -> Callable[[str], _Cell]:
     cleaner = field_cleaner(field)
 
     def read(text: str) -> _Cell:
-        value = clean_cell(text)
-        if not value:
+        given = clean_cell(text)
+        if not given:
             return _EMPTY
-        typed, messages = cleaner(coder(value) if coder is not None else value)
-        return _Cell(typed, messages, looks_like_formula(value))
+        value = fold_width(given)
+        if coder is not None:  # dates, MAC, levels: read as they are written
+            typed, messages = cleaner(coder(value))
+            return _Cell(typed, messages, looks_like_formula(value))
+        typed, messages = cleaner(value)
+        notes = (width_note(given, value),) if value != given else ()
+        return _Cell(typed, messages, looks_like_formula(value), None, notes)
 
     return read
 
 
-def _name_cell(text: str, known: dict[str, int]) -> _Cell:
-    value = clean_cell(text)
-    if not value:
-        return _EMPTY
-    formula = looks_like_formula(value)
-    ref_id = known.get(name_key(value))
-    if ref_id is not None:
-        return _Cell(ref_id, (), formula)
-    if len(value) > NAME_LIMIT:
-        return _Cell(
-            None, (f"{NAME_LIMIT}文字以内で入力してください（{len(value)}文字）",), formula
-        )
-    return _Cell(None, (), formula, " ".join(value.split()))
-
-
 def _custom_cell(text: str) -> _Cell:
-    value = clean_cell(text)
-    return _Cell(value, (), looks_like_formula(value)) if value else _EMPTY
+    given = clean_cell(text)
+    if not given:
+        return _EMPTY
+    value = fold_width(given)
+    notes = (width_note(given, value),) if value != given else ()
+    return _Cell(value, (), looks_like_formula(value), None, notes)
 
 
 def _secret_cell(text: str) -> _Cell:
@@ -255,9 +330,14 @@ def _secret_cell(text: str) -> _Cell:
     return _Cell(None, (f"キーリングに保存できない値です: {problem}",))
 
 
-def check_rows(session: Session, preview: ImportPreview, progress: Progress | None) -> None:
+def check_rows(
+    session: Session,
+    preview: ImportPreview,
+    progress: Progress | None,
+    values: ValueChoices | None = None,
+) -> None:
     """Fill ``preview.rows`` and the lists of names and fields the import would add."""
-    checker = _Checker(session, preview)
+    checker = _Checker(session, preview, values or ValueChoices())
     table = preview.table
     total = len(table.rows)
     with session.no_autoflush:
@@ -271,6 +351,12 @@ def check_rows(session: Session, preview: ImportPreview, progress: Progress | No
     ok = [r for r in preview.rows if r.ok]
     preview.new_departments = sorted({r.new_department for r in ok if r.new_department})
     preview.new_locations = sorted({r.new_location for r in ok if r.new_location})
+    preview.new_types = sorted({r.new_type for r in ok if r.new_type})
+    preview.unresolved = [(f, h, v) for (f, h, _k), v in checker.unresolved.items()]
+    known = checker.vocab.names["manufacturer"]
+    preview.new_manufacturers = sorted(
+        {m for r in ok if (m := r.values.get("manufacturer")) and name_key(m) not in known}
+    )
     custom_keys = dict.fromkeys(k for r in ok for k in r.custom)
     preview.new_custom_fields = [k for k in custom_keys if k not in checker.refs.custom_keys]
     if progress is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -48,6 +48,24 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 def clean_cell(value: str) -> str:
     value = value.strip()
     return "" if _PLACEHOLDER.fullmatch(value) else value
+
+
+# Full-width letters and digits (Ａ-Ｚ ａ-ｚ ０-９) and half-width katakana with its marks
+# (ｱ ｶﾞ ｰ ｡ ｢ ｣ ､ ･): NFKC turns each run into the standard characters. Only these: NFKC
+# on all text would also turn ① into 1, ㈱ into (株) and full-width （） and ～ into
+# ASCII, which changes how Japanese text reads.
+_WIDTH_RUN = re.compile(r"[０-９Ａ-Ｚａ-ｚ｡-ﾟ]+")
+
+
+def fold_width(value: str) -> str:
+    """Full-width letters/digits and half-width kana as the standard characters."""
+    if value.isascii():
+        return value
+    return _WIDTH_RUN.sub(lambda m: unicodedata.normalize("NFKC", m.group()), value)
+
+
+def width_note(before: str, after: str) -> str:
+    return f"「{before}」を「{after}」として取り込みます（半角カナ・全角英数字を標準の文字に）"
 
 
 def looks_like_formula(value: str) -> bool:
@@ -127,12 +145,55 @@ class RowProblem:
 
     def __str__(self) -> str:
         where = f"{self.row_number}行目" if self.row_number is not None else ""
-        if self.column_header:
-            where += f"「{self.column_header}」"
-            label = FIELD_LABELS.get(self.field or "")
-            if label and label != self.column_header:
-                where += f"（{label}）"
+        where += self.column_text()
         return f"{where}: {self.message}" if where else self.message
+
+    def column_text(self) -> str:
+        """「見出し」（項目名）, or "" when the problem names no column."""
+        if not self.column_header:
+            return ""
+        where = f"「{self.column_header}」"
+        label = FIELD_LABELS.get(self.field or "")
+        if label and label != self.column_header:
+            where += f"（{label}）"
+        return where
+
+
+MAX_RANGES = 8  # row ranges named in one grouped line
+
+
+def row_ranges(numbers: Sequence[int]) -> str:
+    """[2, 3, 4, 7] → 「2〜4・7行目」 (the first ranges, then 「…」)."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    shown = [f"{a}" if a == b else f"{a}〜{b}" for a, b in runs[:MAX_RANGES]]
+    return "・".join(shown) + ("…" if len(runs) > MAX_RANGES else "") + "行目"
+
+
+def grouped(items: Iterable[RowProblem]) -> list[str]:
+    """The same problem on several rows said once, with its rows:
+    「「種別」: 種別「PC」は登録されていません（40行: 2〜41行目）」."""
+    groups: dict[tuple[str | None, str | None, str], list[RowProblem]] = {}
+    for item in items:
+        groups.setdefault((item.column_header, item.field, item.message), []).append(item)
+    lines = []
+    for members in groups.values():
+        first = members[0]
+        numbers = [m.row_number for m in members if m.row_number is not None]
+        if len(members) == 1 or not numbers:
+            lines.append(str(first))
+            continue
+        where = first.column_text()
+        text = f"{where}: {first.message}" if where else first.message
+        if first.message.endswith("行目）"):  # it names its rows itself
+            lines.append(text)
+        else:
+            lines.append(f"{text}（{len(numbers):,}行: {row_ranges(numbers)}）")
+    return lines
 
 
 @dataclass(slots=True)
@@ -147,6 +208,7 @@ class PreviewRow:
     matched_by: str | None = None
     new_department: str | None = None
     new_location: str | None = None
+    new_type: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -190,6 +252,11 @@ class ImportPreview:
     new_custom_fields: list[str]
     stamp: tuple[Any, ...]
     secret_columns: list[SecretColumn] = field(default_factory=list)
+    new_types: list[str] = field(default_factory=list)
+    new_manufacturers: list[str] = field(default_factory=list)
+    values: Any = None  # the ValueChoices it was made with (import_values)
+    # Lookup values naming no entry and not decided: (field, header, value as in the file)
+    unresolved: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def keyring_columns(self) -> list[SecretColumn]:
@@ -228,11 +295,19 @@ class References:
     types: dict[str, int]
     type_names: list[str]
     custom_keys: set[str]
+    department_names: dict[str, str] = field(default_factory=dict)  # normalised → as stored
+    location_names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> References:
+        spelled: dict[Any, dict[str, str]] = {Department: {}, Location: {}}
+
         def names(model: Any) -> dict[str, int]:
-            return {name_key(n): i for i, n in session.execute(select(model.id, model.name))}
+            out = {}
+            for i, n in session.execute(select(model.id, model.name).order_by(model.name)):
+                out[name_key(n)] = i
+                spelled[model][name_key(n)] = n
+            return out
 
         types: dict[str, int] = {}
         type_names: list[str] = []
@@ -245,7 +320,10 @@ class References:
         custom = session.execute(
             select(CustomFieldDef.key).where(CustomFieldDef.asset_type_id.is_(None))
         ).scalars()
-        return cls(names(Department), names(Location), types, type_names, set(custom))
+        return cls(
+            names(Department), names(Location), types, type_names, set(custom),
+            spelled[Department], spelled[Location],
+        )  # fmt: skip
 
 
 # --- matching --------------------------------------------------------------------------

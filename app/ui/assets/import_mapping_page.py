@@ -47,6 +47,7 @@ from app.services.inventory.asset_import import (
 )
 from app.services.inventory.assets import FIELD_LABELS
 from app.services.inventory.import_profiles import SavedProfile
+from app.services.inventory.import_values import ValueChoices
 
 _AUTO = "__auto__"
 SECRET_NOTICE_STYLE = "color: #8a4b00; background: #fff3e0; padding: 6px;"
@@ -242,6 +243,7 @@ class MappingPage(QWizardPage):
         if matched is not None:
             self.profile_combo.setCurrentIndex(self.profile_combo.findData(matched.name))
             self.apply_mapping(matched.mapping)
+            self._wizard.values = ValueChoices.from_json(matched.options.get("values"))
             self.profile_name.setText(matched.name)
             self.status.setText(self.tr("取込設定「{0}」を適用しました。").format(matched.name))
         self.profiles_loaded.emit()
@@ -259,6 +261,9 @@ class MappingPage(QWizardPage):
     def _profile_chosen(self) -> None:
         profile = self._profiles.get(self.profile_combo.currentData())
         self.apply_mapping(profile.mapping if profile else {})
+        self._wizard.values = ValueChoices.from_json(
+            profile.options.get("values") if profile else None
+        )
         if profile is not None:
             self.profile_name.setText(profile.name)
 
@@ -267,7 +272,9 @@ class MappingPage(QWizardPage):
         if not name:
             self.status.setText(self.tr("保存する設定名を入力してください。"))
             return
-        options = {"sheet": self._wizard.table.sheet} if self._wizard.table.sheet else {}
+        options: dict[str, Any] = {"values": self._wizard.values.to_json()}
+        if self._wizard.table.sheet:
+            options["sheet"] = self._wizard.table.sheet
         self.save_button.setEnabled(False)
         self._wizard.ctx.jobs.write(
             save_profile,

@@ -8,6 +8,7 @@ values and where they go (キーリング, or not imported), never a value.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -28,6 +29,8 @@ from sqlalchemy.orm import Session
 from app.interchange.table_reader import TableData
 from app.progress import Cancelled, Progress
 from app.services.inventory.asset_import import ImportPreview, PreviewRow, preview_import
+from app.services.inventory.asset_import_rows import grouped
+from app.services.inventory.import_values import ValueChoices
 from app.ui.assets.import_mapping_page import SECRET_NOTICE_STYLE
 from app.ui.widgets.styles import ERROR_STYLE
 
@@ -37,9 +40,13 @@ _NOTE = QColor("#fff8e1")
 
 
 def _preview(
-    session: Session, progress: Progress, table: TableData, mapping: dict[str, str]
+    session: Session,
+    progress: Progress,
+    table: TableData,
+    mapping: dict[str, str],
+    values: ValueChoices,
 ) -> ImportPreview:
-    return preview_import(session, table, mapping, progress=progress)
+    return preview_import(session, table, mapping, values=values, progress=progress)
 
 
 class PreviewTableModel(QAbstractTableModel):
@@ -186,6 +193,7 @@ class PreviewPage(QWizardPage):
             _preview,
             self._wizard.table,
             self._wizard.mapping(),
+            copy.deepcopy(self._wizard.values),  # the page may change them meanwhile
             reports=True,
             owner=self,
             key="preview",  # entering the page again supersedes an earlier preview
@@ -222,8 +230,12 @@ class PreviewPage(QWizardPage):
         self._writable = tally["create"] + tally["update"] + tally["unchanged"]
         self.model.set_preview(preview, only_problems=self.only_problems.isChecked())
         self.counts.setText(self._summary(preview, tally))
-        if preview.file_problems:
-            self.file_problems.setText("\n".join(str(p) for p in preview.file_problems))
+        said = grouped([*preview.file_problems, *(p for r in preview.rows for p in r.problems)])
+        if said:
+            shown = said[:12] + (
+                [self.tr("ほか {0} 件").format(len(said) - 12)] if len(said) > 12 else []
+            )
+            self.file_problems.setText("\n".join(shown))
         self._describe_secrets(preview)
         self.skip_bad.setEnabled(tally["bad"] > 0 and not preview.file_problems)
         self.completeChanged.emit()
@@ -239,6 +251,8 @@ class PreviewPage(QWizardPage):
         for label, names in (
             (self.tr("新しく登録する部署"), p.new_departments),
             (self.tr("新しく登録する設置場所"), p.new_locations),
+            (self.tr("新しく登録する種別"), p.new_types),
+            (self.tr("新しく登録するメーカー"), p.new_manufacturers),
             (self.tr("新しく追加する独自項目"), p.new_custom_fields),
         ):
             if names:

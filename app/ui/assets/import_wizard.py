@@ -1,7 +1,8 @@
-"""AssetImportWizard: bring a CSV/XLSX ledger into the asset ledger, in four pages.
+"""AssetImportWizard: bring a CSV/XLSX ledger into the asset ledger, in five pages.
 
 ファイル選択 (read in the background; sheet choice for XLSX; the encoding and delimiter
-found) → 列の対応 (import_mapping_page) → 確認 (import_preview_page; nothing written
+found) → 列の対応 (import_mapping_page) → 値の対応 (import_values_page: values of the
+lookup columns that name no entry) → 確認 (import_preview_page; nothing written
 yet) → 取込 (one transaction on the writer; cancel rolls it back). All file reading,
 checking and writing runs in background jobs, so the window stays responsive. The
 import itself runs with ``jobs.run`` on the writer: ``apply_import`` is handed the
@@ -46,8 +47,10 @@ from app.interchange.table_reader import TableData, read_table
 from app.progress import Cancelled, Progress
 from app.secrets import SecretStore
 from app.services.inventory.asset_import import ImportPreview, ImportResult, apply_import
+from app.services.inventory.import_values import ValueChoices
 from app.ui.assets.import_mapping_page import MappingPage
 from app.ui.assets.import_preview_page import PreviewPage
+from app.ui.assets.import_values_page import ValuesPage
 from app.ui.context import AppContext
 from app.ui.widgets.styles import ERROR_STYLE
 
@@ -236,6 +239,7 @@ class RunPage(QWizardPage):
                 )
             )
         added = [
+            (self.tr("種別"), result.types_added),
             (self.tr("部署"), result.departments_added),
             (self.tr("設置場所"), result.locations_added),
             (self.tr("独自項目"), result.custom_fields_added),
@@ -331,14 +335,18 @@ class AssetImportWizard(QWizard):
         self.finished.connect(lambda _result: hold.close())
         self.destroyed.connect(lambda *_: hold.close())  # deleted without being closed
         self.table: TableData | None = None
+        self.values = ValueChoices()  # what unknown lookup values become (値の対応)
         self.setWindowTitle(self.tr("資産台帳の取り込み"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
+        self.values_page = ValuesPage(self)
         self.preview_page = PreviewPage(self)
         self.run_page = RunPage(self)
-        for page in (self.file_page, self.mapping_page, self.preview_page, self.run_page):
+        pages = (self.file_page, self.mapping_page, self.values_page, self.preview_page,
+                 self.run_page)  # fmt: skip
+        for page in pages:
             self.addPage(page)
         self.resize(860, 620)
 
