@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app import __version__
+from app import __version__, argparse_ja
 from app.errors import UserError
 from app.gc_pause import end_start_up, pause_gc, skip_collection_at_exit
 from app.paths import DataDir, default_data_dir
@@ -61,42 +61,86 @@ class CommandError(UserError):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse_ja.ArgumentParser(add_help=False)
     common.add_argument(
         "--data-dir",
         type=Path,
         default=argparse.SUPPRESS,
+        metavar="フォルダ",
         help="データフォルダ（既定: ユーザーごとのフォルダ、環境変数 HITORI_DATA_DIR）",
     )
-    parser = argparse.ArgumentParser(
-        prog="hitori", description="ひとり情シス手帳", parents=[common]
+    parser = argparse_ja.ArgumentParser(
+        prog="hitori",
+        description="ひとり情シス手帳。コマンドを付けずに起動すると画面を開きます。",
+        parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"hitori {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"hitori {__version__}",
+        help="バージョンを表示して終了する",
+    )
     parser.add_argument(
         "--self-test",
         action="store_true",
-        help="GUIを開いて全画面を表示し、計測値をJSONで出力して終了",
+        help="画面を開いて全画面を表示し、計測値をJSONで出力して終了する",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command",
+        metavar="コマンド",
+        title="コマンド",
+        help="（hitori コマンド -h で詳しい説明）",
+    )
 
-    sub.add_parser("init", parents=[common], help="データベースを作成・更新する")
+    sub.add_parser(
+        "init", parents=[common], help="データベースを作成・更新する",
+        description="データフォルダにデータベースを作成するか、古い形式のデータベースを更新します。",
+    )  # fmt: skip
 
-    demo = sub.add_parser("demo", parents=[common], help="架空の町のデモデータを入れる")
-    demo.add_argument("--size", choices=["small", "medium", "large"], default="small")
-    demo.add_argument("--seed", type=int, default=1)
+    demo = sub.add_parser(
+        "demo", parents=[common], help="架空の町のデモデータを入れる",
+        description="架空の町「ひとり町」のデモデータを作成します。",
+    )  # fmt: skip
+    demo.add_argument(
+        "--size", choices=["small", "medium", "large"], default="small",
+        help="データの量（small: 資産200件、medium: 5,000件、large: 50,000件。既定 small）",
+    )  # fmt: skip
+    demo.add_argument(
+        "--seed", type=argparse_ja.integer, default=1, metavar="数",
+        help="乱数の種（同じ種なら同じデータ。既定 1）",
+    )  # fmt: skip
 
-    search = sub.add_parser("search", parents=[common], help="全体を検索する")
-    search.add_argument("query")
-    search.add_argument("--json", action="store_true", help="結果をJSONで出力")
-    search.add_argument("--limit", type=int, default=8, help="分類ごとの件数（既定 8）")
+    search = sub.add_parser(
+        "search", parents=[common], help="全体を検索する",
+        description="資産・契約・通知など、記録全体を検索します。",
+    )  # fmt: skip
+    search.add_argument("query", metavar="語", help="探す語（空白で区切るとすべてを含むもの）")
+    search.add_argument("--json", action="store_true", help="結果をJSONで出力する")
+    search.add_argument(
+        "--limit", type=argparse_ja.integer, default=8, metavar="件数",
+        help="分類ごとの件数（既定 8）",
+    )  # fmt: skip
 
-    backup = sub.add_parser("backup", parents=[common], help="バックアップを作成する")
-    backup.add_argument("--out", type=Path, help="出力ファイル（既定: データフォルダ/backups/）")
+    backup = sub.add_parser(
+        "backup", parents=[common], help="バックアップを作成する",
+        description="使用中でも安全にデータベースのバックアップを作成します。",
+    )  # fmt: skip
+    backup.add_argument(
+        "--out", type=Path, metavar="ファイル",
+        help="出力ファイル（既定: データフォルダ/backups/）",
+    )  # fmt: skip
 
-    restore = sub.add_parser("restore", parents=[common], help="バックアップから復元する")
-    restore.add_argument("file", type=Path)
+    restore = sub.add_parser(
+        "restore", parents=[common], help="バックアップから復元する",
+        description="バックアップを検証してから、今のデータベースと入れ替えます"
+        "（今のデータベースは保存しておきます）。",
+    )  # fmt: skip
+    restore.add_argument("file", type=Path, metavar="ファイル", help="復元するバックアップファイル")
 
-    check = sub.add_parser("check", parents=[common], help="データベースの整合性を検査する")
+    check = sub.add_parser(
+        "check", parents=[common], help="データベースの整合性を検査する",
+        description="データベースファイル、外部キー、検索索引、添付ファイルを検査します。",
+    )  # fmt: skip
     check.add_argument(
         "--reindex",
         action="store_true",
@@ -222,7 +266,7 @@ def cmd_init(data_dir: DataDir, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(data_dir: DataDir, args: argparse.Namespace) -> int:
-    from app.services.demo import DemoError, generate_demo
+    from app.services.demo import DemoError, counts_in_words, generate_demo
     from app.store.attachments import AttachmentFiles
 
     interactive = sys.stderr.isatty()
@@ -244,7 +288,7 @@ def cmd_demo(data_dir: DataDir, args: argparse.Namespace) -> int:
         db.dispose()
     if interactive:
         print(file=sys.stderr)
-    summary = "、".join(f"{k} {v:,}" for k, v in counts.items())
+    summary = "、".join(f"{label} {n:,} 件" for label, n in counts_in_words(counts))
     print(f"デモデータを作成しました: {summary}")
     return 0
 

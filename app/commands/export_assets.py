@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app import argparse_ja
 from app.errors import UserError
 from app.paths import DataDir
 
@@ -31,34 +32,53 @@ SHEETS = {
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     export = sub.add_parser("export", parents=[common], help="台帳をファイルに書き出す")
-    what = export.add_subparsers(dest="export_what", metavar="WHAT", required=True)
+    what = export.add_subparsers(
+        dest="export_what",
+        metavar="対象",
+        title="書き出す対象",
+        help="何を書き出すか",
+        required=True,
+    )
     assets = what.add_parser("assets", parents=[common], help="資産台帳を .xlsx / .csv に書き出す")
-    assets.add_argument("file", type=Path, help="出力ファイル（.xlsx または .csv）")
+    assets.add_argument(
+        "file", type=Path, metavar="ファイル", help="出力ファイル（.xlsx または .csv）"
+    )
     assets.add_argument(
         "--layout",
         choices=list(LAYOUTS),
         default="ledger",
+        metavar="形式",
         help="、".join(f"{k} = {v}" for k, v in LAYOUTS.items()) + "（既定 ledger）",
     )
     assets.add_argument(
         "--encoding",
         choices=list(ENCODINGS),
         default="utf-8-sig",
-        help="CSV の文字コード（既定 utf-8-sig = BOM付きUTF-8）",
+        metavar="文字コード",
+        help="CSV の文字コード: " + "、".join(ENCODINGS) + "（既定 utf-8-sig = BOM付きUTF-8）",
     )
     assets.set_defaults(handler=cmd_export_assets)
 
     labels = sub.add_parser("labels", parents=[common], help="資産ラベル（QRコード）のPDFを作る")
-    labels.add_argument("file", type=Path, help="出力ファイル（.pdf）")
-    labels.add_argument("--tags", nargs="+", metavar="TAG", help="資産管理番号（既定: 全資産）")
+    labels.add_argument("file", type=Path, metavar="ファイル", help="出力ファイル（.pdf）")
+    labels.add_argument(
+        "--tags", nargs="+", metavar="資産管理番号", help="ラベルを作る資産（既定: 全資産）"
+    )
     labels.add_argument(
         "--sheet",
         choices=list(SHEETS),
         default="A4-12",
-        help="ラベル用紙（寸法は目安）: " + "、".join(f"{k} = {v}" for k, v in SHEETS.items()),
+        metavar="用紙",
+        help="ラベル用紙（寸法は目安）: "
+        + "、".join(f"{k} = {v}" for k, v in SHEETS.items())
+        + "（既定 A4-12）",
     )
     labels.add_argument(
-        "--start", type=int, default=1, metavar="N", help="最初に使うラベルの位置（左上 = 1）"
+        "--start",
+        type=argparse_ja.integer,
+        default=1,
+        metavar="位置",
+        help="最初に使うラベルの位置（左上 = 1、既定 1）",
     )
     labels.set_defaults(handler=cmd_labels)
 

@@ -37,21 +37,27 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="パスワードやライセンスキーをOSのキーリングに保存・削除する",
     )
-    actions = secret.add_subparsers(dest="secret_action", metavar="ACTION", required=True)
+    actions = secret.add_subparsers(
+        dest="secret_action", metavar="操作", title="操作", help="保存か削除か", required=True
+    )
     set_parser = actions.add_parser(
         "set",
         parents=[common],
-        help="LABELの秘密の値を保存する（値は標準入力から）",
+        help="ラベルの秘密の値を保存する（値は標準入力から）",
         description="秘密の値を標準入力（UTF-8）から読み、OSのキーリングに保存します。"
         "データベースには参照（ラベル）だけを記録します。"
         f"末尾の改行は除きます。制御文字を含む値や{MAX_SECRET_CHARS:,}文字を超える値は保存しません。",
     )
-    set_parser.add_argument("label", help="認証情報のラベル（なければ作成）")
+    set_parser.add_argument("label", metavar="ラベル", help="認証情報のラベル（なければ作成）")
     set_parser.set_defaults(handler=cmd_secret_set)
     delete_parser = actions.add_parser(
-        "delete", parents=[common], help="LABELの秘密の値をキーリングから削除する"
+        "delete",
+        parents=[common],
+        help="ラベルの秘密の値をキーリングから削除する",
+        description="秘密の値をOSのキーリングから削除します。認証情報の参照（ラベル）は、"
+        "参照している記録があれば残し、なければ削除します。",
     )
-    delete_parser.add_argument("label")
+    delete_parser.add_argument("label", metavar="ラベル", help="認証情報のラベル")
     delete_parser.set_defaults(handler=cmd_secret_delete)
 
 

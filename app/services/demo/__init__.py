@@ -35,7 +35,34 @@ from app.store.models import Asset, ChangeLogEntry, utcnow
 
 log = logging.getLogger("hitori.demo")
 
-__all__ = ["DEFAULT_TODAY", "SIZES", "DemoCancelled", "DemoError", "DemoSize", "generate_demo"]
+__all__ = [
+    "DEFAULT_TODAY", "SIZES", "DemoCancelled", "DemoError", "DemoSize", "counts_in_words",
+    "generate_demo",
+]  # fmt: skip
+
+SEARCH_DOCS = "search_docs"  # the key of generate_demo's count of indexed records
+
+
+def counts_in_words(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """generate_demo's counts as people read them: each record kind by its label (in the
+    order made), the link tables together as 関連付け, the search index last."""
+    from app.store.kind_index import kind_of, model_by_table
+
+    words: list[tuple[str, int]] = []
+    links = 0
+    for table, count in counts.items():
+        model = model_by_table(table)
+        if table == SEARCH_DOCS:
+            continue
+        if model is None:
+            links += count
+        else:
+            words.append((kind_of(model).label, count))
+    if links:
+        words.append(("関連付け", links))
+    if SEARCH_DOCS in counts:
+        words.append(("検索索引", counts[SEARCH_DOCS]))
+    return words
 
 
 def _estimate(spec: DemoSize) -> tuple[int, int]:
@@ -94,7 +121,7 @@ def generate_demo(
             t1 = time.perf_counter()
             loader.done = rows_est
             loader.advance(0, "検索索引を作成しています")
-            counts["search_docs"] = search_index.rebuild(
+            counts[SEARCH_DOCS] = search_index.rebuild(
                 session,
                 progress=lambda d, t, m: loader.advance_to(
                     rows_est + index_est * d // max(t, 1), m
