@@ -98,8 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
 
     demo = sub.add_parser(
-        "demo", parents=[common], help="架空の町のデモデータを入れる",
-        description="架空の町「ひとり町」のデモデータを作成します。",
+        "demo", parents=[common], help="デモ環境（架空の町のデータ）を作る",
+        description="架空の町「ひとり町」のデモデータを、実際のデータとは別のデモ環境の"
+        "フォルダに作成します（既定: データフォルダの隣の「…-demo」フォルダ）。--data-dir を"
+        "指定すると、そのフォルダ（新しいフォルダかデモ環境）に作成します。実際のデータベースが"
+        "あるフォルダには作成しません。",
     )  # fmt: skip
     demo.add_argument(
         "--size", choices=["small", "medium", "large"], default="small",
@@ -266,9 +269,14 @@ def cmd_init(data_dir: DataDir, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(data_dir: DataDir, args: argparse.Namespace) -> int:
-    from app.services.demo import DemoError, counts_in_words, generate_demo
-    from app.store.attachments import AttachmentFiles
+    """The demo environment: in the folder given with --data-dir (new, or a demo
+    environment already), else in the demo folder beside the user's data folder."""
+    from app.paths import demo_dir_for
+    from app.services.demo import DemoError, counts_in_words
+    from app.services.demo.environment import make_demo_environment
 
+    if getattr(args, "data_dir", None) is None:
+        data_dir = DataDir(demo_dir_for(data_dir.root))
     interactive = sys.stderr.isatty()
 
     def show(done: int, total: int, message: str) -> None:
@@ -276,20 +284,17 @@ def cmd_demo(data_dir: DataDir, args: argparse.Namespace) -> int:
             percent = 100 * done // max(total, 1)
             print(f"\r{message}… {percent:3d}%\033[K", end="", file=sys.stderr, flush=True)
 
-    db = _open(data_dir)
     try:
-        files = AttachmentFiles(data_dir.root)
-        counts = generate_demo(
-            db.sessions, size=args.size, seed=args.seed, progress=show, files=files
-        )
+        counts = make_demo_environment(data_dir, size=args.size, seed=args.seed, progress=show)
     except DemoError as exc:
         raise CommandError(str(exc)) from exc
     finally:
-        db.dispose()
-    if interactive:
-        print(file=sys.stderr)
+        if interactive:
+            print(file=sys.stderr)
     summary = "、".join(f"{label} {n:,} 件" for label, n in counts_in_words(counts))
     print(f"デモデータを作成しました: {summary}")
+    print(f"デモ環境のフォルダ: {data_dir.root}")
+    print(f'開くには: hitori --data-dir "{data_dir.root}"（実際のデータには影響しません）')
     return 0
 
 

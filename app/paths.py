@@ -16,6 +16,8 @@ from app import APP_NAME
 _PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR_ENV = "HITORI_DATA_DIR"
 DB_FILENAME = "hitori.sqlite3"
+DEMO_MARKER = "hitori-demo.txt"  # marks a data folder as the demo environment
+DEMO_SUFFIX = "-demo"
 
 
 def _bundled(name: str) -> Path:
@@ -55,6 +57,16 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def demo_dir_for(root: Path) -> Path:
+    """The demo environment's folder beside the data folder ``root`` (``…/Hitori`` →
+    ``…/Hitori-demo``): never inside it, so that nothing that handles the real data
+    (backups, checks, restores) ever sees the demo's files."""
+    root = Path(root).expanduser().resolve()
+    if (root / DEMO_MARKER).is_file():
+        return root
+    return root.with_name(root.name + DEMO_SUFFIX)
+
+
 class DataDir:
     """The files Hitori keeps in one data directory."""
 
@@ -84,6 +96,19 @@ class DataDir:
     @property
     def settings_path(self) -> Path:
         return self.root / "settings.ini"
+
+    @property
+    def demo_marker(self) -> Path:
+        return self.root / DEMO_MARKER
+
+    @property
+    def is_demo(self) -> bool:
+        """Whether this is a demo environment's folder (made by ``hitori demo`` or the
+        File menu's 「デモ環境を開く」)."""
+        try:
+            return self.demo_marker.is_file()
+        except OSError:
+            return False
 
     @property
     def db_url(self) -> str:

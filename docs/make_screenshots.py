@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from app.paths import DataDir  # noqa: E402
 from app.services.demo import generate_demo  # noqa: E402
 from app.store.database import open_database  # noqa: E402
+from app.store.models import Asset  # noqa: E402
 from app.ui.context import AppContext  # noqa: E402
 from app.ui.fonts import install_fonts  # noqa: E402
 from app.ui.jobs import JobRunner  # noqa: E402
@@ -55,7 +56,8 @@ def _ledger_csv(db) -> str:  # type: ignore[no-untyped-def]
         known = session.scalars(select(Asset.asset_tag).order_by(Asset.id).limit(1)).one()
     lines = ["資産管理番号,機器名,分類,部門名,設置場所,IPアドレス,リース終了日,リース契約No"]
     for i in range(1, 9):
-        lines.append(f"2026-{i:04d},事務用PC {i},デスクトップPC,総務課,本庁舎2F,"
+        kind = "デスクトップPC" if i < 5 else "PC" if i < 7 else "ﾉｰﾄPC"
+        lines.append(f"2026-{i:04d},事務用PC {i},{kind},総務課,本庁舎2F,"
                      f"10.1.0.{i},R13.3.31,L-2026-01")  # fmt: skip
     lines.append(f"{known},サーバ室 仮想基盤,,情報政策課,サーバ室,10.0.0.10,R10.3.31,")
     lines.append("2026-0099,事務用PC 99,デスクトップPC,髙田支所,①号館,10.1.0.256,R8.2.30,")
@@ -68,6 +70,7 @@ def main() -> int:
     install_qt_translations(app)
     tmp = Path(tempfile.mkdtemp(prefix="hitori-shots-"))
     data_dir = DataDir(tmp)
+    data_dir.demo_marker.write_text("demo", encoding="utf-8")  # the demo environment
     db = open_database(data_dir, actor="yamada")
     generate_demo(db.sessions, size="small", seed=1, today=TODAY)
     ctx = AppContext(
@@ -99,7 +102,7 @@ def main() -> int:
     settle(500)
     ledger.tabs.setCurrentWidget(ledger.history)
     ledger.splitter.setSizes([560, 840])
-    ledger.history.show_record("assets", 5)
+    ledger.history.show_record(Asset, 5)
     settle(800)
     window.grab().save(str(OUT / "history.png"))
 
@@ -132,6 +135,15 @@ def main() -> int:
     wait_for(wizard.file_page.loaded)
     wizard.next()
     wait_for(wizard.mapping_page.profiles_loaded)
+    wizard.next()
+    wait_for(wizard.values_page.found)
+    settle(300)
+    wizard.grab().save(str(OUT / "import-values.png"))
+    from app.services.inventory.import_values import ValueChoice
+
+    if wizard.values_page.combo_for("PC").currentData() is None:
+        wizard.values_page.choose("PC", ValueChoice.map("デスクトップPC"))
+    wizard.values_page.create_rest.click()
     wizard.next()
     wait_for(wizard.preview_page.previewed)
     settle(500)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -52,6 +53,7 @@ from app.ui.views.dashboard import DashboardView
 
 if TYPE_CHECKING:
     from app.ui.assets.ledger_view import AssetLedgerView
+    from app.ui.demo_environment import DemoOpener
     from app.ui.inventory.area import InventoryArea
     from app.ui.search_panel import SearchDialog
     from app.ui.widgets.unsaved import UnsavedInput
@@ -101,7 +103,9 @@ class MainWindow(QMainWindow):
         # the background while the rest of the window is built.
         self.dashboard = DashboardView(ctx)
         self.dashboard.activate()
-        self.setWindowTitle(self.tr("ひとり情シス手帳 — Hitori"))
+        demo = ctx.db.data_dir.is_demo
+        title = self.tr("ひとり情シス手帳 — Hitori")
+        self.setWindowTitle(title + (self.tr("［デモ環境］") if demo else ""))
         self.setStyleSheet(STYLE)
         self.resize(1400, 860)
         self._areas = self._declare_areas()
@@ -121,16 +125,30 @@ class MainWindow(QMainWindow):
         # (an editor with unsaved input is shown before the user is asked about it).
         self.stack.currentChanged.connect(self._follow_stack)
         self._closing = False  # unsaved input was settled: the window may close
+        self._demo_opener: DemoOpener | None = None
         central = QWidget()
-        row = QHBoxLayout(central)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.demo_banner: QLabel | None = None
+        if demo:
+            from app.ui.demo_environment import BANNER_STYLE, banner_text
+
+            self.demo_banner = QLabel(banner_text(ctx.db.data_dir))
+            self.demo_banner.setObjectName("demoBanner")
+            self.demo_banner.setWordWrap(True)
+            self.demo_banner.setStyleSheet(BANNER_STYLE)
+            column.addWidget(self.demo_banner)
+        row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
+        column.addLayout(row, 1)
         self.setCentralWidget(central)
 
         self.dashboard.open_warnings.connect(self.show_warnings)
-        self.dashboard.load_demo_requested.connect(self.load_demo)
+        self.dashboard.load_demo_requested.connect(self.open_demo)
         self._build_toolbar()
         self._build_menu()
         status = QLabel(self.tr("データ: {0}").format(data_dir_text))
@@ -264,12 +282,18 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("ファイル(&F)"))
-        demo = file_menu.addAction(self.tr("デモデータを読み込む…"))
-        demo.triggered.connect(self.load_demo)
+        if self.ctx.db.data_dir.is_demo:
+            demo = file_menu.addAction(self.tr("デモデータを読み込む…"))
+        else:
+            demo = file_menu.addAction(self.tr("デモ環境を開く…"))
+        demo.triggered.connect(self.open_demo)
         backup = file_menu.addAction(self.tr("今すぐバックアップ"))
         backup.triggered.connect(self.backup_now)
         generations = file_menu.addAction(self.tr("自動バックアップの世代数…"))
         generations.triggered.connect(self.edit_backup_generations)
+        file_menu.addSeparator()
+        reset = file_menu.addAction(self.tr("データベースを空にする…"))
+        reset.triggered.connect(self.reset_database)
         file_menu.addSeparator()
         quit_action = file_menu.addAction(self.tr("終了(&X)"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -350,7 +374,21 @@ class MainWindow(QMainWindow):
 
     # --- commands ---------------------------------------------------------------------
 
+    def open_demo(self) -> None:
+        """The demo environment in a window of its own (in the demo window: load it)."""
+        if self._demo_opener is None:
+            from app.ui.demo_environment import DemoOpener
+
+            self._demo_opener = DemoOpener(self, self.ctx, self.load_demo)
+        self._demo_opener.open()
+
+    def reset_database(self) -> None:
+        from app.ui.reset_dialog import DatabaseReset
+
+        DatabaseReset(self, self.ctx).start()
+
     def load_demo(self) -> None:
+        """Demo data into this window's database: only where it is the demo environment."""
         from app.services.demo import generate_demo
         from app.store.attachments import AttachmentFiles
 

@@ -190,11 +190,13 @@ def test_the_record_dialog_shows_fields_and_follows_links(qtbot, window, db) -> 
 
 
 def test_the_demo_loaded_from_the_dashboard_is_shown_as_written(qtbot, ctx, monkeypatch) -> None:
-    """No view is told to reload: the write is announced, and what shows it reloads."""
+    """No view is told to reload: the write is announced, and what shows it reloads.
+    (In the demo environment's own window the demo is loaded in place.)"""
     from PySide6.QtWidgets import QMessageBox
 
     from app.ui.main_window import MainWindow
 
+    ctx.db.data_dir.demo_marker.write_text("demo", encoding="utf-8")
     win = MainWindow(ctx, data_dir_text=str(ctx.db.data_dir.root))
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.dashboard.ready, timeout=10_000):

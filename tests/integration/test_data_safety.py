@@ -150,11 +150,11 @@ def test_after_a_failed_check_nothing_writes_to_or_copies_the_damaged_file(
         ["import", "assets", str(csv)],
         ["export", "assets", str(tmp_path / "out.xlsx")],
         ["labels", str(tmp_path / "labels.pdf")],
-        ["demo"],
         ["init"],
     ):
         refused = hitori(*args, data_dir=damaged.root)
         assert_refused(refused, "壊れています")
+    assert_refused(hitori("demo", data_dir=damaged.root), "実際のデータベースがあります")
     refused = subprocess.run(
         _cmd(["secret", "set", "業務PC管理者"], damaged.root),
         cwd=REPO_ROOT,

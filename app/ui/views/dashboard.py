@@ -44,10 +44,15 @@ class DashboardView(View):
         self._warnings = QGridLayout()
         layout.addLayout(self._warnings)
         empty_row = QHBoxLayout()
-        self._empty = QLabel(
-            self.tr("まだデータがありません。架空の町のデモデータで操作を試せます。")
-        )
-        self._demo_button = QPushButton(self.tr("デモデータを読み込む…"))
+        if ctx.db.data_dir.is_demo:
+            self._empty = QLabel(self.tr("デモ環境です。架空の町のデモデータを読み込めます。"))
+            self._demo_button = QPushButton(self.tr("デモデータを読み込む…"))
+        else:
+            self._empty = QLabel(
+                self.tr("まだデータがありません。架空の町のデモ環境で操作を試せます"
+                        "（実際のデータとは別のウィンドウで開きます）。")
+            )  # fmt: skip
+            self._demo_button = QPushButton(self.tr("デモ環境を開く…"))
         self._demo_button.clicked.connect(self.load_demo_requested)
         empty_row.addWidget(self._empty)
         empty_row.addWidget(self._demo_button)
