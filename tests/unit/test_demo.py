@@ -27,6 +27,7 @@ from app.store.models import (
     ChecklistProgress,
     ChecklistTemplate,
     ChecklistTemplateItem,
+    Contact,
     CredentialRef,
     License,
     LicenseAssignment,
@@ -38,6 +39,7 @@ from app.store.models import (
     StandardBusiness,
     Task,
     TaskSeries,
+    Vendor,
     WorkLogEntry,
     runbook_systems,
     task_notices,
@@ -443,3 +445,55 @@ def test_medium_demo(tmp_path: Path) -> None:
             assert len(per_kind["worklog"]) == 50
     finally:
         db.dispose()
+
+
+# --- what an officer would find wrong -------------------------------------------------
+
+
+def test_asset_tags_follow_one_pattern(s: Session) -> None:
+    tags = s.scalars(select(Asset.asset_tag)).all()
+    assert tags and all(re.fullmatch(r"HT-[A-Z]{2,3}-\d{5}", t) for t in tags), tags[:5]
+
+
+def test_phones_and_tablets_run_their_own_os(s: Session) -> None:
+    pairs = set(s.execute(select(Asset.model, Asset.os_name).where(Asset.model.like("%iP%"))))
+    pairs |= set(s.execute(select(Asset.model, Asset.os_name).where(Asset.os_name.like("%OS%"))))
+    assert pairs
+    for model, os_name in pairs:
+        if "iPhone" in model:
+            assert os_name.startswith("iOS"), (model, os_name)
+        elif "iPad" in model:
+            assert os_name.startswith("iPadOS"), (model, os_name)
+        else:
+            assert not os_name.startswith(("iOS", "iPadOS")), (model, os_name)
+
+
+def test_furigana_is_in_katakana(s: Session) -> None:
+    kana = [*s.scalars(select(Contact.kana)), *s.scalars(select(Vendor.kana))]
+    assert kana and all(re.fullmatch(r"[ァ-ヶー ・]+", k) for k in kana if k), kana[:5]
+
+
+def test_no_asset_reaches_its_eol_before_it_was_bought(s: Session) -> None:
+    bad = s.execute(
+        select(Asset.asset_tag).where(Asset.eol_date < Asset.purchase_date)
+    ).all()  # fmt: skip
+    assert bad == []
+
+
+def test_the_demo_survives_its_own_export_and_reimport(small, tmp_path: Path) -> None:
+    from app.interchange.asset_export import export_assets
+    from app.interchange.asset_mapping import suggest_mapping
+    from app.interchange.table_reader import read_table
+    from app.services.inventory.asset_import import preview_import
+    from app.services.inventory.import_values import ValueChoices
+
+    db, _counts = small
+    out = tmp_path / "台帳.xlsx"
+    with db.sessions() as session:
+        export_assets(session, out)
+        table = read_table(out)
+        preview = preview_import(
+            session, table, suggest_mapping(table.headers), values=ValueChoices()
+        )
+    assert [p.message for p in preview.problems()][:5] == []
+    assert preview.count("unchanged") == len(table.rows) == 200

@@ -245,9 +245,9 @@ class _InventoryMixin(_DemoBase):
             age = (today - purchase).days / 365
             status = _pick(rng, STATUSES, old_cum if age > 6 else new_cum)
             maker, model = rng.choice(models[code])
-            os_name = self._os(group, purchase, age)
+            os_name = self._os(group, purchase, age, model)
             n = counters[prefix] = counters.get(prefix, 0) + 1
-            tag = f"HT-{prefix}-{n:06d}" if prefix == "PC" else f"HT-{prefix}-{n:04d}"
+            tag = f"HT-{prefix}-{n:05d}"  # one pattern for every type (up to 99,999 each)
             hostname = ip = mac = user = ""
             if host_part:
                 hn = counters[dprefix + host_part] = counters.get(dprefix + host_part, 0) + 1
@@ -277,8 +277,8 @@ class _InventoryMixin(_DemoBase):
             else:
                 maint = lease_end or _years(purchase, rng.choice((3, 4, 5, 5, 6)))
                 eol = _years(purchase, rng.choice((6, 7, 8)))
-                if os_name in W.OS_EOL:
-                    eol = min(eol, date(*W.OS_EOL[os_name]))
+                if os_name in W.OS_EOL and date(*W.OS_EOL[os_name]) > purchase:
+                    eol = min(eol, date(*W.OS_EOL[os_name]))  # never before its purchase
             custom: dict[str, str] = {"管理シール": "済" if rng.random() < 0.85 else "未"}
             if lease:
                 custom["リース契約No"] = lease["contract_number"]
@@ -331,7 +331,7 @@ class _InventoryMixin(_DemoBase):
         self.L.insert(asset_systems, sys_links, "資産とシステムを関連付けています")
         self.L.insert(contract_assets, con_links, "資産と契約を関連付けています")
 
-    def _os(self, group: str, purchase: date, age: float) -> str:
+    def _os(self, group: str, purchase: date, age: float, model: str) -> str:
         rng = self.rng
         if group == "pc":
             old = rng.random() < (0.75 if purchase < date(2021, 10, 5) else 0.08)
@@ -341,7 +341,9 @@ class _InventoryMixin(_DemoBase):
         if group == "server":
             pool = W.SERVER_OS[2:5] if age > 6 else W.SERVER_OS[1:3] + W.SERVER_OS[5:]
             return rng.choice(pool if age > 3 else W.SERVER_OS[0:2] + W.SERVER_OS[4:5])
-        return rng.choice(W.MOBILE_OS) if group == "mobile" else ""
+        if group == "mobile":  # the OS its model runs: an iPhone never runs iPadOS
+            return next(os for word, os in W.MOBILE_OS.items() if word in model)
+        return ""
 
     @staticmethod
     def _ip(segment: str, n: int) -> str:

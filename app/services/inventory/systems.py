@@ -21,6 +21,7 @@ from app.services.record_use import count_where, name_taken, refuse_if_used
 from app.services.records import get_or_not_found
 from app.store.models import (
     Asset,
+    AssetType,
     BusinessSystem,
     Checklist,
     Contract,
@@ -225,13 +226,19 @@ def delete_system(session: Session, system_id: int) -> None:
 
 
 def list_system_servers(session: Session, system_id: int) -> list[LinkedItem]:
+    """The assets linked to a system (servers, and the terminals used for it), each with
+    its type so that a terminal is not taken for a server."""
     stmt = (
-        select(Asset.id, Asset.asset_tag, Asset.name, Asset.hostname)
+        select(Asset.id, Asset.asset_tag, Asset.name, AssetType.name, Asset.hostname)
         .join(asset_systems, asset_systems.c.asset_id == Asset.id)
+        .outerjoin(AssetType, AssetType.id == Asset.asset_type_id)
         .where(asset_systems.c.business_system_id == system_id)
         .order_by(Asset.asset_tag)
     )
-    return [LinkedItem(i, f"{t}　{n}", h) for i, t, n, h in session.execute(stmt)]
+    return [
+        LinkedItem(i, f"{t}　{n}", "・".join(x for x in (kind, h) if x))
+        for i, t, n, kind, h in session.execute(stmt)
+    ]
 
 
 def list_system_contracts(session: Session, system_id: int) -> list[LinkedItem]:

@@ -90,7 +90,7 @@ class SystemEditor(RecordEditor):
         super().__init__(ctx, form, SystemAccess(), parent)
         self.servers_panel = LinkListPanel(
             ctx,
-            self.tr("サーバ・機器（資産）"),
+            self.tr("関連する機器（サーバ・端末など）"),
             list_fn=svc.list_system_servers,
             add_fn=_add_server,
             remove_fn=_remove_server,

@@ -56,7 +56,7 @@ class SystemsView(RecordListView):
             RowColumn(
                 QT_TRANSLATE_NOOP(CTX, "移行予定日"), lambda r: r.migration_planned_on, "date"
             ),
-            RowColumn(QT_TRANSLATE_NOOP(CTX, "サーバ"), lambda r: r.server_count, "int"),
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "関連機器"), lambda r: r.server_count, "int"),
             RowColumn(QT_TRANSLATE_NOOP(CTX, "契約"), lambda r: r.contract_count, "int"),
         ]
         editor = SystemEditor(ctx)
