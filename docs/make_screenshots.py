@@ -64,6 +64,45 @@ def _ledger_csv(db) -> str:  # type: ignore[no-untyped-def]
     return "\r\n".join(lines) + "\r\n"
 
 
+def capture_views(window: MainWindow, suffix: str) -> None:
+    """Every view of the window at its current size, as <view><suffix>.png."""
+    window.show_view("dashboard")
+    settle(800)
+    window.grab().save(str(OUT / f"dashboard{suffix}.png"))
+
+    window.show_view("assets")
+    wait_for(window.assets.ready)
+    ledger = window.assets
+    ledger.tabs.setCurrentIndex(0)
+    ledger.show_asset(5)
+    settle(800)
+    window.grab().save(str(OUT / f"assets{suffix}.png"))
+
+    ledger.tabs.setCurrentWidget(ledger.history)
+    ledger.history.show_record(Asset, 5)
+    settle(800)
+    window.grab().save(str(OUT / f"history{suffix}.png"))
+    ledger.tabs.setCurrentIndex(0)
+
+    window.search_box.setText("保守")
+    window.open_search()
+    wait_for(window.search_dialog.results_shown)
+    settle()
+    if not suffix:
+        window.search_dialog.grab().save(str(OUT / "search.png"))
+    window.search_dialog.close()
+
+    window.show_view("assets")
+    for key in ("contracts", "vendors", "licenses", "systems", "warnings", "stocktake"):
+        window.inventory.show_tab(key)
+        settle(1500)
+        page = window.inventory.pages[key]
+        if hasattr(page, "table") and hasattr(page.table, "selectRow"):
+            page.table.selectRow(0)
+            settle(800)
+        window.grab().save(str(OUT / f"{key}{suffix}.png"))
+
+
 def main() -> int:
     app = QApplication(sys.argv[:1])
     install_fonts(app)
@@ -80,48 +119,17 @@ def main() -> int:
         fixed_today=TODAY,
     )
     window = MainWindow(ctx, data_dir_text=str(data_dir.root))
-    window.resize(1440, 860)
     window.show()
     wait_for(window.dashboard.ready)
-    settle()
     OUT.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(OUT / "dashboard.png"))
-
-    window.show_view("assets")
-    wait_for(window.assets.ready)
-    ledger = window.assets
-    ledger.show_asset(5)
-    settle(800)
-    window.grab().save(str(OUT / "assets.png"))
-
     with db.sessions.begin() as s:
         from app.services.inventory.assets import update_asset
 
         update_asset(s, 5, {"status": "retiring", "notes": "令和9年3月 更新予定"})
-    ledger.show_asset(5)
-    settle(500)
-    ledger.tabs.setCurrentWidget(ledger.history)
-    ledger.splitter.setSizes([560, 840])
-    ledger.history.show_record(Asset, 5)
-    settle(800)
-    window.grab().save(str(OUT / "history.png"))
-
-    window.search_box.setText("保守")
-    window.open_search()
-    wait_for(window.search_dialog.results_shown)
-    settle()
-    window.search_dialog.grab().save(str(OUT / "search.png"))
-    window.search_dialog.close()
-
-    window.show_view("assets")
-    for key in ("contracts", "licenses", "systems", "warnings", "stocktake"):
-        window.inventory.show_tab(key)
-        settle(1500)
-        page = window.inventory.pages[key]
-        if hasattr(page, "table") and hasattr(page.table, "selectRow"):
-            page.table.selectRow(0)
-            settle(800)
-        window.grab().save(str(OUT / f"{key}.png"))
+    # The most common office screen (less its taskbar), then a large one.
+    for (width, height), suffix in (((1366, 728), ""), ((1920, 1040), "-1920")):
+        window.resize(width, height)
+        capture_views(window, suffix)
 
     from app.ui.assets.import_wizard import AssetImportWizard
 

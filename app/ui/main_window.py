@@ -16,10 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QSplitter,
     QStackedWidget,
     QToolBar,
     QVBoxLayout,
@@ -48,6 +48,7 @@ from app.store.models import (
 )
 from app.ui.context import AppContext
 from app.ui.jobs import ProgressShown
+from app.ui.layout_memory import first_size, remember_splitter
 from app.ui.views.base import View
 from app.ui.views.dashboard import DashboardView
 
@@ -107,14 +108,13 @@ class MainWindow(QMainWindow):
         title = self.tr("ひとり情シス手帳 — Hitori")
         self.setWindowTitle(title + (self.tr("［デモ環境］") if demo else ""))
         self.setStyleSheet(STYLE)
-        self.resize(1400, 860)
         self._areas = self._declare_areas()
         self._areas[0].view = self.dashboard
         self._search_dialog: SearchDialog | None = None
         self._to_build: list[int] = []  # rows whose views are built in idle turns
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(190)
+        self.nav.setMinimumWidth(120)
         self.stack = QStackedWidget()
         for area in self._areas:
             self.nav.addItem(QListWidgetItem(area.title))
@@ -139,12 +139,17 @@ class MainWindow(QMainWindow):
             self.demo_banner.setWordWrap(True)
             self.demo_banner.setStyleSheet(BANNER_STYLE)
             column.addWidget(self.demo_banner)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(0)
-        row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
-        column.addLayout(row, 1)
+        # The navigation can be narrowed or collapsed (drag its edge) for a small screen.
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("navSplitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setCollapsible(0, True)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([170, 1200])
+        remember_splitter(self.splitter, ctx.settings, "main/nav")
+        column.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
         self.dashboard.open_warnings.connect(self.show_warnings)
@@ -287,6 +292,14 @@ class MainWindow(QMainWindow):
         else:
             demo = file_menu.addAction(self.tr("デモ環境を開く…"))
         demo.triggered.connect(self.open_demo)
+        file_menu.addSeparator()
+        imports = file_menu.addAction(self.tr("台帳ファイルを取り込む（CSV / Excel）…"))
+        imports.triggered.connect(lambda: self._on_ledger(lambda v: v.open_import()))
+        exports = file_menu.addAction(self.tr("表示中の資産を書き出す（資産台帳）…"))
+        exports.triggered.connect(
+            lambda: self._on_ledger(lambda v: v.actions_button.export_ledger())
+        )
+        file_menu.addSeparator()
         backup = file_menu.addAction(self.tr("今すぐバックアップ"))
         backup.triggered.connect(self.backup_now)
         generations = file_menu.addAction(self.tr("自動バックアップの世代数…"))
@@ -299,12 +312,53 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         view_menu = self.menuBar().addMenu(self.tr("表示(&V)"))
+        self.nav_action = view_menu.addAction(self.tr("ナビゲーションを表示"))
+        self.nav_action.setCheckable(True)
+        self.nav_action.setChecked(self.splitter.sizes()[0] > 0)
+        self.nav_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.nav_action.toggled.connect(self.show_navigation)
+        self.splitter.splitterMoved.connect(
+            lambda _pos, _i: self.nav_action.setChecked(self.splitter.sizes()[0] > 0)
+        )
+        view_menu.addSeparator()
         for i, area in enumerate(self._areas):
             action = view_menu.addAction(area.title)
             action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             action.triggered.connect(lambda _=False, row=i: self.nav.setCurrentRow(row))
 
+        help_menu = self.menuBar().addMenu(self.tr("ヘルプ(&H)"))
+        manual = help_menu.addAction(self.tr("利用の手引き"))
+        manual.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        manual.triggered.connect(self.show_manual)
+        about = help_menu.addAction(self.tr("バージョン情報"))
+        about.triggered.connect(self.show_about)
+
+    def show_manual(self) -> None:
+        from app.ui.help_dialogs import ManualDialog
+
+        ManualDialog(self).show()
+
+    def show_about(self) -> None:
+        from app.ui.help_dialogs import AboutDialog
+
+        AboutDialog(self.ctx, self).show()
+
+    def _on_ledger(self, act: Callable[[AssetLedgerView], None]) -> None:
+        """Bring the asset ledger to the front, then ``act`` on it (File menu commands)."""
+        self.show_view("assets")
+        self.inventory.show_tab("assets")
+        act(self.assets)
+
     # --- navigation -----------------------------------------------------------------
+
+    def show_navigation(self, shown: bool) -> None:
+        """Show or collapse the navigation (its width is kept for when it comes back)."""
+        sizes = self.splitter.sizes()
+        if shown and sizes[0] == 0:
+            self.splitter.setSizes([170, max(sizes[1] - 170, 400)])
+        elif not shown and sizes[0] > 0:
+            self.splitter.setSizes([0, sizes[0] + sizes[1]])
+        self.ctx.settings.setValue("layout/main/nav", self.splitter.saveState())
 
     def _switch(self, row: int) -> None:
         if row < 0:
@@ -480,9 +534,20 @@ class MainWindow(QMainWindow):
             self._closing = False
 
     def _restore_geometry(self) -> None:
+        """The size the user left, else 1400×860 — never beyond the screen's available
+        area (a 1366×768 laptop, or a window saved on a larger monitor)."""
         geometry = self.ctx.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.fit_to(screen.availableGeometry())
+
+    def fit_to(self, available: QRect) -> None:
+        """No larger than ``available`` (a screen's area less its taskbar)."""
+        self.resize(first_size(self.size(), available))
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         """Closing (the window's button, 終了, Ctrl+Q, logging off) asks about each

@@ -156,7 +156,9 @@ def test_view_loads_in_the_background_and_shows_the_count(qtbot, ctx, assets, mo
     assert table.isSortingEnabled()
     assert table.alternatingRowColors()
     assert table.verticalHeader().isHidden()
-    assert table.horizontalHeader().stretchLastSection()
+    header = table.horizontalHeader()  # 名称 takes the spare width, not the last column
+    assert not header.stretchLastSection() and table.fitter.stretch == 1
+    assert header.length() >= table.viewport().width()
     shortcuts = {a.shortcut().toString() for a in view.actions()}
     assert {"Ctrl+N", "F5"} <= shortcuts
     assert "Ctrl+S" in {a.shortcut().toString() for a in view.editor.actions()}
@@ -213,6 +215,8 @@ def test_create_a_new_asset(qtbot, ctx, db, assets, refs) -> None:
     with qtbot.waitSignal(view.editor.loaded):
         view.new_button.click()
     assert view.editor.mode() == "new"
+    assert view.editor.form.inputs["asset_tag"].text() == "PC-0003"  # the next free tag
+    assert not view.editor.is_dirty()  # a proposal is not the user's input
     assert view.editor.form.inputs["status"].currentData() == "in_use"
     inputs = view.editor.form.inputs
     type_text(qtbot, inputs["asset_tag"], "NW-0001")
@@ -287,6 +291,8 @@ def test_invalid_new_asset_lists_every_problem(qtbot, ctx, db, assets) -> None:
     with qtbot.waitSignal(view.editor.loaded):
         view.new_button.click()
     before = snapshot(db)
+    assert view.editor.form.inputs["asset_tag"].text() == "PC-0003"  # proposed
+    type_text(qtbot, view.editor.form.inputs["asset_tag"], "")
     type_text(qtbot, view.editor.form.inputs["ip_address"], "not-an-ip")
     view.editor.save_button.click()
     form = view.editor.form
@@ -412,3 +418,28 @@ def test_reload_keeps_selection_and_picks_up_outside_changes(qtbot, ctx, db, ass
         view.reload_button.click()
     assert view.count_label.text() == "表示 4 件 / 全 4 件"
     assert view.table.selected_asset_id() == assets["pc"]
+
+
+def test_duplicate_copies_all_but_what_identifies_the_machine(qtbot, ctx, db, assets) -> None:
+    view = open_view(qtbot, ctx)
+    assert not view.duplicate_button.isEnabled()
+    select_asset(qtbot, view, assets["pc"])
+    assert view.duplicate_button.isEnabled()
+    before = snapshot(db)
+    with qtbot.waitSignal(view.editor.loaded):
+        view.duplicate_button.click()
+    editor, inputs = view.editor, view.editor.form.inputs
+    assert editor.mode() == "new" and editor.heading.text() == "複製して新規登録（資産）"
+    assert snapshot(db) == before  # nothing is written until 保存
+    assert inputs["asset_tag"].text() == "PC-0003"
+    assert inputs["name"].text() == "総務課 事務用PC"
+    assert inputs["segment"].currentData() == "lgwan"
+    assert inputs["user_name"].text() == "" and inputs["ip_address"].text() == ""
+    with qtbot.waitSignal(view.row_refreshed) as blocker:
+        editor.save_button.click()
+    values, _ = snapshot(db)
+    copy, original = values[blocker.args[0]], values[assets["pc"]]
+    assert copy["asset_tag"] == "PC-0003" and copy["ip_address"] in ("", None)
+    same = ("name", "asset_type_id", "segment", "department_id", "location_id",
+            "purchase_date", "maintenance_end", "confidentiality")  # fmt: skip
+    assert {k: copy[k] for k in same} == {k: original[k] for k in same}

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
+from app.services.inventory.asset_tags import next_asset_tag
 from app.services.inventory.assets import (
     Lookups,
     asset_values,
@@ -41,6 +42,12 @@ class _FormContext:
     specs: list[CustomFieldSpec]
 
 
+# What a duplicate does not take over: it identifies the machine it was read from.
+DUPLICATE_CLEARS = (
+    "serial_number", "hostname", "ip_address", "mac_address", "user_name", "last_audited_on",
+)  # fmt: skip
+
+
 class AssetAccess(RecordAccess):
     """Assets for the record editor; the custom values travel under ``CUSTOM``."""
 
@@ -50,6 +57,20 @@ class AssetAccess(RecordAccess):
 
     def fetch_choices(self, session: Session) -> _FormContext:
         return _FormContext(load_lookups(session), load_field_specs(session))
+
+    def blank(self, session: Session, copy_of: int | None) -> dict[str, Any] | None:
+        """A new asset starts with the next free tag in the ledger's pattern; a duplicate
+        with the copied asset's values, a new tag, and what identifies one machine
+        (serial, host name, addresses, user, when seen or audited) left empty."""
+        if copy_of is None:
+            tag = next_asset_tag(session)
+            return {"asset_tag": tag} if tag else None
+        asset = get_asset(session, copy_of)
+        values: dict[str, Any] = {**asset_values(asset), CUSTOM: dict(asset.custom_fields or {})}
+        for name in DUPLICATE_CLEARS:
+            values[name] = None
+        values["asset_tag"] = next_asset_tag(session, asset.asset_tag)
+        return values
 
     def create(self, session: Session, data: dict[str, Any]) -> int:
         values = dict(data)

@@ -58,6 +58,7 @@ from app.ui.assets.table_model import (
 )
 from app.ui.assets.table_view import AssetTableView
 from app.ui.context import AppContext
+from app.ui.layout_memory import remember_splitter
 from app.ui.widgets.history_panel import HistoryPanel
 from app.ui.widgets.unsaved import ask_first, unsaved_in
 
@@ -133,6 +134,9 @@ class AssetLedgerView(QWidget):
         self.filter_panel = AssetFilterPanel(self)
         self.new_button = QPushButton(self.tr("新規登録"), self)
         self.new_button.setToolTip(self.tr("新規登録 (Ctrl+N)"))
+        self.duplicate_button = QPushButton(self.tr("複製"), self)
+        self.duplicate_button.setToolTip(self.tr("選択中の資産を複製して新規登録 (Ctrl+D)"))
+        self.duplicate_button.setEnabled(False)
         self.reload_button = QPushButton(self.tr("再読み込み"), self)
         self.reload_button.setToolTip(self.tr("再読み込み (F5)"))
         self.count_label = QLabel(self)
@@ -157,10 +161,14 @@ class AssetLedgerView(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([960, 440])
+        self.splitter.setCollapsible(0, False)
+        remember_splitter(self.splitter, ctx.settings, "assets/detail")
         self._lay_out()
         self._add_shortcut(QKeySequence(QKeySequence.StandardKey.New), self.new_asset)
         self._add_shortcut(QKeySequence(Qt.Key.Key_F5), self.reload)
+        self._add_shortcut(QKeySequence("Ctrl+D"), self.duplicate_asset)
         self.new_button.clicked.connect(self.new_asset)
+        self.duplicate_button.clicked.connect(self.duplicate_asset)
         self.reload_button.clicked.connect(self.reload)
         self.filter_panel.changed.connect(self._apply_filter)
         self.table.asset_chosen.connect(self._on_asset_chosen)
@@ -245,6 +253,20 @@ class AssetLedgerView(QWidget):
         self.history.show_record(Asset, None)
         self.editor.load(None)
 
+    def duplicate_asset(self) -> None:
+        """A new asset's form filled from the selected one (a new tag, its identity
+        fields empty); nothing is saved until 保存."""
+        source = self.table.selected_asset_id()
+        if source is None:
+            return
+        if self._ask_first(self.duplicate_asset):
+            return
+        self._set_selected(None)
+        self.table.clear_selection_silently()
+        self.tabs.setCurrentWidget(self.editor)
+        self.history.show_record(Asset, None)
+        self.editor.load(None, copy_of=source)
+
     def table_selected_id(self) -> int | None:
         return self.table.selected_asset_id()
 
@@ -259,6 +281,7 @@ class AssetLedgerView(QWidget):
     def _lay_out(self) -> None:
         bar = QHBoxLayout()
         bar.addWidget(self.new_button)
+        bar.addWidget(self.duplicate_button)
         bar.addWidget(self.reload_button)
         bar.addWidget(self.actions_button)
         bar.addStretch(1)
@@ -418,6 +441,7 @@ class AssetLedgerView(QWidget):
 
     def _set_selected(self, asset_id: int | None) -> None:
         self._selected_id = asset_id
+        self.duplicate_button.setEnabled(asset_id is not None)
         self.model.pin(asset_id)  # so re-selecting after a sort/filter needs no fetch
 
     def _ask_first(self, retry: Callable[[], None]) -> bool:

@@ -6,10 +6,13 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
 
 from app.ui.assets.table_model import AssetTableModel
+from app.ui.layout_memory import ColumnFitter
 from app.ui.widgets.silent_selection import SilentSelection
 
 # 資産管理番号 名称 種別 状態 区分 部署 設置場所 利用者 ホスト名 IP 保守終了日 (EOL stretches)
-COLUMN_WIDTHS = (115, 190, 110, 64, 150, 100, 100, 90, 100, 100, 90)
+# The widest each column is made when fitted to its content; 名称 takes the spare width.
+COLUMN_LIMITS = (130, 320, 150, 80, 170, 150, 150, 110, 110, 110, 110)
+NAME_COLUMN = 1
 
 
 class AssetTableView(SilentSelection):
@@ -31,14 +34,16 @@ class AssetTableView(SilentSelection):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.horizontalHeader()
-        header.setStretchLastSection(True)
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            header.resizeSection(column, width)
+        self.fitter = ColumnFitter(self, COLUMN_LIMITS, NAME_COLUMN)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(True)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        self.fitter.fill()
 
     def asset_model(self) -> AssetTableModel:
         model = self.model()

@@ -53,7 +53,7 @@ class ContractsView(RecordListView):
         editor = ContractEditor(ctx)
         super().__init__(ctx, columns, editor, parent)
         self.contract_editor = editor
-        self.table.fit_columns((190, 56, 150, 160, 160, 160, 60, 100, 44))
+        self.table.fit_columns((320, 56, 180, 160, 160, 160, 60, 110, 44))
         self.contract_editor.open_asset.connect(lambda i: self.record_requested.emit("asset", i))
         self.contract_editor.open_system.connect(lambda i: self.record_requested.emit("system", i))
 

@@ -54,7 +54,7 @@ class LicensesView(RecordListView):
         editor = LicenseEditor(ctx)
         super().__init__(ctx, columns, editor, parent)
         self.license_editor = editor
-        self.table.fit_columns((210, 150, 50, 50, 50, 160, 150))
+        self.table.fit_columns((300, 150, 50, 50, 50, 160, 150))
 
     @staticmethod
     def load_rows(session: Session, today: date) -> tuple[list[Any], Any]:

@@ -48,6 +48,11 @@ class RecordAccess:
     def remove(self, session: Session, record_id: int) -> None:
         raise NotImplementedError
 
+    def blank(self, session: Session, copy_of: int | None) -> dict[str, Any] | None:
+        """The values a new record's form starts with: empty (None), or, to duplicate
+        ``copy_of``, its values (kinds with unique fields clear or renew them)."""
+        return None if copy_of is None else self.fetch(session, copy_of)
+
 
 @dataclass(frozen=True)
 class _Loaded:
@@ -56,10 +61,15 @@ class _Loaded:
     missing: bool = False
 
 
-def _load(session: Session, access: RecordAccess, record_id: int | None) -> _Loaded:
+def _load(
+    session: Session, access: RecordAccess, record_id: int | None, copy_of: int | None = None
+) -> _Loaded:
     choices = access.fetch_choices(session)
     if record_id is None:
-        return _Loaded(None, choices)
+        try:
+            return _Loaded(access.blank(session, copy_of), choices)
+        except NotFoundError:  # the record to copy was deleted meanwhile
+            return _Loaded(access.blank(session, None), choices)
     try:
         return _Loaded(access.fetch(session, record_id), choices)
     except NotFoundError:
@@ -100,6 +110,7 @@ class RecordEditor(EditorResults, UnsavedInput, QWidget):
         self.access = access
         self._record_id: int | None = None
         self._mode = "empty"  # empty / loading / new / edit / missing
+        self._copy_of: int | None = None  # the record a new one duplicates
         self._values: dict[str, Any] | None = None
         self._baseline: dict[str, Any] = {}
         self._busy = False
@@ -210,9 +221,11 @@ class RecordEditor(EditorResults, UnsavedInput, QWidget):
         self._update_buttons()
         self.record_changed(None)
 
-    def load(self, record_id: int | None) -> None:
-        """Fill the form from the database (None: a form for a new record)."""
+    def load(self, record_id: int | None, *, copy_of: int | None = None) -> None:
+        """Fill the form from the database (None: a form for a new record, started from
+        the kind's blank values or, with ``copy_of``, as a duplicate of that record)."""
         self._record_id, self._mode = record_id, "loading"
+        self._copy_of = copy_of if record_id is None else None
         self.heading.setText(self.tr("読み込み中…"))
         self.say("")
         self._update_buttons()
@@ -220,6 +233,7 @@ class RecordEditor(EditorResults, UnsavedInput, QWidget):
             _load,
             self.access,
             record_id,
+            self._copy_of,
             owner=self,
             key="load",
             on_result=lambda loaded: self._filled(record_id, loaded),
@@ -285,7 +299,11 @@ class RecordEditor(EditorResults, UnsavedInput, QWidget):
             self.say(self.tr("削除された可能性があります。再読み込みしてください。"), error=True)
         elif record_id is None:
             self._mode = "new"
-            self.heading.setText(self.tr("新規登録（{0}）").format(self.noun))
+            if self._copy_of is not None:
+                self.heading.setText(self.tr("複製して新規登録（{0}）").format(self.noun))
+                self.say(self.tr("複製した内容です。保存すると新しい記録になります。"))
+            else:
+                self.heading.setText(self.tr("新規登録（{0}）").format(self.noun))
         else:
             self._mode = "edit"
             self.heading.setText(self.heading_for(loaded.values or {}))

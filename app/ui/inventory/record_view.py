@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from app.ui.context import AppContext
 from app.ui.inventory.record_editor import RecordEditor
 from app.ui.inventory.rows_model import RowColumn, RowsTableModel, RowsTableView
+from app.ui.layout_memory import remember_splitter
 from app.ui.views.base import View
 from app.ui.widgets.history_panel import HistoryPanel
 from app.ui.widgets.unsaved import ask_first, unsaved_in
@@ -88,6 +89,8 @@ class RecordListView(View):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([820, 560])
+        self.splitter.setCollapsible(0, False)
+        remember_splitter(self.splitter, ctx.settings, f"{self.view_key}/detail")
         bar = QHBoxLayout()
         bar.addWidget(self.new_button)
         bar.addWidget(self.reload_button)

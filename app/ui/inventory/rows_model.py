@@ -215,9 +215,18 @@ class RowsTableView(SilentSelection):
         index = self.selectionModel().currentIndex()
         return index.data(ID_ROLE) if index.isValid() else None
 
-    def fit_columns(self, widths: Sequence[int]) -> None:
-        for column, width in enumerate(widths):
-            self.horizontalHeader().resizeSection(column, width)
+    def fit_columns(self, limits: Sequence[int], stretch: int = 0) -> None:
+        """Columns sized to their content up to ``limits`` (pixels, in column order);
+        the ``stretch`` column (the record's name) takes the spare width."""
+        from app.ui.layout_memory import ColumnFitter
+
+        self.fitter = ColumnFitter(self, limits, stretch)
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        fitter = getattr(self, "fitter", None)
+        if fitter is not None:
+            fitter.fill()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not self._silent and current.isValid():

@@ -62,7 +62,7 @@ class SystemsView(RecordListView):
         editor = SystemEditor(ctx)
         super().__init__(ctx, columns, editor, parent)
         self.system_editor = editor
-        self.table.fit_columns((160, 110, 150, 90, 150, 80, 160, 160, 50))
+        self.table.fit_columns((260, 110, 150, 90, 150, 80, 160, 160, 50))
         editor.open_asset.connect(lambda i: self.record_requested.emit("asset", i))
         editor.open_contract.connect(lambda i: self.record_requested.emit("contract", i))
 

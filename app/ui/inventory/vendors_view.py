@@ -45,7 +45,7 @@ class VendorsView(RecordListView):
         self.vendor_editor = editor
         self.contacts = ContactsPanel(ctx, self)
         self.tabs.insertTab(1, self.contacts, self.tr("連絡先"))
-        self.table.fit_columns((200, 110, 140, 170, 50, 50, 60))
+        self.table.fit_columns((280, 110, 140, 200, 50, 50, 60))
         self.vendor_editor.vendor_shown.connect(self.contacts.set_vendor)
 
     def open_record(self, kind: str, record_id: int) -> None:

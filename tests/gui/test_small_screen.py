@@ -1,0 +1,106 @@
+"""A 1366×768 laptop: the first window fits the screen, every view fits in 1366×768,
+the navigation collapses, splitters and the navigation's width are remembered, table
+columns are sized to their content within limits with the name column taking the rest."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import QGuiApplication
+
+from app.services.demo import generate_demo
+from app.ui.layout_memory import MIN_COLUMN, first_size
+
+pytestmark = pytest.mark.gui
+
+SMALL = QSize(1366, 768 - 40)  # less the taskbar
+
+
+def make_window(qtbot, ctx):
+    from app.ui.main_window import MainWindow
+
+    win = MainWindow(ctx, data_dir_text=str(ctx.db.data_dir.root))
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.dashboard.ready, timeout=10_000):
+        win.show()
+    return win
+
+
+def test_the_first_window_never_exceeds_the_screen() -> None:
+    laptop = QRect(0, 0, 1366, 728)
+    assert first_size(QSize(1400, 860), laptop) == QSize(1350, 688)
+    assert first_size(QSize(1200, 700), QRect(0, 0, 1920, 1040)) == QSize(1200, 700)
+
+
+def test_the_window_opens_within_the_available_area(qtbot, ctx) -> None:
+    win = make_window(qtbot, ctx)
+    available = QGuiApplication.primaryScreen().availableGeometry()
+    hint = win.minimumSizeHint()
+    assert win.width() <= max(available.width(), hint.width())
+    assert win.height() <= max(available.height(), hint.height())
+    win.resize(1900, 1040)  # saved on a large monitor, opened on the laptop
+    win.fit_to(QRect(0, 0, 1366, 728))
+    assert win.width() <= 1366 and win.height() <= 728
+
+
+def test_every_view_fits_1366_by_768(qtbot, ctx) -> None:
+    generate_demo(ctx.db.sessions, size="small")
+    win = make_window(qtbot, ctx)
+    for key in win.view_keys:
+        win.show_view(key)
+        hint = win.minimumSizeHint()
+        assert hint.width() <= SMALL.width() and hint.height() <= SMALL.height(), (key, hint)
+    win.show_view("assets")
+    for key in win.inventory.pages:
+        win.inventory.show_tab(key)
+        hint = win.minimumSizeHint()
+        assert hint.width() <= SMALL.width() and hint.height() <= SMALL.height(), (key, hint)
+
+
+def test_the_navigation_collapses_and_stays_as_left(qtbot, ctx) -> None:
+    win = make_window(qtbot, ctx)
+    assert win.nav_action.isChecked() and win.splitter.sizes()[0] > 0
+    win.nav_action.trigger()  # 表示 ▸ ナビゲーションを表示 (Ctrl+B)
+    assert win.splitter.sizes()[0] == 0 and not win.nav_action.isChecked()
+    again = make_window(qtbot, ctx)
+    assert again.splitter.sizes()[0] == 0 and not again.nav_action.isChecked()
+    again.nav_action.trigger()
+    assert again.splitter.sizes()[0] > 0
+
+
+def test_the_detail_pane_keeps_the_width_the_user_gave_it(qtbot, ctx) -> None:
+    win = make_window(qtbot, ctx)
+    win.resize(1366, 728)
+    win.show_view("assets")
+    splitter = win.assets.splitter
+    total = sum(splitter.sizes())
+    splitter.moveSplitter(total - 300, 1)  # the user drags the edge
+    wanted = splitter.sizes()
+    again = make_window(qtbot, ctx)
+    again.resize(1366, 728)
+    again.show_view("assets")
+    assert again.assets.splitter.sizes() == wanted
+
+
+def test_columns_fit_their_content_and_the_name_takes_the_rest(qtbot, ctx) -> None:
+    generate_demo(ctx.db.sessions, size="small")
+    win = make_window(qtbot, ctx)
+    win.resize(1366, 728)
+    win.show_view("assets")
+    win.inventory.show_tab("contracts")
+    page = win.inventory.pages["contracts"]
+    qtbot.waitUntil(lambda: page.table.model().rowCount() > 0, timeout=10_000)
+    table, fitter = page.table, page.table.fitter
+    header = table.horizontalHeader()
+    for column, limit in enumerate(fitter.limits):
+        if column != fitter.stretch:
+            assert MIN_COLUMN <= header.sectionSize(column) <= limit
+    assert header.sectionSize(1) < fitter.limits[1] or fitter.limits[1] <= 60  # 種別 is short
+    win.inventory.show_tab("vendors")
+    vendors = win.inventory.pages["vendors"].table
+    qtbot.waitUntil(lambda: vendors.model().rowCount() > 0, timeout=10_000)
+    win.resize(1900, 1000)  # a large screen: no empty band, the name column grows
+    v_header, v_fitter = vendors.horizontalHeader(), vendors.fitter
+    qtbot.waitUntil(lambda: v_header.length() >= vendors.viewport().width(), timeout=5_000)
+    assert v_header.sectionSize(v_fitter.stretch) > v_fitter.limits[v_fitter.stretch]
+    assert v_header.length() == vendors.viewport().width()  # and no scroll bar either
