@@ -207,14 +207,23 @@ class Lookups:
     locations: list[Choice]
 
 
+RETIRED_MARK = "（廃止）"  # after a retired entry's name where entries are chosen
+
+
 def load_lookups(session: Session) -> Lookups:
-    def choices(stmt: Any) -> list[Choice]:
-        return [Choice(i, n) for i, n in session.execute(stmt)]
+    """The choices of 種別, 部署 and 設置場所: retired ones last, marked 「（廃止）」 (kept,
+    so that an asset naming one still shows it)."""
+
+    def choices(model: Any, *order: Any) -> list[Choice]:
+        stmt = select(model.id, model.name, model.retired_on).order_by(
+            model.retired_on.is_not(None), *order
+        )
+        return [Choice(i, n + RETIRED_MARK if r else n) for i, n, r in session.execute(stmt)]
 
     return Lookups(
-        types=choices(select(AssetType.id, AssetType.name).order_by(AssetType.sort_order)),
-        departments=choices(select(Department.id, Department.name).order_by(Department.name)),
-        locations=choices(select(Location.id, Location.name).order_by(Location.name)),
+        types=choices(AssetType, AssetType.sort_order),
+        departments=choices(Department, Department.name),
+        locations=choices(Location, Location.name),
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.kinds import RecordKind
@@ -21,6 +23,7 @@ class Department(Searchable, Record):
             "code": "部署コード",
             "phone": "電話",
             "notes": "備考",
+            "retired_on": "廃止日",
         },
     )
 
@@ -28,6 +31,7 @@ class Department(Searchable, Record):
     code: Mapped[str | None] = mapped_column(String(20))
     phone: Mapped[str | None] = mapped_column(String(40))
     notes: Mapped[str] = mapped_column(Text, default="")
+    retired_on: Mapped[date | None] = mapped_column(Date)
 
     def search_document(self) -> tuple[str, str, str]:
         return self.name, self.code or "", f"{self.phone or ''} {self.notes}"
@@ -44,6 +48,7 @@ class Location(Searchable, Record):
             "building": "建物",
             "floor": "階",
             "notes": "備考",
+            "retired_on": "廃止日",
         },
     )
 
@@ -51,6 +56,7 @@ class Location(Searchable, Record):
     building: Mapped[str | None] = mapped_column(String(100))
     floor: Mapped[str | None] = mapped_column(String(20))
     notes: Mapped[str] = mapped_column(Text, default="")
+    retired_on: Mapped[date | None] = mapped_column(Date)
 
     def search_document(self) -> tuple[str, str, str]:
         return self.name, self.building or "", self.notes
@@ -66,6 +72,7 @@ class AssetType(Record):
             "name": "名称",
             "category": "分類",
             "sort_order": "並び順",
+            "retired_on": "廃止日",
         },
         values={"category": ASSET_CATEGORIES},
     )
@@ -76,6 +83,7 @@ class AssetType(Record):
     # hardware / software / network / service
     category: Mapped[str] = mapped_column(String(20), default="hardware")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    retired_on: Mapped[date | None] = mapped_column(Date)
 
 
 class StandardBusiness(Base):

@@ -32,14 +32,14 @@ class LedgerActionsButton(QToolButton):
         self,
         ctx: AppContext,
         ids_in_view: Callable[[], Sequence[int]],
-        selected_id: Callable[[], int | None],
+        selected_ids: Callable[[], Sequence[int]],
         open_import: Callable[[], None] | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._ids_in_view = ids_in_view
-        self._selected_id = selected_id
+        self._selected_ids = selected_ids
         self.setText(self.tr("取込・出力"))
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self)
@@ -49,7 +49,7 @@ class LedgerActionsButton(QToolButton):
         menu.addAction(self.tr("表示中の資産を書き出す（資産台帳）…"), self.export_ledger)
         menu.addAction(self.tr("表示中の資産を書き出す（情報資産台帳）…"), self.export_security)
         menu.addSeparator()
-        menu.addAction(self.tr("選択中の資産のラベルを印刷…"), self.labels_for_selection)
+        menu.addAction(self.tr("選択した資産のラベルを印刷…"), self.labels_for_selection)
         menu.addAction(self.tr("表示中の資産のラベルを印刷…"), self.labels_for_view)
         self.setMenu(menu)
 
@@ -60,8 +60,8 @@ class LedgerActionsButton(QToolButton):
         export_view(self.window(), self.ctx, list(self._ids_in_view()), "security")
 
     def labels_for_selection(self) -> None:
-        selected = self._selected_id()
-        print_labels(self.window(), self.ctx, [selected] if selected is not None else [])
+        """Labels of every selected row (Shift / Ctrl to choose several)."""
+        print_labels(self.window(), self.ctx, list(self._selected_ids()))
 
     def labels_for_view(self) -> None:
         print_labels(self.window(), self.ctx, list(self._ids_in_view()))

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -106,6 +107,10 @@ def _read_rows(session: Session, asset_ids: list[int]) -> dict[int, AssetRow | N
     return {asset_id: load_asset_row(session, asset_id) for asset_id in asset_ids}
 
 
+if TYPE_CHECKING:
+    from app.ui.assets.bulk_edit_dialog import BulkEditDialog
+
+
 class AssetLedgerView(QWidget):
     view_key = "assets"
     title = "資産台帳"
@@ -137,13 +142,23 @@ class AssetLedgerView(QWidget):
         self.duplicate_button = QPushButton(self.tr("複製"), self)
         self.duplicate_button.setToolTip(self.tr("選択中の資産を複製して新規登録 (Ctrl+D)"))
         self.duplicate_button.setEnabled(False)
+        self.bulk_button = QPushButton(self.tr("一括変更…"), self)
+        self.bulk_button.setToolTip(
+            self.tr("選択した資産（Shift / Ctrl で複数選択）の項目をまとめて変更")
+        )
+        self.bulk_button.setEnabled(False)
+        self.bulk_dialog: BulkEditDialog | None = None
+        self.lists_button = QPushButton(self.tr("一覧の管理…"), self)
+        self.lists_button.setToolTip(
+            self.tr("種別・部署・設置場所・メーカーの追加・変更・統合・廃止")
+        )
         self.reload_button = QPushButton(self.tr("再読み込み"), self)
         self.reload_button.setToolTip(self.tr("再読み込み (F5)"))
         self.count_label = QLabel(self)
         self.model = AssetTableModel(ctx.today(), parent=self)
         self.table = AssetTableView(self.model, self)
         self.actions_button = LedgerActionsButton(
-            ctx, self.model.ids_in_view, self.table_selected_id, self.open_import, self
+            ctx, self.model.ids_in_view, self.table.selected_asset_ids, self.open_import, self
         )
         self.loading_label = QLabel(self.tr("読み込み中…"), self)
         self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -169,6 +184,9 @@ class AssetLedgerView(QWidget):
         self._add_shortcut(QKeySequence("Ctrl+D"), self.duplicate_asset)
         self.new_button.clicked.connect(self.new_asset)
         self.duplicate_button.clicked.connect(self.duplicate_asset)
+        self.bulk_button.clicked.connect(self.bulk_edit)
+        self.lists_button.clicked.connect(self.manage_lists)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.reload_button.clicked.connect(self.reload)
         self.filter_panel.changed.connect(self._apply_filter)
         self.table.asset_chosen.connect(self._on_asset_chosen)
@@ -267,6 +285,32 @@ class AssetLedgerView(QWidget):
         self.history.show_record(Asset, None)
         self.editor.load(None, copy_of=source)
 
+    def bulk_edit(self) -> None:
+        """一括変更 of the selected assets (after one confirmation naming how many)."""
+        ids = self.table.selected_asset_ids()
+        if len(ids) < 2 or self._ask_first(self.bulk_edit):
+            return
+        from app.ui.assets.bulk_edit_dialog import BulkEditDialog
+
+        self.bulk_dialog = BulkEditDialog(self._ctx, ids, self)
+        self.bulk_dialog.finished_with.connect(self._bulk_done)
+        self.bulk_dialog.open()
+
+    def _bulk_done(self, result: object) -> None:
+        window = self.window()
+        if isinstance(result, int) and isinstance(window, QMainWindow):
+            window.statusBar().showMessage(
+                self.tr("一括変更: {0} 件の資産を変更しました").format(f"{result:,}"), 10000
+            )
+
+    def manage_lists(self) -> None:
+        from app.ui.assets.reference_lists_dialog import ReferenceListsDialog
+
+        ReferenceListsDialog(self._ctx, self).open()
+
+    def _selection_changed(self, *_args: object) -> None:
+        self.bulk_button.setEnabled(len(self.table.selectionModel().selectedRows()) >= 2)
+
     def table_selected_id(self) -> int | None:
         return self.table.selected_asset_id()
 
@@ -282,8 +326,10 @@ class AssetLedgerView(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.new_button)
         bar.addWidget(self.duplicate_button)
+        bar.addWidget(self.bulk_button)
         bar.addWidget(self.reload_button)
         bar.addWidget(self.actions_button)
+        bar.addWidget(self.lists_button)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
         layout = QVBoxLayout(self)

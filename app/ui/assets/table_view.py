@@ -25,7 +25,9 @@ class AssetTableView(SilentSelection):
         self.setModel(model)
         self.setAlternatingRowColors(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows can be chosen (Shift / Ctrl) for 一括変更 and labels; the editor
+        # shows the current row.
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setWordWrap(False)
         # Uniform row heights: a fixed section size means no per-row measuring.
@@ -77,6 +79,12 @@ class AssetTableView(SilentSelection):
         (its range follows the rows at once, not at the next layout)."""
         self.updateGeometries()
         self.verticalScrollBar().setValue(value)
+
+    def selected_asset_ids(self) -> list[int]:
+        """The ids of every selected row, in the table's order."""
+        rows = sorted(index.row() for index in self.selectionModel().selectedRows())
+        model = self.asset_model()
+        return [model.index(row, 0).data(AssetTableModel.IdRole) for row in rows]
 
     def selected_asset_id(self) -> int | None:
         index = self.selectionModel().currentIndex()
