@@ -20,7 +20,7 @@ from app.paths import DataDir
 
 # The choices, named here so that building the parser (at every start, the GUI's too)
 # does not import the export code or reportlab. A test checks that they match
-# LAYOUTS, ENCODINGS and SHEETS.
+# LAYOUTS, ENCODINGS, SHEETS and CODES.
 LAYOUTS = {"ledger": "資産台帳（全項目）", "security": "情報資産台帳"}
 ENCODINGS = ("utf-8-sig", "cp932")
 SHEETS = {
@@ -28,6 +28,7 @@ SHEETS = {
     "A4-24": "24面 70×33.9mm",
     "A4-44": "44面 48.3×25.4mm",
 }
+CODES = {"qr": "QRコード", "code128": "バーコード（CODE128）"}
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -59,7 +60,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     assets.set_defaults(handler=cmd_export_assets)
 
-    labels = sub.add_parser("labels", parents=[common], help="資産ラベル（QRコード）のPDFを作る")
+    labels = sub.add_parser(
+        "labels", parents=[common], help="資産ラベル（QRコード・バーコード）のPDFを作る",
+        description="A4のラベル用紙に、資産管理番号のQRコードまたはバーコード（CODE128）、"
+        "資産管理番号・名称・設置場所・団体名を印刷するPDFを作ります。",
+    )  # fmt: skip
     labels.add_argument("file", type=Path, metavar="ファイル", help="出力ファイル（.pdf）")
     labels.add_argument(
         "--tags", nargs="+", metavar="資産管理番号", help="ラベルを作る資産（既定: 全資産）"
@@ -80,6 +85,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="位置",
         help="最初に使うラベルの位置（左上 = 1、既定 1）",
     )
+    labels.add_argument(
+        "--code", choices=list(CODES), metavar="コード",
+        help="qr = QRコード、code128 = バーコード（CODE128）"
+        "（既定: 画面の印刷で最後に選んだもの、なければ qr）",
+    )  # fmt: skip
+    labels.add_argument(
+        "--org", metavar="団体名",
+        help="各ラベルの最後の行に印刷する団体名（既定: 画面の印刷で保存した団体名）",
+    )  # fmt: skip
     labels.set_defaults(handler=cmd_labels)
 
 
@@ -113,6 +127,7 @@ def cmd_labels(data_dir: DataDir, args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from app.reports.asset_labels import make_labels
+    from app.services.inventory.label_settings import label_code, organisation
     from app.store.models import Asset
 
     db = _open(data_dir)
@@ -133,9 +148,11 @@ def cmd_labels(data_dir: DataDir, args: argparse.Namespace) -> int:
                 ids = list(session.scalars(select(Asset.id).order_by(Asset.asset_tag)))
                 if not ids:
                     raise UserError("資産が登録されていません。")
+            org = args.org if args.org is not None else organisation(session)
             count = make_labels(
-                session, ids, args.file, sheet=args.sheet, start_position=args.start
-            )
+                session, ids, args.file, sheet=args.sheet, start_position=args.start,
+                footer=" ".join(org.split()), code=args.code or label_code(session),
+            )  # fmt: skip
     finally:
         db.dispose()
     print(f"ラベル {count:,}件を作成しました: {args.file}")

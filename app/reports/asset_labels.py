@@ -1,10 +1,15 @@
-"""Asset labels: a PDF of A4 label sheets, each label with a QR code of the asset tag,
-the tag in bold, the asset's name and its location.
+"""Asset labels: a PDF of A4 label sheets, each label with a code of the asset tag (a QR
+code beside the text, or a CODE128 barcode under it, for the scanners a municipality
+already has), the tag in bold, the asset's name, its location, and the organisation's
+name (a setting) as a small last line.
 
-The font is IPAexGothic from ``resources/fonts`` (embedded). Long Japanese text is
-wrapped character by character and shrunk, then cut with 「…」, so that it never leaves
-its label: ``fit_text`` does that and is tested on its own. IPAexGothic has one weight;
-the tag is drawn bold by stroking the glyph outlines as well as filling them.
+The font is IPAexGothic from ``resources/fonts`` (embedded). Text is first shrunk to
+fit, then wrapped — between Japanese characters (with simple 禁則) or at spaces, never
+inside a word such as a model name or a host name — and only at the smallest size cut
+with 「…」, so that it never leaves its label: ``fit_text`` does that and is tested on
+its own. IPAexGothic has one weight; the tag is drawn bold by stroking the glyph
+outlines as well as filling them. A CODE128 bar narrower than ``MIN_BAR`` would not
+scan reliably: such a label is refused with a message naming the tag.
 
 The sheet layouts in SHEETS are approximate (measured from typical products, not
 verified on every brand): print a test page on plain paper and hold it against the
@@ -21,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode import createBarcodeDrawing
+from reportlab.graphics.barcode.code128 import Code128
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
@@ -38,14 +45,20 @@ from app.progress import Progress
 from app.store.models import Asset, Location
 
 __all__ = [
+    "CODES",
     "SHEETS",
     "LabelGeometry",
     "LabelSheet",
+    "code128_drawing",
     "fit_text",
     "label_lines",
     "make_labels",
     "qr_drawing",
 ]
+
+CODES = {"qr": "QRコード", "code128": "バーコード（CODE128）"}
+MIN_BAR = 0.19 * mm  # the narrowest CODE128 module a common handheld scanner reads
+MAX_BAR = 0.33 * mm
 
 FONT = "IPAexGothic"
 LEADING = 1.2  # line height as a multiple of the font size
@@ -56,7 +69,9 @@ LOCKED_HINT = "PDFを他のプログラムで開いていれば閉じてから�
 _NO_LINE_START = set("、。，．・：；？！ー―）」』】〕〉》”’ゃゅょっぁぃぅぇぉャュョッァィゥェォ")
 # ... nor end one.
 _NO_LINE_END = set("（「『【〔〈《“‘([")
-_TOKEN_RE = re.compile(r"[A-Za-z0-9_.,:;/#()\-]+|\s+|.")
+# Words that are never split across lines: runs of letters, digits and signs (model
+# names, host names, addresses), of katakana (シンクライアント), of full-width letters.
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_.,:;/#()\-]+|[ァ-ヺー・]+|[Ａ-Ｚａ-ｚ０-９]+|\s+|.")
 
 
 @dataclass(frozen=True)
@@ -108,8 +123,10 @@ def _width(text: str, size: float) -> float:
     return pdfmetrics.stringWidth(text, FONT, size)
 
 
-def _wrap(text: str, width: float, size: float) -> list[str]:
-    """Greedy line breaking: ASCII words kept whole where they fit, CJK anywhere."""
+def _wrap(text: str, width: float, size: float) -> list[str] | None:
+    """Greedy line breaking: between Japanese characters (not before 、。） nor after
+    （「) and at spaces; None when a word (a run of letters, digits and signs) is wider
+    than the line — the caller shrinks the text rather than break inside the word."""
     lines: list[str] = []
     line = ""
     for token in _TOKEN_RE.findall(text):
@@ -120,19 +137,34 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
             lines.append(line)
             line = ""
             continue
-        if len(line) > 1 and (token[0] in _NO_LINE_START or line[-1] in _NO_LINE_END):
+        if _width(token, size) > width:
+            return None
+        space = line.rfind(" ")
+        chunk = line[space + 1 :] + token  # since the last space: a name, a phrase
+        if space > 0 and _width(chunk, size) <= width:
+            token, line = chunk, line[: space + 1]  # break at the space, not inside
+        elif len(line) > 1 and (token[0] in _NO_LINE_START or line[-1] in _NO_LINE_END):
             token, line = line[-1] + token, line[:-1]
         if line:
             lines.append(line)
-            line = ""
-        for ch in token:  # a token wider than the line is split by characters
-            if line and _width(line + ch, size) > width:
-                lines.append(line)
-                line = ""
-            line += ch
+        line = token
     if line:
         lines.append(line)
     return [ln.strip() for ln in lines if ln.strip()]
+
+
+def _wrap_cut(text: str, width: float, size: float) -> list[str]:
+    """As _wrap, but a word wider than the line stands on a line of its own, cut with
+    「…」 (only at the smallest size, when shrinking could not make it fit)."""
+    lines: list[str] = []
+    for part in _TOKEN_RE.findall(text):
+        if not part.isspace() and _width(part, size) > width:
+            lines.append(_ellipsize(part, width, size))
+        elif lines and not part.isspace() and _width(lines[-1] + part, size) <= width:
+            lines[-1] += part
+        elif not part.isspace():
+            lines.append(part)
+    return lines
 
 
 def _ellipsize(text: str, width: float, size: float) -> str:
@@ -164,14 +196,17 @@ def fit_text(
         allowed = max_lines or 10_000
         if max_height is not None:
             allowed = min(allowed, int(max_height // (current * LEADING)))
-        lines = _wrap(text, width, current) if allowed > 0 else []
-        if allowed > 0 and len(lines) <= allowed:
-            return current, lines
+        wrapped = _wrap(text, width, current) if allowed > 0 else []
+        if allowed > 0 and wrapped is not None and len(wrapped) <= allowed:
+            return current, wrapped
         if current - 0.5 < min_size:
             break
         current -= 0.5
     if allowed <= 0:
         return current, []
+    lines = wrapped if wrapped is not None else _wrap_cut(text, width, current)
+    if len(lines) <= allowed:
+        return current, lines
     kept = lines[:allowed]
     rest = "".join(lines[allowed - 1 :])
     kept[-1] = _ellipsize(rest, width, current)
@@ -183,6 +218,20 @@ def qr_drawing(value: str, size: float) -> Drawing:
     widget = QrCodeWidget(value, barLevel="M", barBorder=4, barWidth=size, barHeight=size)
     drawing = Drawing(size, size)
     drawing.add(widget)
+    return drawing
+
+
+def code128_drawing(value: str, width: float, height: float) -> Drawing:
+    """A CODE128 barcode of ``value`` as wide as fits ``width`` points (quiet zones
+    included), ``height`` points tall; ValueError when its bars would be narrower than
+    MIN_BAR."""
+    modules = Code128(value, barWidth=1, quiet=1, humanReadable=0).width
+    bar = min(MAX_BAR, width / modules)
+    if bar < MIN_BAR:
+        raise ValueError(value)
+    drawing: Drawing = createBarcodeDrawing(
+        "Code128", value=value, barWidth=bar, barHeight=height, quiet=1, humanReadable=0
+    )
     return drawing
 
 
@@ -233,8 +282,10 @@ class LabelGeometry:
     text_height: float
     base_size: float  # the tag's font size
 
+    bar_height: float = 0.0  # CODE128: the barcode's height under the text (else 0)
+
     @classmethod
-    def of(cls, sheet: LabelSheet, column: int = 0) -> LabelGeometry:
+    def of(cls, sheet: LabelSheet, column: int = 0, code: str = "qr") -> LabelGeometry:
         """The geometry of a label in ``column``: content keeps PRINTER_MARGIN from the
         paper's left and right edges (sheets such as 24面 have labels up to the edge)."""
         w, h = sheet.width * mm, sheet.height * mm
@@ -242,25 +293,50 @@ class LabelGeometry:
         left_edge = (sheet.left + column * sheet.pitch_x) * mm
         inset_left = max(pad, PRINTER_MARGIN - left_edge)
         inset_right = max(pad, left_edge + w - (A4[0] - PRINTER_MARGIN))
+        base = min(12.0, max(7.0, sheet.height * 0.26))
+        if code == "code128":  # text across the label, the barcode under it
+            bar_height = max(5 * mm, (h - 2 * pad) * 0.34)
+            text_height = h - 2 * pad - bar_height - 1 * mm
+            width = w - inset_left - inset_right
+            return cls(inset_left, 0.0, inset_left, width, text_height, base * 0.85, bar_height)
         qr = min(h - 2 * pad, (w - inset_left - inset_right) * 0.36, 30 * mm)
         text_x = inset_left + qr + 1.5 * mm
-        base = min(12.0, max(7.0, sheet.height * 0.26))
         return cls(inset_left, qr, text_x, w - inset_right - text_x, h - 2 * pad, base)
 
 
 def _draw_label(
-    c: Canvas, sheet: LabelSheet, position: int, tag: str, name: str, location: str, footer: str
+    c: Canvas,
+    sheet: LabelSheet,
+    position: int,
+    tag: str,
+    name: str,
+    location: str,
+    footer: str,
+    code: str = "qr",
 ) -> None:
     x, y = sheet.origin(position)
-    g = LabelGeometry.of(sheet, position % sheet.columns)
+    g = LabelGeometry.of(sheet, position % sheet.columns, code)
     h = sheet.height * mm
-    pad = (h - g.text_height) / 2
-    renderPDF.draw(qr_drawing(tag, g.qr), c, x + g.left, y + (h - g.qr) / 2)
+    if code == "code128":
+        pad = (h - g.text_height - g.bar_height - 1 * mm) / 2
+        try:
+            bars = code128_drawing(tag, g.text_width, g.bar_height)
+        except ValueError:
+            raise UserError(
+                f"資産管理番号「{tag}」のバーコードは、この用紙では線が細くなりすぎて読み取れない"
+                "おそれがあります。QRコードにするか、大きいラベル用紙を選んでください"
+            ) from None
+        renderPDF.draw(bars, c, x + g.left + (g.text_width - bars.width) / 2, y + pad)
+        box_top = y + h - pad
+    else:
+        pad = (h - g.text_height) / 2
+        renderPDF.draw(qr_drawing(tag, g.qr), c, x + g.left, y + (h - g.qr) / 2)
+        box_top = y + h - pad
     lines = label_lines(
         tag, name, location, footer, width=g.text_width, height=g.text_height, base=g.base_size
     )
     block = sum(line.size * LEADING for line in lines)
-    top = y + h - pad - max(0.0, (g.text_height - block) / 2)  # centred vertically
+    top = box_top - max(0.0, (g.text_height - block) / 2)  # centred vertically
     for line in lines:
         c.saveState()  # the render mode and line width must not leak into the next line
         t = c.beginText(x + g.text_x, top - line.y)
@@ -281,14 +357,18 @@ def make_labels(
     sheet: str = "A4-12",
     start_position: int = 1,
     footer: str = "",
+    code: str = "qr",
     progress: Progress | None = None,
 ) -> int:
     """Write a PDF of labels for ``asset_ids`` (in that order); return how many were drawn.
 
-    ``footer`` is an optional small line on every label (e.g. the owning section);
-    nothing is printed there by default. Raises UserError for no assets, unknown ids,
-    an unknown sheet, a start position off the sheet or an unusable file.
+    ``footer`` is a small last line on every label (the organisation's name, e.g.
+    「ひとり町 総務課」); nothing is printed there when empty. ``code``: "qr" or
+    "code128". Raises UserError for no assets, unknown ids, an unknown sheet or code, a
+    start position off the sheet, a barcode too narrow to scan, or an unusable file.
     """
+    if code not in CODES:
+        raise UserError(f"コードの種類が不正です: {code}（{' / '.join(CODES)}）")
     path = Path(path)
     if not asset_ids:
         raise UserError("ラベルを作る資産が選ばれていません。")
@@ -322,7 +402,7 @@ def make_labels(
         slot = start_position - 1 + n
         if n and slot % layout.per_page == 0:
             c.showPage()
-        _draw_label(c, layout, slot, *found[asset_id], footer)
+        _draw_label(c, layout, slot, *found[asset_id], footer, code)
         if progress is not None and n % 100 == 0:
             progress.check()
             progress.report(n, len(ids), "ラベルを作成中…")

@@ -163,6 +163,8 @@ def test_print_labels(qtbot, ctx, window, asset_ids, out_dir, monkeypatch) -> No
     def choose(self):
         self.sheet_box.setCurrentIndex(self.sheet_box.findData("A4-44"))
         self.start_box.setValue(43)
+        self.code_box.setCurrentIndex(self.code_box.findData("code128"))
+        self.org_box.setText(" ひとり町  総務課 ")
         return QDialog.DialogCode.Accepted.value
 
     monkeypatch.setattr(LabelOptionsDialog, "exec", choose)
@@ -171,7 +173,15 @@ def test_print_labels(qtbot, ctx, window, asset_ids, out_dir, monkeypatch) -> No
     qtbot.waitUntil(lambda: "ラベル5件のPDFを保存しました" in status(window))
     reader = pypdf.PdfReader(out_dir / "labels.pdf")
     assert len(reader.pages) == 2  # positions 43, 44, then 3 on the next sheet
+    assert reader.pages[0].extract_text().count("ひとり町 総務課") == 2
     assert ctx.settings.value("labels/sheet") == "A4-44"
+    from app.services.inventory.label_settings import label_code, organisation
+
+    with ctx.db.sessions() as s:  # kept for `hitori labels` too
+        assert (organisation(s), label_code(s)) == ("ひとり町 総務課", "code128")
+    again = LabelOptionsDialog(1, "A4-12", code="code128", organisation="ひとり町 総務課")
+    qtbot.addWidget(again)
+    assert (again.code(), again.organisation()) == ("code128", "ひとり町 総務課")
 
 
 def test_print_labels_needs_a_selection_and_can_be_cancelled(

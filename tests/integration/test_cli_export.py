@@ -129,10 +129,21 @@ def test_labels(data_root: Path, tmp_path: Path) -> None:
     proc = hitori("labels", bad, "--tags", "HT-001", "NO-SUCH", data_dir=data_root)
     assert_refused(proc, "NO-SUCH", "見つかりません")
     assert_refused(hitori("labels", bad, "--start", "13", data_dir=data_root), "1〜12")
+    usage = hitori("labels", bad, "--code", "ean13", data_dir=data_root)
+    assert usage.returncode == 2 and "選べない値です: 'ean13'" in usage.stderr
     assert not bad.exists()
+
+    bars = tmp_path / "bars.pdf"
+    proc = hitori("labels", bars, "--code", "code128", "--org", "ひとり町 総務課",
+                  data_dir=data_root)  # fmt: skip
+    assert_ok(proc, "3件")
+    assert pypdf.PdfReader(bars).pages[0].extract_text().count("ひとり町 総務課") == 3
 
 
 def test_cli_choices_match_the_services() -> None:
     assert set(command.LAYOUTS) == set(LAYOUTS)
     assert set(command.ENCODINGS) == set(ENCODINGS)
     assert set(command.SHEETS) == set(SHEETS)
+    from app.reports.asset_labels import CODES
+
+    assert command.CODES == CODES

@@ -214,3 +214,76 @@ def test_bad_input_and_targets(db, asset_ids, out_dir) -> None:
     with pytest.raises(UserError, match="フォルダがありません"):
         labels(db, asset_ids[:1], out_dir / "missing" / "l.pdf")
     assert list(out_dir.iterdir()) == []
+
+
+# --- words kept whole, CODE128, the organisation's name ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ESPRIMO-D7011/ST-LONGMODELNAME 本庁舎", "SOMU-PC-00012.city.hitori.lg.jp 窓口",
+     "HT-PC-00041 Fortinet FortiGate-60F 予備機"],
+)  # fmt: skip
+def test_a_word_is_shrunk_to_fit_never_broken(text) -> None:
+    width = stringWidth("ESPRIMO-D7011/ST", FONT, 10)
+    size, lines = fit_text(text, width=width, size=10, min_size=5, max_lines=4)
+    words = [w for w in text.split() if w.isascii()]
+    for word in words:  # each whole on one line (shrunk if needed), never split in two
+        assert any(word in line for line in lines), (word, lines)
+    assert all(stringWidth(line, FONT, size) <= width + 0.01 for line in lines)
+
+
+def test_at_the_smallest_size_a_word_too_long_is_cut_not_split() -> None:
+    size, lines = fit_text("X" * 80 + " 本庁舎", width=60, size=8, min_size=6, max_lines=3)
+    assert size == 6 and lines[0].endswith("…") and not lines[1].startswith("X")
+
+
+def _decode(pdf: Path, tmp: Path) -> list[str]:
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", str(pdf), str(tmp / "p")],
+                   check=True)  # fmt: skip
+    found: list[str] = []
+    for page in sorted(tmp.glob("p*.png")):
+        out = subprocess.run(["zbarimg", "-q", "--raw", str(page)], capture_output=True,
+                             text=True)  # fmt: skip
+        found += out.stdout.split()
+    return found
+
+
+needs_zbar = pytest.mark.skipif(
+    shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None,
+    reason="zbarimg / pdftoppm not installed (.ci/run installs zbar-tools and poppler-utils)",
+)
+
+
+@needs_zbar
+@pytest.mark.parametrize("sheet", sorted(SHEETS))
+def test_code128_labels_scan_back_to_their_tags(db, asset_ids, out_dir, tmp_path, sheet):
+    pdf = out_dir / "code128.pdf"
+    assert labels(db, asset_ids[:6], pdf, sheet=sheet, code="code128") == 6
+    assert sorted(_decode(pdf, tmp_path)) == [f"HT-{i:03d}" for i in range(6)]
+
+
+@needs_zbar
+def test_qr_labels_scan_back_to_their_tags(db, asset_ids, out_dir, tmp_path) -> None:
+    pdf = out_dir / "qr.pdf"
+    labels(db, asset_ids[:4], pdf, sheet="A4-24")
+    assert sorted(_decode(pdf, tmp_path)) == [f"HT-{i:03d}" for i in range(4)]
+
+
+def test_the_organisation_is_on_every_label(db, asset_ids, out_dir) -> None:
+    pdf = out_dir / "org.pdf"
+    labels(db, asset_ids[:3], pdf, footer="ひとり町 総務課", code="code128")
+    text = pypdf.PdfReader(pdf).pages[0].extract_text()
+    assert text.count("ひとり町 総務課") == 3
+
+
+def test_a_barcode_too_narrow_to_scan_is_refused_naming_the_tag(db, out_dir) -> None:
+    with db.sessions.begin() as s:
+        long_tag = Asset(asset_tag="HT-NETWORK-SWITCH-000123-B", name="スイッチ")
+        s.add(long_tag)
+        s.flush()
+        tag_id = long_tag.id
+    with pytest.raises(UserError, match="「HT-NETWORK-SWITCH-000123-B」のバーコードは"):
+        labels(db, [tag_id], out_dir / "narrow.pdf", sheet="A4-44", code="code128")
+    assert not (out_dir / "narrow.pdf").exists()
+    assert labels(db, [tag_id], out_dir / "qr.pdf", sheet="A4-44") == 1  # a QR code fits

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSpinBox,
@@ -33,7 +34,12 @@ from sqlalchemy.orm import Session
 from app.errors import UserError
 from app.interchange.asset_export import LAYOUTS, export_assets
 from app.progress import Cancelled, Progress
-from app.reports.asset_labels import SHEETS, make_labels
+from app.reports.asset_labels import CODES, SHEETS, make_labels
+from app.services.inventory.label_settings import (
+    ORGANISATION_LIMIT,
+    set_label_code,
+    set_organisation,
+)
 from app.store.errors import classify
 from app.ui.context import AppContext
 from app.ui.jobs import Job, ProgressShown
@@ -106,13 +112,28 @@ def _export(
 class LabelOptionsDialog(QDialog):
     """Choose the label sheet and the first free label on it."""
 
-    def __init__(self, count: int, sheet: str = "A4-12", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        count: int,
+        sheet: str = "A4-12",
+        parent: QWidget | None = None,
+        *,
+        code: str = "qr",
+        organisation: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("資産ラベルの印刷"))
         self._count = count
         self.sheet_box = QComboBox(self)
         for key, label_sheet in SHEETS.items():
             self.sheet_box.addItem(label_sheet.title, key)
+        self.code_box = QComboBox(self)
+        for key, title in CODES.items():
+            self.code_box.addItem(title, key)
+        self.code_box.setCurrentIndex(max(0, self.code_box.findData(code)))
+        self.org_box = QLineEdit(organisation, self)
+        self.org_box.setPlaceholderText(self.tr("例: ひとり町 総務課（空なら印刷しない）"))
+        self.org_box.setMaxLength(ORGANISATION_LIMIT)
         self.start_box = QSpinBox(self)
         self.start_box.setToolTip(self.tr("使いかけの用紙では、最初に使うラベルの位置（左上 = 1）"))
         self.pages_label = QLabel(self)
@@ -132,6 +153,8 @@ class LabelOptionsDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("ラベル用紙"), self.sheet_box)
         form.addRow(self.tr("開始位置"), self.start_box)
+        form.addRow(self.tr("コード"), self.code_box)
+        form.addRow(self.tr("団体名"), self.org_box)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.pages_label)
@@ -148,6 +171,12 @@ class LabelOptionsDialog(QDialog):
     def start_position(self) -> int:
         return self.start_box.value()
 
+    def code(self) -> str:
+        return str(self.code_box.currentData())
+
+    def organisation(self) -> str:
+        return " ".join(self.org_box.text().split())
+
     def _update(self) -> None:
         per_page = SHEETS[self.sheet()].per_page
         self.start_box.setRange(1, per_page)
@@ -161,14 +190,21 @@ def print_labels(parent: QWidget, ctx: AppContext, asset_ids: Sequence[int]) -> 
     if not asset_ids:
         QMessageBox.information(parent, title, _tr("ラベルを作る資産を選んでください。"))
         return None
-    saved_sheet = ctx.settings.value("labels/sheet")
+    saved_sheet, saved_code, saved_org = (
+        ctx.settings.value(f"labels/{key}") for key in ("sheet", "code", "organisation")
+    )
     dialog = LabelOptionsDialog(
-        len(asset_ids), saved_sheet if isinstance(saved_sheet, str) else "A4-12", parent
+        len(asset_ids),
+        saved_sheet if isinstance(saved_sheet, str) else "A4-12",
+        parent,
+        code=saved_code if isinstance(saved_code, str) else "qr",
+        organisation=saved_org if isinstance(saved_org, str) else "",
     )
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted.value:
             return None
         sheet, start = dialog.sheet(), dialog.start_position()
+        code, organisation = dialog.code(), dialog.organisation()
     finally:
         dialog.deleteLater()
     suggested = _last_dir(ctx) / f"資産ラベル_{ctx.today():%Y%m%d}.pdf"
@@ -179,7 +215,11 @@ def print_labels(parent: QWidget, ctx: AppContext, asset_ids: Sequence[int]) -> 
     if path.suffix.lower() != ".pdf":
         path = path.with_name(path.name + ".pdf")
     ctx.settings.setValue("labels/sheet", sheet)
+    ctx.settings.setValue("labels/code", code)
+    ctx.settings.setValue("labels/organisation", organisation)
     ctx.settings.setValue("export/last_dir", str(path.parent))
+    # The organisation's name is kept in the database too: `hitori labels` prints it.
+    ctx.jobs.write(save_label_settings, organisation, code, owner=parent, name="label-settings")
     return _run(
         parent,
         ctx,
@@ -189,6 +229,8 @@ def print_labels(parent: QWidget, ctx: AppContext, asset_ids: Sequence[int]) -> 
         path,
         sheet,
         start,
+        code,
+        organisation,
         success=lambda n: _tr("ラベル{0}件のPDFを保存しました: {1}").format(f"{n:,}", path),
     )
 
@@ -200,10 +242,18 @@ def _labels(
     path: Path,
     sheet: str,
     start: int,
+    code: str = "qr",
+    organisation: str = "",
 ) -> int:
     return make_labels(
-        session, asset_ids, path, sheet=sheet, start_position=start, progress=progress
-    )
+        session, asset_ids, path, sheet=sheet, start_position=start, progress=progress,
+        code=code, footer=organisation,
+    )  # fmt: skip
+
+
+def save_label_settings(session: Session, organisation: str, code: str) -> None:
+    set_organisation(session, organisation)
+    set_label_code(session, code)
 
 
 def _run(
