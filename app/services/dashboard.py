@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from app.store.models import (
     NoticeDeadline,
     Runbook,
     Task,
+    Vendor,
     WorkLogEntry,
 )
 from app.store.vocab import NOTICE_DEADLINE_KINDS
@@ -44,6 +45,8 @@ class DueItem:
 class DashboardSummary:
     today: date
     counts: dict[str, int] = field(default_factory=dict)
+    # label → what its count leaves out, said on its card (「廃棄済 6 件を除く」)
+    excluded: dict[str, str] = field(default_factory=dict)
     # label (with its window) → count; warning_kinds maps each label to its kind
     # (None for overdue tasks, which are not a lifecycle warning).
     warnings: dict[str, int] = field(default_factory=dict)
@@ -58,8 +61,9 @@ def _count_of(model: Any, *where: Any) -> Any:
     return select(func.count()).select_from(model).where(*where).scalar_subquery()
 
 
-def _counts(session: Session, today: date) -> tuple[dict[str, int], int]:
-    """The number of records of each area, and of overdue tasks: one statement.
+def _counts(session: Session, today: date) -> tuple[dict[str, int], int, int]:
+    """The number of records of each area, of overdue tasks and of disposed assets
+    (left out of 資産): one statement.
 
     Active assets are all assets less the disposed ones (``status`` is NOT NULL): the
     status index finds the few disposed ones, where ``status != 'disposed'`` walks it
@@ -78,9 +82,11 @@ def _counts(session: Session, today: date) -> tuple[dict[str, int], int]:
             _count_of(Runbook),
             _count_of(Checklist),
             _count_of(Task, open_tasks, Task.due_date < today),
+            _count_of(Asset, Asset.status == "disposed"),
         )
     ).one()
-    return {label: int(n) for label, n in zip(labels, row[:-1], strict=True)}, int(row[-1])
+    counts = {label: int(n) for label, n in zip(labels, row[:-2], strict=True)}
+    return counts, int(row[-2]), int(row[-1])
 
 
 def dashboard_summary(
@@ -96,7 +102,9 @@ def dashboard_summary(
     windows = windows or load_windows(session)
     soon = today + timedelta(days=due_days)
     s = DashboardSummary(today)
-    s.counts, overdue_tasks = _counts(session, today)
+    s.counts, overdue_tasks, disposed = _counts(session, today)
+    if disposed:
+        s.excluded["資産"] = f"廃棄済 {disposed:,} 件を除く"
     for kind, n in lifecycle_counts(session, today, windows).items():
         label = kind_label(kind, windows)
         s.warnings[label] = n
@@ -106,6 +114,13 @@ def dashboard_summary(
     s.warning_kinds[overdue] = None
     s.due = _due_items(session, today, soon, limit)
     return s
+
+
+def _detail(item: DueItem, today: date) -> str:
+    """詳細: how soon, then what the item adds (the issuer, the vendor, the tag…)."""
+    days = (item.due - today).days
+    when = "今日" if days == 0 else f"あと{days}日"
+    return "・".join(part for part in (when, item.detail) if part)
 
 
 def _due_items(session: Session, today: date, soon: date, limit: int) -> list[DueItem]:
@@ -133,12 +148,13 @@ def _due_items(session: Session, today: date, soon: date, limit: int) -> list[Du
         label = NOTICE_DEADLINE_KINDS.get(r.kind, "期限")
         items.append(DueItem(f"通知の{label}", r.title, r.deadline, "notice", r.id, r.issuer))
     for r in session.execute(
-        select(Contract.id, Contract.title, Contract.end_date)
+        select(Contract.id, Contract.title, Contract.end_date, Vendor.name.label("vendor"))
+        .outerjoin(Vendor, Vendor.id == Contract.vendor_id)
         .where(Contract.end_date.between(today, soon))
         .order_by(Contract.end_date)
         .limit(limit)
     ):
-        items.append(DueItem("契約終了", r.title, r.end_date, "contract", r.id))
+        items.append(DueItem("契約終了", r.title, r.end_date, "contract", r.id, r.vendor or ""))
     # Notice deadlines (end date minus the notice period); contracts are few.
     for r in session.execute(
         select(Contract.id, Contract.title, Contract.end_date, Contract.notice_days).where(
@@ -166,4 +182,5 @@ def _due_items(session: Session, today: date, soon: date, limit: int) -> list[Du
             DueItem("資産の保守終了", r.name, r.maintenance_end, "asset", r.id, r.asset_tag)
         )
     items.sort(key=lambda i: i.due)
+    items = [replace(item, detail=_detail(item, today)) for item in items]
     return items[:limit]

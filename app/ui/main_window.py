@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.dashboard.open_warnings.connect(self.show_warnings)
+        self.dashboard.open_area.connect(self.open_area)
         self.dashboard.load_demo_requested.connect(self.open_demo)
         self._build_toolbar()
         self._build_menu()
@@ -421,6 +422,12 @@ class MainWindow(QMainWindow):
         dialog = RecordDialog(self.ctx, kind, ref_id, self)
         dialog.record_requested.connect(self.open_record)
         dialog.show()
+
+    def open_area(self, view: str, tab: str = "") -> None:
+        """A dashboard card's list: the view, and its tab when it has tabs."""
+        self.show_view(view)
+        if tab and view == "assets":
+            self.inventory.show_tab(tab)
 
     def show_warnings(self, kind: str | None = None) -> None:
         self.show_view("assets")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.services import links
@@ -83,11 +83,23 @@ def _row_query() -> Any:
     ).outerjoin(Vendor, Vendor.id == Contract.vendor_id)
 
 
-def load_contract_rows(session: Session) -> list[ContractRow]:
-    """Every contract, soonest end first (no end date last)."""
+def load_contract_rows(session: Session, today: date | None = None) -> list[ContractRow]:
+    """Every contract: with ``today``, the current ones first (soonest end first, then
+    those without an end date), the ended ones after them (latest first); without it,
+    soonest end first."""
     assets = _counts(session, contract_assets.c.contract_id)
     systems = _counts(session, contract_systems.c.contract_id)
-    stmt = _row_query().order_by(Contract.end_date.is_(None), Contract.end_date, Contract.id)
+    if today is None:
+        order: tuple[Any, ...] = (Contract.end_date.is_(None), Contract.end_date, Contract.id)
+    else:
+        group = case((Contract.end_date < today, 2), (Contract.end_date.is_(None), 1), else_=0)
+        order = (
+            group,
+            case((group == 0, Contract.end_date)),
+            Contract.end_date.desc(),
+            Contract.id,
+        )
+    stmt = _row_query().order_by(*order)
     return [
         ContractRow(
             r[0],

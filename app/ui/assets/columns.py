@@ -13,6 +13,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
 from app.services.inventory.assets import AssetRow
@@ -104,6 +105,19 @@ PROBLEM_NOTES: dict[str, str] = {
     MAINTENANCE_EXPIRED: QT_TRANSLATE_NOOP(CTX, "保守が切れています"),
     MAINTENANCE_SOON: QT_TRANSLATE_NOOP(CTX, "保守終了まで{0}か月以内です"),
 }
+
+
+def legend_html(warn_months: int) -> str:
+    """What the row colours mean, as coloured swatches (one per colour in use)."""
+    by_colour: dict[tuple[str, str], list[str]] = {}
+    for problem, (background, foreground) in PROBLEM_COLORS.items():
+        note = QCoreApplication.translate(CTX, PROBLEM_NOTES[problem]).format(warn_months)
+        by_colour.setdefault((background.name(), foreground.name()), []).append(note)
+    swatches = " ".join(
+        f"<span style='background:{bg}; color:{fg};'>&nbsp;{'・'.join(notes)}&nbsp;</span>"
+        for (bg, fg), notes in by_colour.items()
+    )
+    return QCoreApplication.translate(CTX, "行の色:") + " " + swatches
 
 
 def lifecycle_problem(row: AssetRow, today: date, horizon: date) -> str | None:

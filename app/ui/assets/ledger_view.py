@@ -46,6 +46,7 @@ from app.services.inventory.assets import (
 )
 from app.store.changes import Changes
 from app.store.models import Asset
+from app.ui.assets.columns import legend_html
 from app.ui.assets.editor import AssetEditor
 from app.ui.assets.filter_panel import AssetFilterPanel
 from app.ui.assets.ledger_actions import LedgerActionsButton
@@ -156,6 +157,8 @@ class AssetLedgerView(QWidget):
         self.reload_button.setToolTip(self.tr("再読み込み (F5)"))
         self.count_label = QLabel(self)
         self.model = AssetTableModel(ctx.today(), parent=self)
+        self.legend = QLabel(legend_html(self.model.warn_months), self)
+        self.legend.setObjectName("legend")
         self.table = AssetTableView(self.model, self)
         self.actions_button = LedgerActionsButton(
             ctx, self.model.ids_in_view, self.table.selected_asset_ids, self.open_import, self
@@ -336,6 +339,7 @@ class AssetLedgerView(QWidget):
         layout.addWidget(self.filter_panel)
         layout.addLayout(bar)
         layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.legend)
 
     def _add_shortcut(self, keys: QKeySequence, slot: object) -> None:
         action = QAction(self)

@@ -209,6 +209,11 @@ class AssetTableModel(QAbstractTableModel):
 
     # --- Qt model interface ------------------------------------------------------------
 
+    @property
+    def warn_months(self) -> int:
+        """How far ahead a maintenance end is marked 「保守終了まで…以内」."""
+        return self._warn_months
+
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else self._loaded
 

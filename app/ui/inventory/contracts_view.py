@@ -59,7 +59,7 @@ class ContractsView(RecordListView):
 
     @staticmethod
     def load_rows(session: Session, today: date) -> tuple[list[Any], Any]:
-        return load_contract_rows(session), (today, load_windows(session))
+        return load_contract_rows(session, today), (today, load_windows(session))
 
     def _alert(self, row: ContractRow) -> str | None:
         """ended: muted; notice deadline passed: error; within the window: warn."""

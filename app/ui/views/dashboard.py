@@ -29,6 +29,7 @@ class DashboardView(View):
     title = "ダッシュボード"
     open_warnings = Signal(object)  # a lifecycle warning kind whose list was asked for
     load_demo_requested = Signal()
+    open_area = Signal(str, str)  # (view key, tab key or "") a count card opens
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -101,7 +102,10 @@ class DashboardView(View):
                 jdate.fiscal_year_label(jdate.fiscal_year(summary.today)),
             )
         )
-        _fill_grid(self._cards, summary.counts, "card")
+        cards = _fill_grid(self._cards, summary.counts, "card", CARD_TARGETS,
+                           notes=summary.excluded)  # fmt: skip
+        for card in cards:
+            card.linkActivated.connect(self._open_card)
         cards = _fill_grid(
             self._warnings, summary.warnings, "warning", summary.warning_kinds, columns=7
         )
@@ -128,9 +132,21 @@ class DashboardView(View):
         self._date.setText(self.tr("ダッシュボードを読み込めませんでした: {0}").format(exc))
         self.ready.emit()
 
+    def _open_card(self, target: str) -> None:
+        view, _, tab = target.partition(":")
+        self.open_area.emit(view, tab)
+
     def _activated(self, item: QTableWidgetItem) -> None:
         kind, ref_id = item.data(Qt.ItemDataRole.UserRole)
         self.record_requested.emit(kind, ref_id)
+
+
+# The count cards that open a list ("view:tab"); the others are areas not built yet and
+# say 準備中 (not clickable).
+CARD_TARGETS: dict[str, str | None] = {
+    "資産": "assets:assets", "業務システム": "assets:systems", "契約": "assets:contracts",
+}  # fmt: skip
+NOT_BUILT = "準備中"
 
 
 def _fill_grid(
@@ -140,6 +156,7 @@ def _fill_grid(
     kinds: dict[str, str | None] | None = None,
     *,
     columns: int = 5,
+    notes: dict[str, str] | None = None,
 ) -> list[QLabel]:
     while grid.count():
         child = grid.takeAt(0)
@@ -153,13 +170,23 @@ def _fill_grid(
         if kind and value:  # a link to the list of these warnings
             number = f"<a href='{kind}' style='color:inherit; text-decoration:none'>{number}</a>"
         if style == "card":
+            note = (notes or {}).get(label, "")
+            if kinds is not None and label not in kinds:
+                note = NOT_BUILT  # an area not built yet: its count, not a link
+            elif kinds is not None:
+                number = f"<a href='{kinds[label]}' style='color:inherit; text-decoration:none'>"
+                number += f"{value:,}</a>"
             text = f"<span style='font-size:11pt'>{label}</span><br>"
             text += f"<b style='font-size:18pt'>{number}</b>"
+            if note:
+                text += f"<br><span style='font-size:8pt; color:#555'>（{note}）</span>"
         else:  # long labels (they carry the window): wrap, number on its own line
             name, _, window = label.partition("（")
             window = f"<br><span style='font-size:9pt'>（{window}</span>" if window else ""
             text = f"<span style='font-size:10pt'>{name}</span>{window}<br>"
             text += f"<b style='font-size:16pt'>{number}</b>"
+            if kinds is not None and not kinds.get(label):  # no list to open yet
+                text += f"<br><span style='font-size:8pt'>（一覧は{NOT_BUILT}）</span>"
         card = QLabel(text)
         card.setWordWrap(style != "card")
         card.setObjectName(style)
