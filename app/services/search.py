@@ -54,19 +54,26 @@ def check_query(query: str) -> str:
     return q
 
 
-def global_search(session: Session, query: str, *, per_group: int = 8) -> SearchResults:
-    """Ranked hits for ``query``, grouped by area; groups ordered by their best hit."""
+def global_search(
+    session: Session, query: str, *, per_group: int = 8, more: Mapping[str, int] | None = None
+) -> SearchResults:
+    """Ranked hits for ``query``, grouped by area; groups ordered by their best hit.
+    ``more``: kinds whose group shows that many hits instead of ``per_group`` (「さらに
+    表示」: every hit can be reached)."""
     from app.store import search_index
     from app.store.kind_index import declared_models
 
     q = check_query(query)
     started = time.perf_counter()
     labels = {m.__kind__.code: m.__kind__.label for m in declared_models()}
+    shown = {kind: max(per_group, n) for kind, n in (more or {}).items()}
     try:
-        per_kind = search_index.search(session, q, per_kind=per_group + 1)
+        per_kind = search_index.search(
+            session, q, per_kind=per_group + 1, limits={k: n + 1 for k, n in shown.items()}
+        )
     except EmptyQuery as exc:
         raise SearchQueryError(str(exc)) from exc
-    return _grouped(q, started, per_kind, labels, per_group)
+    return _grouped(q, started, per_kind, labels, per_group, shown)
 
 
 def search_connection(conn: sqlite3.Connection, query: str, *, per_group: int = 8) -> SearchResults:
@@ -90,11 +97,12 @@ def _grouped(
     per_kind: Mapping[str, list[SearchHit]],
     labels: Mapping[str, str],
     per_group: int,
+    shown: Mapping[str, int] | None = None,
 ) -> SearchResults:
-    groups = [
-        SearchGroup(kind, labels[kind], hits[:per_group], len(hits) > per_group)
-        for kind, hits in per_kind.items()
-    ]
+    groups = []
+    for kind, hits in per_kind.items():
+        limit = (shown or {}).get(kind, per_group)
+        groups.append(SearchGroup(kind, labels[kind], hits[:limit], len(hits) > limit))
     groups.sort(key=lambda g: g.hits[0].score)
     elapsed = (time.perf_counter() - started) * 1000
     return SearchResults(q, groups, elapsed)

@@ -206,12 +206,15 @@ def recreate(session: Session, *, progress: Callable[[int, int, str], None] | No
     return rebuild(session, progress=progress)
 
 
-def search(session: Session, query: str, *, per_kind: int = 9) -> dict[str, list[SearchHit]]:
-    """Ranked hits per kind (best first), at most ``per_kind`` each, in the order of the
-    declared kinds. Raises EmptyQuery for a query of only symbols."""
+def search(
+    session: Session, query: str, *, per_kind: int = 9, limits: dict[str, int] | None = None
+) -> dict[str, list[SearchHit]]:
+    """Ranked hits per kind (best first), at most ``per_kind`` each (``limits``: more for
+    some kinds), in the order of the declared kinds. Raises EmptyQuery for a query of
+    only symbols."""
     raw = session.connection().connection.driver_connection
     assert raw is not None
-    return search_blocks_of(raw, query, search_blocks().items(), per_kind=per_kind)
+    return search_blocks_of(raw, query, search_blocks().items(), per_kind=per_kind, limits=limits)
 
 
 def sync_kinds(session: Session) -> bool:

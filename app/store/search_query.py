@@ -8,6 +8,7 @@ blocks and labels of the kinds come from the ``search_kinds`` table.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,8 +43,23 @@ CANDIDATES = 60
 MATCH_SQL = f"""
     SELECT rowid FROM {FTS_TABLE}
     WHERE {FTS_TABLE} MATCH ? AND rowid BETWEEN ? AND ?
-    ORDER BY rowid DESC LIMIT {CANDIDATES}
+    ORDER BY rowid DESC LIMIT ?
 """
+# An asset named exactly by the query — its tag, IP address, MAC address (either
+# separator) or host name — is ranked first, whether or not it is among the candidates.
+# Each form is looked up through an index (an IP address, which has none, only when the
+# query is one), so a plain word costs three index probes.
+_IPV4 = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
+_MAC = re.compile(r"[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}")
+EXACT_BY_IP = "SELECT id FROM assets WHERE ip_address = ? LIMIT 5"
+EXACT_BY_MAC = "SELECT id FROM assets WHERE mac_address IN (?, ?) LIMIT 5"
+EXACT_BY_NAME = """
+    SELECT id FROM assets WHERE asset_tag IN (?1, upper(?1))
+    UNION SELECT id FROM assets WHERE hostname IN (?1, upper(?1), lower(?1))
+    LIMIT 5
+"""
+EXACT_KIND = "asset"
+EXACT_SCORE = -1.0
 DOCS_SQL = "SELECT id, ref_id, title, subtitle FROM search_docs WHERE id IN ({marks})"
 
 
@@ -89,22 +105,54 @@ def stored_kinds(conn: sqlite3.Connection) -> list[tuple[str, int, str]]:
     return conn.execute("SELECT code, block, label FROM search_kinds ORDER BY block").fetchall()
 
 
+def _exact_assets(conn: sqlite3.Connection, query: str, lo: int) -> set[int]:
+    """Search-doc ids of the assets the query names exactly (tag, IP, MAC, host)."""
+    text = query.strip()
+    if len(text) < 3 or any(c.isspace() for c in text) or not text.isascii():
+        return set()
+    args: tuple[str, ...]
+    if _IPV4.fullmatch(text):
+        sql, args = EXACT_BY_IP, (text,)
+    elif _MAC.fullmatch(text):
+        colons = text.upper().replace("-", ":")
+        sql, args = EXACT_BY_MAC, (colons, colons.replace(":", "-"))
+    else:
+        sql, args = EXACT_BY_NAME, (text,)
+    try:
+        rows = conn.execute(sql, args).fetchall()
+    except sqlite3.OperationalError:  # a database without the assets table
+        return set()
+    return {lo | int(r[0]) for r in rows}
+
+
 def search_blocks_of(
-    conn: sqlite3.Connection, query: str, kinds: Iterable[tuple[str, int]], *, per_kind: int = 9
+    conn: sqlite3.Connection,
+    query: str,
+    kinds: Iterable[tuple[str, int]],
+    *,
+    per_kind: int = 9,
+    limits: dict[str, int] | None = None,
 ) -> dict[str, list[SearchHit]]:
-    """Ranked hits per kind (best first), at most ``per_kind`` each, for ``kinds``
-    given as (code, block). Raises EmptyQuery for a query of only symbols."""
+    """Ranked hits per kind (best first), at most ``per_kind`` each (``limits``: more
+    for some kinds, to reach every hit), for ``kinds`` given as (code, block). Raises
+    EmptyQuery for a query of only symbols."""
     expr = match_expression(query)
     terms = runs(query)
     results: dict[str, list[SearchHit]] = {}
     for kind, block in kinds:
         lo, hi = block_range(block)
-        ids = [r[0] for r in conn.execute(MATCH_SQL, (expr, lo, hi))]
+        wanted = (limits or {}).get(kind, per_kind)
+        ids = [r[0] for r in conn.execute(MATCH_SQL, (expr, lo, hi, max(CANDIDATES, wanted)))]
+        exact = _exact_assets(conn, query, lo) if kind == EXACT_KIND else set()
+        ids += [i for i in exact if i not in ids]
         if not ids:
             continue
         docs = conn.execute(DOCS_SQL.format(marks=",".join(map(str, ids)))).fetchall()
         keyed = sorted((rank_key(terms, d[2], d[3], d[0]), d) for d in docs)
-        results[kind] = [
-            SearchHit(kind, d[1], d[2], d[3], score(key)) for key, d in keyed[:per_kind]
+        hits = [
+            SearchHit(kind, d[1], d[2], d[3], EXACT_SCORE if d[0] in exact else score(key))
+            for key, d in keyed
         ]
+        hits.sort(key=lambda h: h.score != EXACT_SCORE)  # stable: exact ones first
+        results[kind] = hits[:wanted]
     return results

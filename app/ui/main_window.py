@@ -246,7 +246,9 @@ class MainWindow(QMainWindow):
         if self._search_dialog is None:
             from app.ui.search_panel import SearchDialog
 
-            self._search_dialog = SearchDialog(self.ctx, self)
+            # No parent: a window of its own that does not stay above this one; it is
+            # closed with the main window (closeEvent).
+            self._search_dialog = SearchDialog(self.ctx)
             self._search_dialog.record_requested.connect(self.open_record)
         return self._search_dialog
 
@@ -568,4 +570,8 @@ class MainWindow(QMainWindow):
             return
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.sync()
+        if self._search_dialog is not None:
+            self._search_dialog.close()
+            self._search_dialog.deleteLater()
+            self._search_dialog = None
         super().closeEvent(event)

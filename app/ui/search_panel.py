@@ -1,9 +1,14 @@
 """Results of the global search (Ctrl+K), grouped by area; activate one to open it.
 
 Each query supersedes the one before (only the latest results are shown); results on
-screen are searched again after any write, which may have changed what matches."""
+screen are searched again after any write, which may have changed what matches. A group
+that has more hits than it shows ends in 「さらに表示」, which shows MORE_STEP more: every
+hit can be reached. The window is an ordinary top-level window (no parent): it does not
+stay above the main window or other programs."""
 
 from __future__ import annotations
+
+from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +26,8 @@ from app.store.changes import Changes
 from app.ui.context import AppContext
 
 HIT_ROLE = Qt.ItemDataRole.UserRole
+MORE = "more"  # the kind of the 「さらに表示」 rows' data
+MORE_STEP = 50
 
 
 class SearchDialog(QDialog):
@@ -55,6 +62,7 @@ class SearchDialog(QDialog):
         self.query.textChanged.connect(lambda _text: self._timer.start())
         self.query.returnPressed.connect(self._enter)
         self._shown = ""  # the query whose results are shown
+        self._more: dict[str, int] = {}  # kind → hits shown after 「さらに表示」
         ctx.jobs.watch(self, None, self._data_changed)
 
     def search(self, text: str) -> None:
@@ -70,10 +78,13 @@ class SearchDialog(QDialog):
             self.tree.clear()
             self.status.setText("")
             return
+        if text.strip() != self._shown:
+            self._more = {}  # a new query starts with the top of each group
         self.status.setText(self.tr("検索中…"))
         self.ctx.jobs.read(
-            global_search,
+            partial(global_search, more=dict(self._more)),
             text,
+            name="global_search",
             owner=self,
             key="search",  # a newer query supersedes this one
             on_result=self._show,
@@ -92,8 +103,8 @@ class SearchDialog(QDialog):
         self.tree.clear()
         chosen: QTreeWidgetItem | None = None
         for group in results.groups:
-            more = self.tr("（上位{0}件）").format(len(group.hits)) if group.more else ""
-            top = QTreeWidgetItem([f"{group.label}{more}", ""])
+            top = QTreeWidgetItem([f"{group.label}（{len(group.hits)}件"
+                                   f"{self.tr('以上') if group.more else ''}）", ""])  # fmt: skip
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
@@ -104,12 +115,18 @@ class SearchDialog(QDialog):
                 top.addChild(child)
                 if keep is not None and (hit.kind, hit.ref_id) == tuple(keep):
                     chosen = child
+            if group.more:
+                more = QTreeWidgetItem([self.tr("さらに表示（次の{0}件）…").format(MORE_STEP), ""])
+                more.setData(0, HIT_ROLE, (MORE, group.kind))
+                more.setForeground(0, self.palette().link())
+                top.addChild(more)
             self.tree.addTopLevelItem(top)
         self.tree.expandAll()
         if results.total:
-            self.status.setText(
-                self.tr("{0} 件（{1:.0f} ms）").format(results.total, results.elapsed_ms)
-            )
+            shown = self.tr("{0} 件").format(f"{results.total:,}")
+            if any(g.more for g in results.groups):
+                shown += self.tr("（「さらに表示」で続きを表示）")
+            self.status.setText(shown)
             top_item = self.tree.topLevelItem(0)
             first = top_item.child(0) if top_item is not None else None
             if chosen is not None:
@@ -136,5 +153,28 @@ class SearchDialog(QDialog):
 
     def _activated(self, item: QTreeWidgetItem) -> None:
         data = item.data(0, HIT_ROLE)
-        if data:
-            self.record_requested.emit(data[0], data[1])
+        if not data:
+            return
+        if data[0] == MORE:
+            self.show_more(data[1])
+            return
+        self.record_requested.emit(data[0], data[1])
+
+    def show_more(self, kind: str) -> None:
+        """Show MORE_STEP more hits of ``kind`` (the query stays)."""
+        shown = self._group_size(kind)
+        self._more[kind] = shown + MORE_STEP
+        self._start()
+
+    def _group_size(self, kind: str) -> int:
+        """How many hits of ``kind`` are shown (the row of its 「さらに表示」)."""
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            if top is None:
+                continue
+            for j in range(top.childCount()):
+                child = top.child(j)
+                data = child.data(0, HIT_ROLE) if child is not None else None
+                if data and data[0] == MORE and data[1] == kind:
+                    return j
+        return self._more.get(kind, 8)

@@ -74,7 +74,9 @@ def run_round(repo: Path, work: Path, template: Path, ledgers: dict[str, Path], 
     shutil.copyfile(template, root / "hitori.sqlite3")
     saved = work / f"saved{n}.sqlite3"
     shutil.copyfile(template, saved)
-    runs: list[list[str]] = [["import", "assets", str(p)] for p in ledgers.values()]
+    runs: list[list[str]] = [
+        ["import", "assets", str(p), "--create-missing"] for p in ledgers.values()
+    ]
     runs += [["check"], ["search", "端末"], ["backup", "--out", str(work / f"out{n}.sqlite3")]]
     if n % 2:
         runs.append(["restore", str(saved)])

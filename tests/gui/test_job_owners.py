@@ -66,11 +66,11 @@ class HeldSearch:
         self.waiting = threading.Event()
         self.release = threading.Event()
 
-    def __call__(self, session: Any, text: str) -> Any:
+    def __call__(self, session: Any, text: str, **options: Any) -> Any:
         if text in self.held:
             self.waiting.set()
             assert self.release.wait(T / 1000)
-        return global_search(session, text)
+        return global_search(session, text, **options)
 
 
 # --- a job belongs to its owner ----------------------------------------------------------

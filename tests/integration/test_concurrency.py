@@ -84,6 +84,8 @@ def run_together(
 
 
 def ledger(path: Path, prefix: str, rows: int = ROWS) -> Path:
+    """A ledger whose 設置場所 「本庁舎」 is new: each import registers it
+    (--create-missing), several of them at once."""
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
         writer.writerow(["資産管理番号", "名称", "種別", "設置場所"])
@@ -153,12 +155,12 @@ def test_imports_checks_searches_and_backups_at_once(
     data_dir = fresh_folder(tmp_path / "d", template)
     out = tmp_path / "out.sqlite3"
     runs: list[list[str | Path]] = [
-        ["import", "assets", ledgers["IMA"]],
+        ["import", "assets", ledgers["IMA"], "--create-missing"],
         ["check"],
-        ["import", "assets", ledgers["IMB"]],
+        ["import", "assets", ledgers["IMB"], "--create-missing"],
         ["search", "端末"],
         ["backup", "--out", out],
-        ["import", "assets", ledgers["IMC"]],
+        ["import", "assets", ledgers["IMC"], "--create-missing"],
     ]
     order = list(range(len(runs)))
     rng.shuffle(order)
@@ -168,7 +170,7 @@ def test_imports_checks_searches_and_backups_at_once(
     db = data_dir.db_path
     assert integrity(db) == "ok"
     for prefix in ("IMA", "IMB", "IMC"):
-        result = by_cmd[("import", "assets", str(ledgers[prefix]))]
+        result = by_cmd[("import", "assets", str(ledgers[prefix]), "--create-missing")]
         assert result.ok, f"{prefix}: {result.stderr}"  # 30 s busy timeout: nobody gives up
         assert_import_all_or_nothing(result, db, prefix, None)
     for args in (("check",), ("search", "端末"), ("backup", "--out", str(out))):
@@ -186,9 +188,9 @@ def test_restore_never_swaps_the_file_under_a_running_import(
     saved = tmp_path / "saved.sqlite3"
     copy_database(template, saved)
     runs: list[list[str | Path]] = [
-        ["import", "assets", ledgers["IMA"]],
+        ["import", "assets", ledgers["IMA"], "--create-missing"],
         ["restore", saved],
-        ["import", "assets", ledgers["IMB"]],
+        ["import", "assets", ledgers["IMB"], "--create-missing"],
     ]
     if round_no % 2:
         runs.reverse()
@@ -218,7 +220,7 @@ def test_the_gui_and_commands_share_the_folder(
     rng = random.Random(7)
     data_dir = fresh_folder(tmp_path / "d", template)
     ran = run_together(
-        [["--self-test"], ["import", "assets", ledgers["IMA"]], ["check"]],
+        [["--self-test"], ["import", "assets", ledgers["IMA"], "--create-missing"], ["check"]],
         data_dir.root,
         rng,
     )

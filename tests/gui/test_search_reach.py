@@ -1,0 +1,80 @@
+"""Search that finds what was meant: every hit reachable (「さらに表示」), an asset named
+exactly by its tag, IP, MAC or host name first, no timing shown, a window that does
+not stay above the others — through the service, `hitori search`'s path and the panel."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.services.inventory.assets import create_asset
+from app.services.search import global_search, search_connection
+from app.ui.search_panel import MORE, MORE_STEP, SearchDialog
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def many(db) -> None:
+    """130 assets named 「総務課 …」, and one whose identifiers are sought exactly."""
+    with db.sessions.begin() as s:
+        for i in range(130):
+            create_asset(s, {"asset_tag": f"PC-{i:04d}", "name": f"総務課 事務用PC {i}"})
+        create_asset(s, {"asset_tag": "SV-0001", "name": "ファイルサーバ", "hostname": "SOMU-FS01",
+                         "ip_address": "10.1.2.3", "mac_address": "00:1B:44:11:3A:B7",
+                         "notes": "PC-0007 の隣"})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "query", ["SV-0001", "sv-0001", "10.1.2.3", "00-1b-44-11-3a-b7", "somu-fs01", "SOMU-FS01"]
+)
+def test_an_asset_named_exactly_comes_first(db, many, query) -> None:
+    with db.sessions() as s:
+        results = global_search(s, query)
+    first = results.groups[0].hits[0]
+    assert (first.kind, first.title) == ("asset", "ファイルサーバ")
+    conn = sqlite3.connect(db.data_dir.db_path)  # `hitori search`'s path ranks alike
+    try:
+        plain = search_connection(conn, query)
+    finally:
+        conn.close()
+    assert plain.groups[0].hits[0].title == "ファイルサーバ"
+
+
+def test_every_hit_can_be_reached(db, many) -> None:
+    with db.sessions() as s:
+        top = global_search(s, "総務課")
+        more = global_search(s, "総務課", more={"asset": 200})
+    assets = next(g for g in top.groups if g.kind == "asset")
+    assert len(assets.hits) == 8 and assets.more
+    everything = next(g for g in more.groups if g.kind == "asset")
+    assert len(everything.hits) == 130 and not everything.more  # beyond the 60 candidates
+
+
+def test_the_panel_shows_more_and_no_timing(qtbot, ctx, many) -> None:
+    dialog = SearchDialog(ctx)
+    qtbot.addWidget(dialog)
+    assert dialog.parent() is None  # its own window: it does not stay above the others
+    with qtbot.waitSignal(dialog.results_shown, timeout=10_000) as shown:
+        dialog.search("総務課")
+    assert shown.args == [8]
+    assert dialog.status.text() == "8 件（「さらに表示」で続きを表示）"
+    assert "ms" not in dialog.status.text()
+    group = dialog.tree.topLevelItem(0)
+    assert group.text(0) == "資産（8件以上）"
+    more = group.child(group.childCount() - 1)
+    assert more.data(0, Qt.ItemDataRole.UserRole) == (MORE, "asset")
+    assert more.text(0) == f"さらに表示（次の{MORE_STEP}件）…"
+    with qtbot.waitSignal(dialog.results_shown, timeout=10_000) as shown:
+        dialog.tree.itemActivated.emit(more, 0)
+    assert shown.args == [8 + MORE_STEP]
+    with qtbot.waitSignal(dialog.results_shown, timeout=10_000):
+        dialog.show_more("asset")
+    with qtbot.waitSignal(dialog.results_shown, timeout=10_000) as shown:
+        dialog.show_more("asset")
+    assert shown.args == [130] and dialog.status.text() == "130 件"
+    with qtbot.waitSignal(dialog.results_shown, timeout=10_000) as shown:
+        dialog.search("ファイル")  # a new query starts again from the top of each group
+    assert dialog._more == {}
