@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
@@ -46,6 +46,7 @@ from app.store.models import (
     Task,
     WorkLogEntry,
 )
+from app.ui import date_style
 from app.ui.context import AppContext
 from app.ui.jobs import ProgressShown
 from app.ui.layout_memory import first_size, remember_splitter
@@ -104,6 +105,9 @@ class MainWindow(QMainWindow):
         # the background while the rest of the window is built.
         self.dashboard = DashboardView(ctx)
         self.dashboard.activate()
+        saved_style = ctx.settings.value(date_style.SETTING)
+        if isinstance(saved_style, str) and saved_style in date_style.STYLES:
+            date_style.set_date_style(saved_style)
         demo = ctx.db.data_dir.is_demo
         title = self.tr("ひとり情シス手帳 — Hitori")
         self.setWindowTitle(title + (self.tr("［デモ環境］") if demo else ""))
@@ -323,6 +327,15 @@ class MainWindow(QMainWindow):
         self.splitter.splitterMoved.connect(
             lambda _pos, _i: self.nav_action.setChecked(self.splitter.sizes()[0] > 0)
         )
+        dates = view_menu.addMenu(self.tr("日付の表示"))
+        self.date_actions = QActionGroup(self)
+        for style, label in date_style.STYLES.items():
+            action = dates.addAction(self.tr(label))
+            action.setCheckable(True)
+            action.setData(style)
+            action.setChecked(style == date_style.date_style())
+            self.date_actions.addAction(action)
+        self.date_actions.triggered.connect(lambda a: self.set_date_style(str(a.data())))
         view_menu.addSeparator()
         for i, area in enumerate(self._areas):
             action = view_menu.addAction(area.title)
@@ -335,6 +348,17 @@ class MainWindow(QMainWindow):
         manual.triggered.connect(self.show_manual)
         about = help_menu.addAction(self.tr("バージョン情報"))
         about.triggered.connect(self.show_about)
+
+    def set_date_style(self, style: str) -> None:
+        """Show dates as 西暦, 和暦 or both, in every view from now on (kept)."""
+        date_style.set_date_style(style)
+        self.ctx.settings.setValue(date_style.SETTING, style)
+        for widget in self.findChildren(QWidget):
+            reload = getattr(widget, "reload", None)
+            if callable(reload) and hasattr(widget, "view_key") and widget.isVisible():
+                reload()
+        for action in self.date_actions.actions():
+            action.setChecked(action.data() == style)
 
     def show_manual(self) -> None:
         from app.ui.help_dialogs import ManualDialog

@@ -176,7 +176,7 @@ def test_selecting_a_row_fills_the_editor(qtbot, ctx, assets, refs) -> None:
     assert inputs["department_id"].currentData() == refs["somu"]
     assert inputs["asset_type_id"].currentText() == "デスクトップPC"
     assert inputs["maintenance_end"].text() == "2027-03-31"
-    assert inputs["maintenance_end"].feedback.text() == "2027-03-31（R9.3.31）"
+    assert inputs["maintenance_end"].feedback.text() == "令和9年3月31日"
     assert inputs["confidentiality"].currentData() == 2
     assert inputs["integrity"].currentData() is None
     assert view.editor.heading.text() == "PC-0001　総務課 事務用PC"
@@ -194,7 +194,7 @@ def test_edit_and_save_updates_row_db_and_history(qtbot, ctx, db, assets) -> Non
     row = view.model.row_for_id(assets["pc"])
     assert row is not None
     assert view.model.row_at(row).name == "総務課 事務用PC（更新）"
-    assert view.model.index(row, 11).data() == "2030-03-31"
+    assert view.model.index(row, 11).data() == "2030-03-31（R12.3.31）"  # 西暦と和暦
     assert view.table.selected_asset_id() == assets["pc"]
     values, _ = snapshot(db)
     assert values[assets["pc"]]["name"] == "総務課 事務用PC（更新）"

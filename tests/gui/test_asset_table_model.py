@@ -169,7 +169,7 @@ def test_display_values_and_roles(model: AssetTableModel) -> None:
     assert cell(0) == row.asset_tag
     assert cell(3) == "廃棄予定"
     assert cell(4) == "LGWAN接続系"
-    assert cell(10) == "2027-03-31"
+    assert cell(10) == "2027-03-31（R9.3.31）"  # the chosen style (default: both)
     assert "令和9年3月31日" in str(cell(10, Qt.ItemDataRole.ToolTipRole))
     assert cell(11) == ""
     assert cell(0, AssetTableModel.IdRole) == 777

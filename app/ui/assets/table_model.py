@@ -40,6 +40,7 @@ from app.services.inventory.assets import (
     normalize_needle,
     row_search_text,
 )
+from app.ui import date_style
 from app.ui.assets.columns import (
     COLUMNS,
     CTX,
@@ -254,7 +255,7 @@ class AssetTableModel(QAbstractTableModel):
         if role == _DISPLAY:
             value = column.value(row)
             if column.is_date:
-                return jdate.format_date(value, mode="seireki")
+                return date_style.shown(value)
             return value
         if role == self.IdRole:
             return row.id

@@ -11,7 +11,7 @@ from app.ui.widgets.silent_selection import SilentSelection
 
 # 資産管理番号 名称 種別 状態 区分 部署 設置場所 利用者 ホスト名 IP 保守終了日 (EOL stretches)
 # The widest each column is made when fitted to its content; 名称 takes the spare width.
-COLUMN_LIMITS = (130, 320, 150, 80, 170, 150, 150, 110, 110, 110, 110)
+COLUMN_LIMITS = (130, 320, 150, 80, 170, 150, 150, 110, 150, 120, 170, 170)
 NAME_COLUMN = 1
 
 

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
 
-from app import jdate
+from app.ui import date_style
 from app.ui.widgets.silent_selection import SilentSelection
 
 Index = QModelIndex | QPersistentModelIndex
@@ -57,7 +57,7 @@ def _display(kind: str, value: Any) -> str:
     if value is None:
         return ""
     if kind == "date" and isinstance(value, date):
-        return jdate.format_date(value, mode="both")
+        return date_style.shown(value)
     if kind == "money" and isinstance(value, int):
         return f"¥{value:,}"
     if kind == "int" and isinstance(value, int):

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app import jdate
 from app.services.inventory.stocktake_report import (
     ReportRow,
     StocktakeReport,
@@ -43,6 +42,7 @@ from app.services.inventory.stocktake_report import (
     write_report_csv,
 )
 from app.store.changes import Changes
+from app.ui import date_style
 from app.ui.context import AppContext
 from app.ui.widgets.styles import ERROR_STYLE, OK_STYLE
 
@@ -55,7 +55,7 @@ ASSET_COLUMNS: list[Column] = [
     ("名称", lambda r: r.name),
     ("台帳の設置場所", lambda r: r.location_name),
     ("利用者", lambda r: r.user_name),
-    ("最終棚卸日", lambda r: jdate.format_date(r.last_audited_on, mode="both")),
+    ("最終棚卸日", lambda r: date_style.shown(r.last_audited_on)),
 ]
 SEEN_COLUMNS: list[Column] = [*ASSET_COLUMNS[:3], ("読取場所", lambda r: r.seen_location_name)]
 TAG_COLUMNS: list[Column] = [("読み取った番号", lambda tag: tag)]

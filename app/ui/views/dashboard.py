@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app import jdate
 from app.services.dashboard import DashboardSummary, dashboard_summary
 from app.store.changes import Changes
+from app.ui import date_style
 from app.ui.context import AppContext
 from app.ui.views.base import View
 
@@ -98,7 +99,7 @@ class DashboardView(View):
     def _show(self, summary: DashboardSummary) -> None:
         self._date.setText(
             self.tr("今日: {0}（{1}）").format(
-                jdate.format_date(summary.today, mode="both"),
+                date_style.shown(summary.today),
                 jdate.fiscal_year_label(jdate.fiscal_year(summary.today)),
             )
         )
@@ -115,7 +116,7 @@ class DashboardView(View):
         self._due.setRowCount(len(summary.due))
         for row, item in enumerate(summary.due):
             cells = [
-                jdate.format_date(item.due, mode="both"),
+                date_style.shown(item.due),
                 item.kind,
                 item.title,
                 item.detail,

@@ -9,14 +9,16 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app import jdate
+from app.ui import date_style
 from app.ui.widgets.styles import ERROR_STYLE
 
 
 class JDateEdit(QWidget):
     """QLineEdit for R8.3.31 / 令和8年3月31日 / Ｒ８．３．３１ / 2026/3/31 …
 
-    The label under the field shows the normalised date (西暦と和暦) or, while the
-    input cannot be read, the reason in red. ``edited`` is emitted on every user edit.
+    The label under the field shows the date in the calendar it was not typed in (the
+    check of what was understood: 令和8年3月31日 under 2026-03-31), or, while the input
+    cannot be read, the reason in red. ``edited`` is emitted on every user edit.
     """
 
     edited = Signal()
@@ -83,6 +85,6 @@ class JDateEdit(QWidget):
             self.feedback.clear()
             self.feedback.setVisible(False)
             return
-        self.feedback.setText(jdate.format_date(value, mode="both"))
+        self.feedback.setText(date_style.understood(value, self.line_edit.text()))
         self.feedback.setStyleSheet("")
         self.feedback.setVisible(True)
