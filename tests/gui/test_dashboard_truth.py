@@ -13,6 +13,7 @@ from app.services.dashboard import dashboard_summary
 from app.services.inventory.assets import create_asset
 from app.services.inventory.contracts import load_contract_rows
 from app.store.models import Contract, Task, Vendor
+from tests.gui.windows import open_main_window
 
 pytestmark = pytest.mark.gui
 
@@ -57,12 +58,7 @@ def test_contracts_list_current_ones_first(db, filled) -> None:
 
 
 def test_cards_open_their_lists_and_unbuilt_areas_say_so(qtbot, ctx, filled) -> None:
-    from app.ui.main_window import MainWindow
-
-    win = MainWindow(ctx, data_dir_text=str(ctx.db.data_dir.root))
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.dashboard.ready, timeout=10_000):
-        win.show()
+    win = open_main_window(qtbot, ctx)
     cards = {c.text().split("<br>")[0]: c for c in win.dashboard.findChildren(QLabel, "card")}
     asset_card = next(c for k, c in cards.items() if ">資産<" in k)
     assert "href='assets:assets'" in asset_card.text() and "廃棄済 1 件を除く" in asset_card.text()

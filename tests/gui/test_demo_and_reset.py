@@ -12,18 +12,12 @@ from app.paths import DataDir, demo_dir_for
 from app.services.demo import generate_demo
 from app.store.models import Asset, ChangeLogEntry
 from app.ui.demo_environment import DemoOpener
+from tests.gui.windows import open_main_window
 
 pytestmark = pytest.mark.gui
 
 
-def make_window(qtbot, ctx):
-    from app.ui.main_window import MainWindow
-
-    win = MainWindow(ctx, data_dir_text=str(ctx.db.data_dir.root))
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.dashboard.ready, timeout=10_000):
-        win.show()
-    return win
+make_window = open_main_window
 
 
 def menu_texts(win) -> list[str]:

@@ -8,18 +8,12 @@ from PySide6.QtWidgets import QFileDialog
 
 from app import __version__
 from app.ui.help_dialogs import AboutDialog, ManualDialog, manual_text
+from tests.gui.windows import open_main_window
 
 pytestmark = pytest.mark.gui
 
 
-def make_window(qtbot, ctx):
-    from app.ui.main_window import MainWindow
-
-    win = MainWindow(ctx, data_dir_text=str(ctx.db.data_dir.root))
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.dashboard.ready, timeout=10_000):
-        win.show()
-    return win
+make_window = open_main_window
 
 
 def menu(win, title: str) -> list[str]:

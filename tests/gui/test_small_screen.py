@@ -10,20 +10,14 @@ from PySide6.QtGui import QGuiApplication
 
 from app.services.demo import generate_demo
 from app.ui.layout_memory import MIN_COLUMN, first_size
+from tests.gui.windows import open_main_window
 
 pytestmark = pytest.mark.gui
 
 SMALL = QSize(1366, 768 - 40)  # less the taskbar
 
 
-def make_window(qtbot, ctx):
-    from app.ui.main_window import MainWindow
-
-    win = MainWindow(ctx, data_dir_text=str(ctx.db.data_dir.root))
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.dashboard.ready, timeout=10_000):
-        win.show()
-    return win
+make_window = open_main_window
 
 
 def test_the_first_window_never_exceeds_the_screen() -> None:

@@ -26,12 +26,7 @@ def set_organisation(session: Session, name: str) -> str:
         raise UserError(
             f"ラベルに印刷する団体名は{ORGANISATION_LIMIT}文字以内にしてください（{len(name)}文字）"
         )
-    found = session.get(Setting, ORGANISATION_KEY)
-    if found is None:
-        session.add(Setting(key=ORGANISATION_KEY, value=name))
-    elif found.value != name:
-        found.value = name
-    session.flush()
+    _put(session, ORGANISATION_KEY, name)
     return name
 
 
@@ -41,9 +36,13 @@ def label_code(session: Session) -> str:
 
 
 def set_label_code(session: Session, code: str) -> None:
-    found = session.get(Setting, CODE_KEY)
+    _put(session, CODE_KEY, code)
+
+
+def _put(session: Session, key: str, value: str) -> None:
+    found = session.get(Setting, key)
     if found is None:
-        session.add(Setting(key=CODE_KEY, value=code))
-    elif found.value != code:
-        found.value = code
+        session.add(Setting(key=key, value=value))
+    elif found.value != value:
+        found.value = value
     session.flush()

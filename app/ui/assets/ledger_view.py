@@ -268,11 +268,7 @@ class AssetLedgerView(QWidget):
         """Open an empty form for a new asset."""
         if self._ask_first(self.new_asset):
             return
-        self._set_selected(None)
-        self.table.clear_selection_silently()
-        self.tabs.setCurrentWidget(self.editor)
-        self.history.show_record(Asset, None)
-        self.editor.load(None)
+        self._open_new()
 
     def duplicate_asset(self) -> None:
         """A new asset's form filled from the selected one (a new tag, its identity
@@ -282,11 +278,15 @@ class AssetLedgerView(QWidget):
             return
         if self._ask_first(self.duplicate_asset):
             return
+        self._open_new(copy_of=source)
+
+    def _open_new(self, copy_of: int | None = None) -> None:
+        """The editor's form for a new asset (a duplicate of ``copy_of``)."""
         self._set_selected(None)
         self.table.clear_selection_silently()
         self.tabs.setCurrentWidget(self.editor)
         self.history.show_record(Asset, None)
-        self.editor.load(None, copy_of=source)
+        self.editor.load(None, copy_of=copy_of)
 
     def bulk_edit(self) -> None:
         """一括変更 of the selected assets (after one confirmation naming how many)."""
