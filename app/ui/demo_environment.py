@@ -45,19 +45,17 @@ class DemoOpener(QObject):
         self,
         window: QMainWindow,
         ctx: AppContext,
-        load_here: Callable[[], None],
         start: Callable[[str, list[str]], bool] = QProcess.startDetached,  # type: ignore[assignment]
     ) -> None:
         super().__init__(window)
         self._window = window
         self.ctx = ctx
-        self._load_here = load_here
         self._start = start  # replaced in tests, which cannot open a second window
         self.demo = DataDir(demo_dir_for(ctx.db.data_dir.root))
 
     def open(self) -> None:
         if self.ctx.db.data_dir.is_demo:  # this window is the demo: load it here
-            self._load_here()
+            self.load_here()
             return
         if self.demo.db_path.exists():
             from app.services.demo.environment import NotADemoFolder, check_demo_folder
@@ -98,6 +96,42 @@ class DemoOpener(QObject):
             quiet_gc=True,
         )
 
+    def load_here(self) -> None:
+        """The demo into this window's database — only ever the demo environment's."""
+        from app.services.demo import generate_demo
+        from app.store.attachments import AttachmentFiles
+
+        assert self.ctx.db.data_dir.is_demo
+        answer = QMessageBox.question(
+            self._window,
+            self.tr("デモデータ"),
+            self.tr("架空の町「ひとり町」のデモデータ（資産約200件など）を読み込みますか？"),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        sessions = self.ctx.db.sessions
+        files = AttachmentFiles(self.ctx.db.data_dir.root)
+
+        def work(progress: Progress) -> dict[str, int]:
+            return generate_demo(
+                sessions, size="small", progress=progress.report,
+                cancelled=lambda: progress.cancelled, files=files,
+            )  # fmt: skip
+
+        self.ctx.jobs.run(
+            work,
+            writer=True,
+            owner=self,
+            # The views reload themselves: the demo announces the kinds it wrote.
+            on_result=lambda _counts: self._window.statusBar().showMessage(
+                self.tr("デモデータを読み込みました"), 8000
+            ),
+            on_error=self._failed,
+            progress=ProgressShown(self._window, self.tr("デモデータを作成中…")),
+            name="load-demo",
+            quiet_gc=True,
+        )
+
     def launch(self) -> bool:
         program, args = hitori_command(["--data-dir", str(self.demo.root)])
         started = bool(self._start(program, args))
@@ -116,7 +150,7 @@ class DemoOpener(QObject):
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
             self._window.statusBar().showMessage(
-                self.tr("キャンセルしました（実際のデータベースは変更していません）"), 8000
+                self.tr("キャンセルしました（何も変更していません）"), 8000
             )
             return
         QMessageBox.warning(self._window, self.tr("デモ環境"), str(exc))

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gc_pause import gc_paused
-from app.progress import Cancelled, Progress
+from app.progress import Progress
 from app.store.backup import DEFAULT_GENERATIONS
 from app.store.models import (
     Checklist,
@@ -48,7 +48,6 @@ from app.store.models import (
 )
 from app.ui import date_style
 from app.ui.context import AppContext
-from app.ui.jobs import ProgressShown
 from app.ui.layout_memory import first_size, remember_splitter
 from app.ui.views.base import View
 from app.ui.views.dashboard import DashboardView
@@ -466,60 +465,13 @@ class MainWindow(QMainWindow):
         if self._demo_opener is None:
             from app.ui.demo_environment import DemoOpener
 
-            self._demo_opener = DemoOpener(self, self.ctx, self.load_demo)
+            self._demo_opener = DemoOpener(self, self.ctx)
         self._demo_opener.open()
 
     def reset_database(self) -> None:
         from app.ui.reset_dialog import DatabaseReset
 
         DatabaseReset(self, self.ctx).start()
-
-    def load_demo(self) -> None:
-        """Demo data into this window's database: only where it is the demo environment."""
-        from app.services.demo import generate_demo
-        from app.store.attachments import AttachmentFiles
-
-        answer = QMessageBox.question(
-            self,
-            self.tr("デモデータ"),
-            self.tr("架空の町「ひとり町」のデモデータ（資産約200件など）を読み込みますか？"),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        sessions = self.ctx.db.sessions
-        files = AttachmentFiles(self.ctx.db.data_dir.root)
-
-        def work(progress: Progress) -> dict[str, int]:
-            return generate_demo(
-                sessions,
-                size="small",
-                progress=progress.report,
-                cancelled=lambda: progress.cancelled,
-                files=files,
-            )
-
-        self.ctx.jobs.run(
-            work,
-            writer=True,
-            owner=self,
-            on_result=self._demo_done,
-            on_error=self._demo_failed,
-            progress=ProgressShown(self, self.tr("デモデータを作成中…")),
-            name="load-demo",
-            quiet_gc=True,
-        )
-
-    def _demo_done(self, _counts: dict[str, int]) -> None:
-        # The views reload themselves: the demo announces the kinds it wrote.
-        self.statusBar().showMessage(self.tr("デモデータを読み込みました"), 8000)
-
-    def _demo_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, Cancelled):
-            self.statusBar().showMessage(
-                self.tr("キャンセルしました（何も変更していません）"), 8000
-            )
-            return
-        QMessageBox.warning(self, self.tr("デモデータ"), str(exc))
 
     def backup_now(self) -> None:
         from app.store.backup import backup_to

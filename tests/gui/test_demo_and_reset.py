@@ -40,7 +40,7 @@ def test_the_demo_opens_in_its_own_folder_and_process(qtbot, ctx, monkeypatch) -
     assert win.dashboard._demo_button.text() == "デモ環境を開く…"
     started: list[tuple[str, list[str]]] = []
     win._demo_opener = DemoOpener(
-        win, ctx, win.load_demo, start=lambda prog, args: started.append((prog, args)) or True
+        win, ctx, start=lambda prog, args: started.append((prog, args)) or True
     )
     asked: list[str] = []
 
@@ -70,7 +70,7 @@ def test_a_folder_of_real_data_beside_is_never_taken_for_the_demo(qtbot, ctx, mo
     win = make_window(qtbot, ctx)
     started: list[object] = []
     warned: list[str] = []
-    win._demo_opener = DemoOpener(win, ctx, win.load_demo, start=lambda *a: started.append(a))
+    win._demo_opener = DemoOpener(win, ctx, start=lambda *a: started.append(a))
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
     win.open_demo()
     assert started == [] and not demo.is_demo
