@@ -205,6 +205,11 @@ def test_edit_and_save_updates_row_db_and_history(qtbot, ctx, db, assets) -> Non
     rows = history_rows(view)
     assert [r[2] for r in rows] == ["変更", "変更", "作成"]  # newest first
     assert all(r[1] == "tester" for r in rows)
+    name_row = next(i for i, r in enumerate(rows) if r[3] == "名称")
+    view.history.table.setCurrentCell(name_row, 0)  # the change in full under the table
+    assert view.history.detail.text().endswith(
+        "tester　変更「名称」\n変更前: 総務課 事務用PC\n変更後: 総務課 事務用PC（更新）"
+    )
     qtbot.waitUntil(lambda: view.editor.mode() == "edit" and not view.editor.is_dirty())
     assert view.editor.message.text() == "保存しました。"
     assert view.count_label.text() == "表示 3 件 / 全 3 件"

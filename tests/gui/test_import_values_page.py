@@ -87,6 +87,13 @@ def test_the_choices_go_into_the_preview_and_the_import(qtbot, wizard, ctx, tmp_
         wizard.next()
     preview = blocker.args[0]
     assert preview.problems() == [] and preview.new_locations == ["第二倉庫"]
+    page = wizard.preview_page  # a row's 問題・注意 in full under the table
+    page.view.setCurrentIndex(page.model.index(44, 0))  # A-044, row 46 of the file
+    assert (
+        page.detail.text() == "46行目: 「種別」「ﾉｰﾄPC」を登録済みの「ノートPC」として取り込みます"
+    )
+    page.view.setCurrentIndex(page.model.index(0, 0))
+    assert page.detail.text() == "2行目: 問題・注意はありません"
     result = to_result(qtbot, wizard)
     assert (result.created, result.locations_added, result.types_added) == (45, 1, 0)
     assert "新しく追加: 設置場所 1 件" in wizard.run_page.message.text()

@@ -163,6 +163,11 @@ class PreviewPage(QWizardPage):
         # main thread.
         for column, chars in enumerate((6, 12, 14, 22)):
             header.resizeSection(column, self.fontMetrics().averageCharWidth() * chars * 2)
+        # The chosen row's 問題・注意 in full, wrapped (a cell shows one line of them).
+        self.detail = QLabel(self)
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setMinimumHeight(self.fontMetrics().height() * 2 + 8)
         self.skip_bad = QCheckBox(self.tr("問題のある行を飛ばして取り込む"), self)
         layout = QVBoxLayout(self)
         for widget in (
@@ -174,11 +179,28 @@ class PreviewPage(QWizardPage):
         ):
             layout.addWidget(widget)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.detail)
         layout.addWidget(self.skip_bad)
+        self.view.selectionModel().currentRowChanged.connect(self._show_detail)
         self.skip_bad.toggled.connect(self.completeChanged)
         self.only_problems.toggled.connect(self._refilter)
 
+    def _show_detail(self, current: Any, _previous: Any = None) -> None:
+        """The 問題・注意 of the current row, each on its own line, with its row number."""
+        if not current.isValid():
+            self.detail.clear()
+            return
+        last = self.model.columnCount() - 1
+        row_no = current.siblingAtColumn(0).data()
+        said = current.siblingAtColumn(last).data(Qt.ItemDataRole.ToolTipRole) or ""
+        self.detail.setText(
+            self.tr("{0}行目: {1}").format(row_no, said)
+            if said
+            else self.tr("{0}行目: 問題・注意はありません").format(row_no)
+        )
+
     def initializePage(self) -> None:
+        self.detail.clear()
         self.preview = None
         self.model.set_preview(None)
         self.skip_bad.setChecked(False)

@@ -63,10 +63,16 @@ class HistoryPanel(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         for column in (4, 5):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        # The chosen change in full, wrapped: a narrow pane cuts 変更前 / 変更後 short.
+        self.detail = QLabel(self)
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.status_label)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+        self.table.currentCellChanged.connect(lambda row, *_: self._show_detail(row))
         self.show_record(None, None)
         # The history grows with every write to the record shown, wherever it is made.
         ctx.jobs.watch(self, None, self._data_changed)
@@ -106,7 +112,20 @@ class HistoryPanel(QWidget):
         if row_id in changes.ids.get(model.__kind__.code, ()):
             self.refresh()
 
+    def _show_detail(self, row: int) -> None:
+        cells = [self.table.item(row, c) for c in range(6)] if row >= 0 else []
+        if not cells or any(c is None for c in cells):
+            self.detail.clear()
+            return
+        at, actor, action, field, before, after = (c.text() for c in cells if c is not None)
+        what = f"{action}「{field}」" if field else action
+        change = ""
+        if before or after:
+            change = "\n" + self.tr("変更前: {0}\n変更後: {1}").format(before, after)
+        self.detail.setText(f"{at}　{actor}　{what}{change}")
+
     def _show(self, lines: list[HistoryLine]) -> None:
+        self.detail.clear()
         self.table.setRowCount(len(lines))
         for row, line in enumerate(lines):
             values = (
