@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from app.services.inventory.assets import create_asset
 from app.store.models import Asset, ChangeLogEntry, Department
-from app.ui.assets.ledger_view import AssetLedgerView
 from app.ui.assets.reference_lists_dialog import ReferenceListsDialog
+from tests.gui.test_asset_ledger import open_view
 
 pytestmark = pytest.mark.gui
 
@@ -110,17 +110,8 @@ def test_retire_and_bring_back(qtbot, ctx, ids) -> None:
     assert page.retire_button.text() == "再開"
 
 
-def open_ledger(qtbot, ctx) -> AssetLedgerView:
-    view = AssetLedgerView(ctx)
-    qtbot.addWidget(view)
-    view.resize(1366, 700)
-    with qtbot.waitSignal(view.ready):
-        view.activate()
-    return view
-
-
 def test_bulk_edit_of_the_selected_rows(qtbot, ctx, db, ids, monkeypatch) -> None:
-    view = open_ledger(qtbot, ctx)
+    view = open_view(qtbot, ctx)
     assert not view.bulk_button.isEnabled()
     model, selection = view.table.asset_model(), view.table.selectionModel()
     flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
@@ -154,7 +145,7 @@ def test_bulk_edit_of_the_selected_rows(qtbot, ctx, db, ids, monkeypatch) -> Non
 
 
 def test_a_refused_bulk_value_is_said_in_the_dialog(qtbot, ctx, db, ids, monkeypatch) -> None:
-    view = open_ledger(qtbot, ctx)
+    view = open_view(qtbot, ctx)
     from app.ui.assets.bulk_edit_dialog import BulkEditDialog
 
     dialog = BulkEditDialog(ctx, ids["assets"], view)

@@ -80,6 +80,7 @@ from app.services.inventory.import_profiles import (
     target_label,
 )
 from app.services.inventory.import_values import ValueChoices
+from app.services.inventory.reference_lists import create_asset_types
 from app.store import audit, bulk, search_index
 from app.store.changes import note as changes_note
 from app.store.models import (
@@ -365,21 +366,8 @@ def _create_names(session: Session, model: Any, names: list[str]) -> dict[str, i
 
 
 def _create_types(session: Session, names: list[str]) -> dict[str, int]:
-    """New asset types after the existing ones; codes ``custom-N`` (the name is what
-    users see; the code only has to be unique and stable)."""
-    codes = set(session.scalars(select(AssetType.code)))
-    order = session.scalar(select(func.max(AssetType.sort_order))) or 0
-    objs: dict[str, AssetType] = {}
-    n = 0
-    for name in names:
-        n += 1
-        while f"custom-{n}" in codes:
-            n += 1
-        order += 10
-        objs[name_key(name)] = AssetType(code=f"custom-{n}", name=name, sort_order=order)
-    session.add_all(objs.values())
-    session.flush()
-    return {k: o.id for k, o in objs.items()}
+    """New asset types (reference_lists.create_asset_types), by normalised name."""
+    return {name_key(t.name): t.id for t in create_asset_types(session, names)}
 
 
 def _current_rows(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from app.interchange.asset_mapping import segment_code, status_code
 from app.interchange.table_reader import TableData
 from app.services.inventory.asset_import_rows import References, clean_cell, fold_width, name_key
+from app.services.inventory.reference_lists import NAME_LIMITS as LIST_NAME_LIMITS
 from app.store.models import ASSET_FIELDS as FIELD_LABELS
 from app.store.models import Asset
 from app.store.vocab import ASSET_STATUSES, SEGMENTS
@@ -43,7 +44,8 @@ LOOKUP_FIELDS = (
     "asset_type_id", "department_id", "location_id", "manufacturer", "segment", "status",
 )  # fmt: skip
 CREATABLE = frozenset({"asset_type_id", "department_id", "location_id", "manufacturer"})
-NAME_LIMITS = {"asset_type_id": 60, "department_id": 100, "location_id": 100, "manufacturer": 100}
+# The longest name each creatable field takes: the lists' own limits (their columns).
+NAME_LIMITS = {field: LIST_NAME_LIMITS[field.removesuffix("_id")] for field in sorted(CREATABLE)}
 PROPOSALS = 5  # proposals listed per unknown value
 _CODED = {"status": (ASSET_STATUSES, status_code), "segment": (SEGMENTS, segment_code)}
 

@@ -36,7 +36,11 @@ LABELS = {
     "manufacturer": "メーカー",
 }
 KINDS = tuple(LABELS)
-NAME_LIMITS = {"asset_type": 60, "department": 100, "location": 100, "manufacturer": 100}
+# As long as the columns that hold the names allow (AssetType.name is String(60), …).
+NAME_LIMITS: dict[str, int] = {
+    kind: (Asset.manufacturer if kind == "manufacturer" else TABLES[kind].name).type.length
+    for kind in KINDS
+}
 
 
 class ListError(UserError):
@@ -120,19 +124,31 @@ def add_entry(session: Session, kind: str, name: str) -> int:
         )
     name = _clean_name(kind, name)
     _refuse_duplicate(session, kind, name)
-    model = TABLES[kind]
     if kind == "asset_type":
-        codes = set(session.scalars(select(AssetType.code)))
-        number = 1 + len(codes)
-        while f"custom-{number}" in codes:
-            number += 1
-        order = (session.scalar(select(func.max(AssetType.sort_order))) or 0) + 10
-        entry = AssetType(code=f"custom-{number}", name=name, category="hardware", sort_order=order)
-    else:
-        entry = model(name=name)
+        (entry,) = create_asset_types(session, [name])
+        return int(entry.id)
+    entry = TABLES[kind](name=name)
     session.add(entry)
     session.flush()
     return int(entry.id)
+
+
+def create_asset_types(session: Session, names: list[str]) -> list[AssetType]:
+    """New 種別 after the existing ones, codes ``custom-N`` (the name is what users see;
+    the code only has to be unique and stable); flushed, in the order of ``names``."""
+    codes = set(session.scalars(select(AssetType.code)))
+    order = session.scalar(select(func.max(AssetType.sort_order))) or 0
+    made: list[AssetType] = []
+    number = 0
+    for name in names:
+        number += 1
+        while f"custom-{number}" in codes:
+            number += 1
+        order += 10
+        made.append(AssetType(code=f"custom-{number}", name=name, sort_order=order))
+    session.add_all(made)
+    session.flush()
+    return made
 
 
 def rename_entry(session: Session, kind: str, key: int | str, new_name: str) -> None:

@@ -168,15 +168,12 @@ def _fill_grid(
     for i, (label, value) in enumerate(values.items()):
         number = f"{value:,}"
         kind = (kinds or {}).get(label)
-        if kind and value:  # a link to the list of these warnings
+        if kind and (value or style == "card"):  # a link to its list (a card's even at 0)
             number = f"<a href='{kind}' style='color:inherit; text-decoration:none'>{number}</a>"
         if style == "card":
             note = (notes or {}).get(label, "")
             if kinds is not None and label not in kinds:
                 note = NOT_BUILT  # an area not built yet: its count, not a link
-            elif kinds is not None:
-                number = f"<a href='{kinds[label]}' style='color:inherit; text-decoration:none'>"
-                number += f"{value:,}</a>"
             text = f"<span style='font-size:11pt'>{label}</span><br>"
             text += f"<b style='font-size:18pt'>{number}</b>"
             if note:
