@@ -41,6 +41,7 @@ BEFORE_QT: tuple[str, ...] = (
     "app.store.models",
     "app.store.database",
     "app.store.backup",
+    "app.services.backups",  # the daily backups, here and at the destination
     "app.store.search_index",
     "app.store.instance",
     "app.store.errors",

@@ -103,6 +103,26 @@ def capture_views(window: MainWindow, suffix: str) -> None:
         window.grab().save(str(OUT / f"{key}{suffix}.png"))
 
 
+def capture_restore(ctx: AppContext, window: MainWindow) -> None:
+    """File ▸ バックアップから復元…, a generation chosen and verified."""
+    from app.services.backups import BackupPlan, make_backups
+    from app.ui.restore_dialog import RestoreDialog
+
+    data_dir = ctx.db.data_dir
+    make_backups(data_dir, BackupPlan(), reason="auto")
+    make_backups(data_dir, BackupPlan(), reason="manual")
+    dialog = RestoreDialog(window, ctx, None)
+    dialog.show()
+    dialog.table.selectRow(1)
+    for _ in range(100):
+        if dialog.restore_button.isEnabled():
+            break
+        settle(100)
+    settle(200)
+    dialog.grab().save(str(OUT / "restore.png"))
+    dialog.close()
+
+
 def main() -> int:
     app = QApplication(sys.argv[:1])
     install_fonts(app)
@@ -158,6 +178,7 @@ def main() -> int:
     wizard.grab().save(str(OUT / "import.png"))
     wizard.close()
 
+    capture_restore(ctx, window)
     ctx.jobs.shutdown()
     db.dispose()
     print("\n".join(sorted(p.name for p in OUT.glob("*.png"))))

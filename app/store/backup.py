@@ -41,7 +41,7 @@ class BackupError(UserError, RuntimeError):
     """A backup or restore could not be made; the message is for the user."""
 
 
-def _timestamp() -> str:
+def backup_stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S-%f")
 
 
@@ -93,7 +93,7 @@ def backup_to(
     root = root or db_path.parent
     if not db_path.exists():
         raise BackupError(f"データベースファイルがありません: {db_path}")
-    dest = backup_dir / f"{reason}-{_timestamp()}{BACKUP_SUFFIX}"
+    dest = backup_dir / f"{reason}-{backup_stamp()}{BACKUP_SUFFIX}"
     try:
         with private_dir(root, "backup") as work:
             tmp = work / dest.name

@@ -19,11 +19,13 @@ The database copied aside keeps its files in the backups' shared store.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +33,7 @@ from app.input_file import InputFileError, open_input_file, os_error_reason
 from app.store import attachment_copies
 from app.store.access import FolderAccess
 from app.store.attachments import AttachmentFiles
-from app.store.backup import BACKUP_SUFFIX, BackupError, copy_database, publish
+from app.store.backup import BACKUP_SUFFIX, BackupError, backup_stamp, copy_database, publish
 from app.store.health import clear_damaged
 from app.store.replacement import CandidateRefused, ProvedFile, prove, put_in_place
 from app.store.sqlite_files import is_wal_file, side_file, sync_folder
@@ -120,15 +122,21 @@ def _shared_stores(source: Path, backups: Path) -> list[Path]:
     return found
 
 
-def validate_backup(source: Path) -> str:
-    """Prove the backup ``source`` as a restore would, on a private copy in a temporary
-    folder; returns its schema revision. Raises BackupError saying what is wrong."""
+@contextlib.contextmanager
+def proved_private_copy(source: Path) -> Iterator[ProvedFile]:
+    """The backup ``source`` proved as a restore would prove it, on a private copy in a
+    temporary folder (removed afterwards). Raises BackupError saying what is wrong."""
     with tempfile.TemporaryDirectory(prefix="hitori-verify-") as tmp:
         candidate = Path(tmp) / "candidate.sqlite3"
         _copy_in(source, candidate)
-        proved = _prove(source, candidate, None)
-    assert proved.revision_before is not None
-    return proved.revision_before
+        yield _prove(source, candidate, None)
+
+
+def validate_backup(source: Path) -> str:
+    """Prove the backup ``source`` (:func:`proved_private_copy`); its schema revision."""
+    with proved_private_copy(source) as proved:
+        assert proved.revision_before is not None
+        return proved.revision_before
 
 
 def _copy_in(source: Path, candidate: Path) -> None:
@@ -165,9 +173,7 @@ def _copy_file(source: Path, dest: Path) -> None:
 def _keep_aside(db_path: Path, backups: Path, work: Path, live: AttachmentFiles) -> Path:
     """The current database, as it is, in ``backups/before-restore-….sqlite3`` (with its
     attachment files in the backups' shared store)."""
-    from app.store.backup import _timestamp
-
-    dest = backups / f"before-restore-{_timestamp()}{BACKUP_SUFFIX}"
+    dest = backups / f"before-restore-{backup_stamp()}{BACKUP_SUFFIX}"
     tmp = work / dest.name
     try:
         copy_database(db_path, tmp)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from datetime import timedelta
-from typing import cast
+from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -19,7 +18,7 @@ from app.logs import RecentLines, log_file, setup_logging
 from app.paths import DataDir
 from app.progress import Progress
 from app.secrets import SecretStore
-from app.store.backup import DEFAULT_GENERATIONS, auto_backup
+from app.services.backups import BackupOutcome, make_backups
 from app.store.database import DataDirError, ensure_data_dir, note_failure, open_database
 from app.store.errors import classify
 from app.store.health import DatabaseDamaged
@@ -88,6 +87,29 @@ def _run_locked(
     self_test: bool,
     resume_gc: Callable[[], None],
 ) -> int:
+    """The window, opened again after each restore the user asked for (the restore runs
+    between two windows, with the database closed: app.ui.restore_run)."""
+    note = ""
+    while True:
+        code, restore = _run_window(app, data_dir, recent, self_test, resume_gc, note)
+        if restore is None:
+            return code
+        from app.ui.restore_run import restore_between_windows
+
+        note = restore_between_windows(app, data_dir, restore, quiet=self_test)
+
+
+def _run_window(
+    app: QApplication,
+    data_dir: DataDir,
+    recent: RecentLines,
+    self_test: bool,
+    resume_gc: Callable[[], None],
+    note: str = "",
+) -> tuple[int, Path | None]:
+    """Open the database and the window until it closes: (exit code, the backup the
+    user chose to restore, if any)."""
+    from app.ui.backup_settings import load_plan
     from app.ui.context import AppContext
     from app.ui.jobs import JobRunner
     from app.ui.main_window import MainWindow
@@ -95,13 +117,13 @@ def _run_locked(
     try:
         db = open_database(data_dir)
     except UserError as exc:  # newer, damaged, unusable folder, maintenance elsewhere …
-        return _fatal(str(exc), self_test)
+        return _fatal(str(exc), self_test), None
     except Exception as exc:
         problem = classify(exc)
         if problem is None:
             raise
         note_failure(data_dir, exc)
-        return _fatal(f"{problem.message}\n{data_dir.db_path}", self_test)
+        return _fatal(f"{problem.message}\n{data_dir.db_path}", self_test), None
     log.info("hitori %s started on %s", __version__, data_dir.root)
     # The ORM's mappers are set up here, before the first job: in that job (the first
     # view's query) it would compete with building the window for the interpreter.
@@ -124,7 +146,7 @@ def _run_locked(
         window.view_ready.disconnect(background_start)
         jobs.run(keyring_state, on_result=show_keyring_state)
         if not self_test:
-            jobs.run(daily_backup, on_error=backup_failed)
+            jobs.run(daily_backup, on_result=backup_made, on_error=backup_failed)
 
     def views_built() -> None:
         """The window is complete: its other views were built in the idle turns after
@@ -133,14 +155,15 @@ def _run_locked(
         (imports, exports) stay short and do not stall the UI thread through the GIL."""
         end_start_up(resume_gc)
 
-    stored = settings.value("backup/generations", DEFAULT_GENERATIONS)
-    generations = int(cast("int | str", stored))  # an int, or its text from an INI file
+    plan = load_plan(settings)
 
-    def daily_backup(progress: Progress):  # type: ignore[no-untyped-def]
-        return auto_backup(
-            data_dir.db_path, data_dir.backups, generations=generations,
-            interval=timedelta(days=1), root=data_dir.root,
-        )  # fmt: skip
+    def daily_backup(progress: Progress) -> BackupOutcome:
+        return make_backups(data_dir, plan, reason="auto")
+
+    def backup_made(outcome: BackupOutcome) -> None:
+        if outcome.destination_problem:  # the data folder's own was made; say why not there
+            log.warning("destination backup failed: %s", outcome.destination_problem)
+            window.statusBar().showMessage(outcome.destination_problem, 30_000)
 
     def backup_failed(exc: BaseException) -> None:
         log.warning("automatic backup failed: %s", exc)
@@ -166,6 +189,8 @@ def _run_locked(
 
         runner = SelfTest(app, window)
     window.show()
+    if note:
+        window.statusBar().showMessage(note, 30_000)
     try:
         code = app.exec()
     finally:
@@ -173,5 +198,5 @@ def _run_locked(
         sys.excepthook = sys.__excepthook__
         db.dispose()
     if runner is not None:
-        return runner.exit_code or code
-    return code
+        return runner.exit_code or code, window.restore_request
+    return code, window.restore_request

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -34,8 +34,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.gc_pause import gc_paused
-from app.progress import Progress
-from app.store.backup import DEFAULT_GENERATIONS
 from app.store.models import (
     Checklist,
     ChecklistProgress,
@@ -128,6 +126,11 @@ class MainWindow(QMainWindow):
         # (an editor with unsaved input is shown before the user is asked about it).
         self.stack.currentChanged.connect(self._follow_stack)
         self._closing = False  # unsaved input was settled: the window may close
+        self._settling_in_close = False  # closeEvent is asking about unsaved input
+        self._settled_in_close = False  # … and every answer came at once
+        # A backup to restore once the window has closed (app.ui.app_main reopens it).
+        self._pending_restore: Path | None = None
+        self.restore_request: Path | None = None
         self._demo_opener: DemoOpener | None = None
         central = QWidget()
         column = QVBoxLayout(central)
@@ -308,8 +311,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         backup = file_menu.addAction(self.tr("今すぐバックアップ"))
         backup.triggered.connect(self.backup_now)
-        generations = file_menu.addAction(self.tr("自動バックアップの世代数…"))
-        generations.triggered.connect(self.edit_backup_generations)
+        restore = file_menu.addAction(self.tr("バックアップから復元…"))
+        restore.triggered.connect(self.choose_restore)
+        settings = file_menu.addAction(self.tr("バックアップの設定…"))
+        settings.triggered.connect(self.edit_backup_settings)
         file_menu.addSeparator()
         reset = file_menu.addAction(self.tr("データベースを空にする…"))
         reset.triggered.connect(self.reset_database)
@@ -474,49 +479,61 @@ class MainWindow(QMainWindow):
         DatabaseReset(self, self.ctx).start()
 
     def backup_now(self) -> None:
-        from app.store.backup import backup_to
+        """A backup now in the data folder, and at the destination when one is set."""
+        from app.services.backups import make_backups
+        from app.ui.backup_settings import load_plan
 
-        data_dir = self.ctx.db.data_dir
+        data_dir, plan = self.ctx.db.data_dir, load_plan(self.ctx.settings)
 
-        def work(progress: Progress) -> str:
-            return str(backup_to(data_dir.db_path, data_dir.backups, reason="manual"))
+        def shown(outcome) -> None:  # type: ignore[no-untyped-def]
+            self.statusBar().showMessage(outcome.summary(), 15000)
+            if outcome.destination_problem:
+                QMessageBox.warning(
+                    self, self.tr("バックアップの保存先"), outcome.destination_problem
+                )
 
         self.ctx.jobs.run(
-            work,
-            owner=self,
-            on_result=lambda path: self.statusBar().showMessage(
-                self.tr("バックアップを作成しました: {0}").format(path), 10000
-            ),
+            lambda progress: make_backups(data_dir, plan, reason="manual"),
+            owner=self, name="backup-now", on_result=shown,
             on_error=lambda exc: QMessageBox.warning(self, self.tr("バックアップ"), str(exc)),
-        )
+        )  # fmt: skip
 
-    def edit_backup_generations(self) -> None:
-        stored = self.ctx.settings.value("backup/generations", DEFAULT_GENERATIONS)
-        current = int(cast("int | str", stored))  # an int, or its text from an INI file
-        value, ok = QInputDialog.getInt(
-            self,
-            self.tr("自動バックアップ"),
-            self.tr("起動時に1日1回バックアップを作ります。残す世代数:"),
-            current,
-            1,
-            365,
-        )
-        if ok:
-            self.ctx.settings.setValue("backup/generations", value)
-            self.ctx.settings.sync()
-            self.statusBar().showMessage(
-                self.tr("自動バックアップを{0}世代残します（{1}）").format(
-                    value, self.ctx.db.data_dir.backups
-                ),
-                8000,
-            )
+    def edit_backup_settings(self) -> None:
+        from app.ui.backup_settings import edit_backup_settings
+
+        text = edit_backup_settings(self, self.ctx.settings, self.ctx.db.data_dir.backups)
+        if text:
+            self.statusBar().showMessage(text, 8000)
+
+    def choose_restore(self) -> None:
+        """Pick a backup (app.ui.restore_dialog); then close so that it is restored with
+        the database closed, and the window opens again on it (app.ui.app_main)."""
+        from app.ui.backup_settings import load_plan
+        from app.ui.restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(self, self.ctx, load_plan(self.ctx.settings).destination)
+        if dialog.exec() == RestoreDialog.DialogCode.Accepted and dialog.chosen is not None:
+            self.request_restore(dialog.chosen)
+
+    def request_restore(self, backup: Path) -> None:
+        """Close (asking about unsaved input first) to restore ``backup`` and reopen;
+        when the user stays, nothing is restored."""
+        self._pending_restore = backup
+        self.close()
+
+    def _stay(self) -> None:
+        self._pending_restore = None
 
     # --- window state ---------------------------------------------------------------
 
     def _close_settled(self) -> None:
+        if self._settling_in_close:  # answered at once (破棄): the event itself closes
+            self._settled_in_close = True
+            return
         self._closing = True
         if not self.close():
             self._closing = False
+            self._stay()
 
     def _restore_geometry(self) -> None:
         """The size the user left, else 1400×860 — never beyond the screen's available
@@ -541,9 +558,18 @@ class MainWindow(QMainWindow):
         if editors:
             from app.ui.widgets.unsaved import settle
 
-            event.ignore()
-            settle(self, editors, self._close_settled)
-            return
+            # Settled before settle() returns (every answer was 破棄), the window closes
+            # with this event: a close() from inside closeEvent would be ignored by Qt.
+            # A 保存 settles later, from its job's end, and closes then.
+            self._settling_in_close, self._settled_in_close = True, False
+            try:
+                settle(self, editors, self._close_settled, self._stay)
+            finally:
+                self._settling_in_close = False
+            if not self._settled_in_close:
+                event.ignore()
+                return
+        self.restore_request = self._pending_restore
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.sync()
         if self._search_dialog is not None:

@@ -121,19 +121,22 @@ def test_search_reports_bad_queries(qtbot, window) -> None:
 
 
 def test_backup_generations_setting(window, monkeypatch) -> None:
-    from PySide6.QtWidgets import QInputDialog
+    from app.ui.backup_settings import BackupSettingsDialog
 
     asked: list[int] = []
 
-    def fake_get_int(parent, title, label, value, low, high):
-        asked.append(value)
-        return 3, True
+    def answer(dialog) -> int:  # type: ignore[no-untyped-def]
+        asked.append(dialog.generations.value())
+        dialog.generations.setValue(3)
+        return BackupSettingsDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(QInputDialog, "getInt", fake_get_int)
-    window.edit_backup_generations()
+    monkeypatch.setattr(BackupSettingsDialog, "exec", answer)
+    menu = {a.text(): a for a in window.menuBar().actions()[0].menu().actions()}
+    menu["バックアップの設定…"].trigger()
     assert asked == [7]  # the default
     assert int(window.ctx.settings.value("backup/generations")) == 3
-    window.edit_backup_generations()
+    assert "データフォルダに3世代" in window.statusBar().currentMessage()
+    window.edit_backup_settings()
     assert asked == [7, 3]
 
 
