@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from app.errors import UserError
 from app.store.search_query import EmptyQuery, SearchHit, search_blocks_of, stored_kinds
@@ -73,7 +73,28 @@ def global_search(
         )
     except EmptyQuery as exc:
         raise SearchQueryError(str(exc)) from exc
-    return _grouped(q, started, per_kind, labels, per_group, shown)
+    results = _grouped(q, started, per_kind, labels, per_group, shown)
+    for group in results.groups:
+        group.hits = _dated(session, group.kind, group.hits)
+    return results
+
+
+def _dated(session: Session, kind: str, hits: list[SearchHit]) -> list[SearchHit]:
+    """``hits`` with the date their kind declares (RecordKind.dated): what tells the
+    records of a repeated title apart (作業日 2026-10-01 / 2026-11-01 …)."""
+    from sqlalchemy import select
+
+    from app.store.kind_index import model_by_code
+
+    model = model_by_code(kind)
+    attr = model.__kind__.dated
+    if attr is None or not hits:
+        return hits
+    label = model.__kind__.field_label(attr)
+    ids = [h.ref_id for h in hits]
+    stmt = select(model.id, getattr(model, attr)).where(model.id.in_(ids))
+    found: dict[int, Any] = {ref_id: when for ref_id, when in session.execute(stmt)}
+    return [replace(h, when=found.get(h.ref_id), when_label=label) for h in hits]
 
 
 def search_connection(conn: sqlite3.Connection, query: str, *, per_group: int = 8) -> SearchResults:

@@ -38,7 +38,8 @@ class RecordKind:
     history, exports). ``values``: for coded attributes, stored value (as text) → label.
     ``title``: the attribute that names one record, or a function of the record.
     ``search_block``: its block of rowids in the search index (stable: part of stored
-    rowids; never renumber), None when it is not searched.
+    rowids; never renumber), None when it is not searched. ``dated``: the date
+    attribute that tells records of the same title apart (search results show it).
     """
 
     code: str
@@ -47,6 +48,7 @@ class RecordKind:
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     title: str | Callable[[Any], str] = "name"
     search_block: int | None = None
+    dated: str | None = None
 
     def field_label(self, name: str) -> str:
         return self.fields.get(name, name)

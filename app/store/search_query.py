@@ -12,6 +12,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from app.store.search_text import EmptyQuery, match_expression, runs
 
@@ -70,6 +71,9 @@ class SearchHit:
     title: str
     subtitle: str
     score: float
+    # The record's date and what it is (RecordKind.dated), where its kind has one.
+    when: date | None = None
+    when_label: str = ""
 
 
 def block_range(block: int) -> tuple[int, int]:

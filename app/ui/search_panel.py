@@ -23,9 +23,20 @@ from PySide6.QtWidgets import (
 
 from app.services.search import SearchQueryError, SearchResults, global_search
 from app.store.changes import Changes
+from app.store.search_query import SearchHit
+from app.ui import date_style
 from app.ui.context import AppContext
 
 HIT_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _when(hit: SearchHit) -> str:
+    """作業日 2026-10-01（R8.10.1）: the record's date as the user chose to see dates."""
+    if hit.when is None:
+        return ""
+    return f"{hit.when_label} {date_style.shown(hit.when)}"
+
+
 MORE = "more"  # the kind of the 「さらに表示」 rows' data
 MORE_STEP = 50
 
@@ -40,7 +51,7 @@ class SearchDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(self.tr("検索"))
-        self.resize(720, 520)
+        self.resize(860, 560)
         layout = QVBoxLayout(self)
         self.query = QLineEdit()
         self.query.setPlaceholderText(
@@ -51,8 +62,10 @@ class SearchDialog(QDialog):
         self.status = QLabel()
         layout.addWidget(self.status)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels([self.tr("件名"), self.tr("補足")])
-        self.tree.setColumnWidth(0, 420)
+        # 日付: what tells apart records with the same title (RecordKind.dated).
+        self.tree.setHeaderLabels([self.tr("件名"), self.tr("補足"), self.tr("日付")])
+        self.tree.setColumnWidth(0, 400)
+        self.tree.setColumnWidth(1, 200)
         self.tree.itemActivated.connect(self._activated)
         layout.addWidget(self.tree, 1)
         self._timer = QTimer(self)
@@ -103,14 +116,14 @@ class SearchDialog(QDialog):
         self.tree.clear()
         chosen: QTreeWidgetItem | None = None
         for group in results.groups:
-            top = QTreeWidgetItem([f"{group.label}（{len(group.hits)}件"
-                                   f"{self.tr('以上') if group.more else ''}）", ""])  # fmt: skip
+            at_least = self.tr("以上") if group.more else ""
+            top = QTreeWidgetItem([f"{group.label}（{len(group.hits)}件{at_least}）", "", ""])
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for hit in group.hits:
-                child = QTreeWidgetItem([hit.title, hit.subtitle])
+                child = QTreeWidgetItem([hit.title, hit.subtitle, _when(hit)])
                 child.setData(0, HIT_ROLE, (hit.kind, hit.ref_id))
                 top.addChild(child)
                 if keep is not None and (hit.kind, hit.ref_id) == tuple(keep):

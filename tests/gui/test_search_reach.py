@@ -78,3 +78,28 @@ def test_the_panel_shows_more_and_no_timing(qtbot, ctx, many) -> None:
     with qtbot.waitSignal(dialog.results_shown, timeout=10_000) as shown:
         dialog.search("ファイル")  # a new query starts again from the top of each group
     assert dialog._more == {}
+
+
+def test_repeated_titles_are_told_apart_by_their_date(qtbot, ctx, db) -> None:
+    """The same work done every month: each hit shows its 作業日, as the user sees dates."""
+    from datetime import date
+
+    from app.store.models import WorkLogEntry
+    from app.ui import date_style
+
+    days = [date(2026, m, 1) for m in (8, 9, 10)]
+    with db.sessions.begin() as s:
+        for day in days:
+            s.add(WorkLogEntry(occurred_on=day, title="月次バックアップ確認", category="運用"))
+    with db.sessions() as s:
+        (group,) = [g for g in global_search(s, "月次バックアップ").groups if g.kind == "worklog"]
+    assert sorted(h.when for h in group.hits) == days
+    assert {h.when_label for h in group.hits} == {"作業日"}
+    dialog = SearchDialog(ctx)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.results_shown, timeout=10_000):
+        dialog.search("月次バックアップ")
+    top = dialog.tree.topLevelItem(0)
+    shown = sorted(top.child(i).text(2) for i in range(top.childCount()))
+    assert shown == [f"作業日 {date_style.shown(d)}" for d in days]
+    assert len({top.child(i).text(0) for i in range(top.childCount())}) == 1  # same title

@@ -221,3 +221,35 @@ def test_fast_at_50000_assets(db) -> None:
     print(f"\n50k assets: counts {counted * 1000:.0f} ms, list {listing * 1000:.0f} ms")
     # 200 ms is the target on a quiet machine; allow for a busy shared test box.
     assert counted < 1.0 and listing < 1.0
+
+
+def test_every_warning_says_what_it_is_about_and_what_to_do(db) -> None:
+    """The 期限・警告 list's 詳細: never empty, naming the OS or model and the action."""
+    asset(db, "EOL", eol_date=TODAY - D(10), os_name="Windows 10 Pro", model="OptiPlex 3070")
+    asset(db, "EOL-soon", eol_date=TODAY + D(30), os_name="Windows Server 2016")
+    asset(db, "M-ended", maintenance_end=TODAY - D(1), model="FortiGate 60F", status="spare")
+    asset(db, "M-soon", maintenance_end=TODAY + D(5))
+    asset(db, "L-ended", lease_end=TODAY - D(3))
+    asset(db, "L-soon", lease_end=TODAY + D(3))
+    asset(db, "Unseen", last_seen_at=datetime(2026, 7, 1))
+    with db.sessions.begin() as s:
+        licenses.create_license(s, {"product": "Lic-old", "seats": 5, "expiry_date": TODAY - D(1)})
+        licenses.create_license(
+            s, {"product": "Lic-soon", "seats": 1, "expiry_date": TODAY + D(10)}
+        )
+        contracts.create_contract(s, {"title": "C-manual", "end_date": TODAY + D(20)})
+    with db.sessions() as s:
+        warnings = lifecycle_warnings(s, TODAY)
+    assert all(w.detail for w in warnings), [(w.kind, w.title) for w in warnings if not w.detail]
+    detail = {(w.kind, w.title.split("　")[0]): w.detail for w in warnings}
+    assert detail[("eol_reached", "EOL")] == (
+        "サポート終了: 更新か廃棄の計画が必要・Windows 10 Pro / OptiPlex 3070"
+    )
+    assert detail[("eol_coming", "EOL-soon")].endswith("Windows Server 2016")
+    assert "（予備）" in detail[("maintenance_ended", "M-ended")]
+    assert "返却・再リース・買取" in detail[("lease_ended", "L-ended")]
+    assert detail[("license_expired", "Lic-old")] == "期限切れ: 更新か利用停止を（5席）"
+    assert detail[("contract_ending", "C-manual")].startswith("自動更新なし")
+    # Grouped by kind, most serious first; within a kind, the most urgent first.
+    kinds = [w.kind for w in warnings]
+    assert kinds == sorted(kinds, key=list(WARNING_KINDS).index)

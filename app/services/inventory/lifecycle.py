@@ -28,6 +28,7 @@ from app.services.errors import FieldError, ValidationError
 from app.services.inventory.contracts import notice_deadline
 from app.services.inventory.licenses import license_usage
 from app.store.models import Asset, Contract, License, Setting
+from app.store.vocab import ASSET_STATUSES
 
 SETTING_KEY = "lifecycle.windows"
 MAX_WINDOW_DAYS = 3650
@@ -256,7 +257,8 @@ def _contract_warnings(
             kind = "contract_notice"
             detail = f"契約終了 {end.isoformat()}{renew}の{notice}日前までに予告"
         else:
-            kind, detail = "contract_ending", "自動更新" if auto else ""
+            kind = "contract_ending"
+            detail = "自動更新" if auto else "自動更新なし: 更新の契約手続きが必要"
         out.append(
             LifecycleWarning(
                 kind, WARNING_KINDS[kind], "contract", cid, title, due, (due - today).days, detail
@@ -280,15 +282,25 @@ def lifecycle_warnings(
     out: list[LifecycleWarning] = []
     for kind, (column, conditions) in _asset_checks(today, w).items():
         stmt = (
-            select(Asset.id, Asset.asset_tag, Asset.name, column, Asset.created_at)
+            select(
+                Asset.id,
+                Asset.asset_tag,
+                Asset.name,
+                column,
+                Asset.created_at,
+                Asset.os_name,
+                Asset.model,
+                Asset.status,
+            )
             .where(*conditions)
             .order_by(column.is_(None).desc(), column, Asset.id)
             .limit(limit_per_kind)
         )
         label = WARNING_KINDS[kind]
-        for aid, tag, name, when, created in session.execute(stmt):
+        for aid, tag, name, when, created, os_name, model, status in session.execute(stmt):
             day = when.date() if isinstance(when, datetime) else when
-            detail = _asset_detail(kind, day, created, today)
+            what = AssetFacts(os_name, model, status)
+            detail = _asset_detail(kind, day, created, today, what)
             out.append(
                 LifecycleWarning(
                     kind,
@@ -303,12 +315,12 @@ def lifecycle_warnings(
             )
     for kind, conditions in _license_checks(today, w).items():
         stmt = (
-            select(License.id, License.product, License.expiry_date)
+            select(License.id, License.product, License.expiry_date, License.seats)
             .where(*conditions)
             .order_by(License.expiry_date, License.id)
             .limit(limit_per_kind)
         )
-        for lid, product, expiry in session.execute(stmt):
+        for lid, product, expiry, seats in session.execute(stmt):
             if expiry is None:  # excluded by the query; keeps the types honest
                 continue
             out.append(
@@ -320,6 +332,7 @@ def lifecycle_warnings(
                     product,
                     expiry,
                     (expiry - today).days,
+                    _license_detail(kind, seats),
                 )
             )
     for u in license_usage(session, over_only=True)[:limit_per_kind]:
@@ -343,15 +356,52 @@ def lifecycle_warnings(
     return out
 
 
-def _asset_detail(kind: str, day: date | None, created: datetime | None, today: date) -> str:
+@dataclass(frozen=True, slots=True)
+class AssetFacts:
+    """What a warning's 詳細 says about the asset beside its tag and name."""
+
+    os_name: str | None
+    model: str | None
+    status: str | None
+
+    def what(self) -> str:
+        return " / ".join(x for x in (self.os_name, self.model) if x)
+
+    def status_note(self) -> str:
+        if self.status in (None, "in_use"):
+            return ""
+        return f"（{ASSET_STATUSES.get(self.status, self.status)}）"
+
+
+# What each asset warning asks of the officer (the 詳細 column).
+ASSET_ACTIONS: dict[str, str] = {
+    "eol_reached": "サポート終了: 更新か廃棄の計画が必要",
+    "eol_coming": "サポート終了予定: 更新の予算・計画を",
+    "maintenance_ended": "保守なしで使用中: 保守の延長か更新を",
+    "maintenance_ending": "保守の延長か機器更新の手配を",
+    "lease_ended": "リース期間後も使用中: 返却・再リース・買取の確認を",
+    "lease_ending": "返却・再リース・買取の判断を",
+}
+
+
+def _asset_detail(
+    kind: str, day: date | None, created: datetime | None, today: date, facts: AssetFacts
+) -> str:
     if kind == "not_seen" and day is not None:
-        return f"最終検出から{(today - day).days}日"
+        return f"最終検出から{(today - day).days}日{facts.status_note()}"
     if kind == "not_audited":
         if day is None:
             registered = created.date().isoformat() if created else "不明"
             return f"棚卸の記録なし（登録 {registered}）"
         return f"最終棚卸から{(today - day).days}日"
-    return ""
+    action = ASSET_ACTIONS.get(kind, "")
+    what = facts.what()
+    return "・".join(x for x in (action + facts.status_note(), what) if x)
+
+
+def _license_detail(kind: str, seats: int | None) -> str:
+    action = "期限切れ: 更新か利用停止を" if kind == "license_expired" else "更新の手続きを"
+    return f"{action}（{seats}席）" if seats else action
 
 
 def lifecycle_counts(

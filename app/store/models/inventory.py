@@ -320,6 +320,7 @@ class Contract(Searchable, Record):
         "contract",
         "契約",
         search_block=7,
+        dated="end_date",
         fields={
             "title": "件名",
             "kind": "種別",
@@ -366,6 +367,7 @@ class License(Searchable, Record):
         "license",
         "ライセンス",
         search_block=8,
+        dated="expiry_date",
         fields={
             "product": "製品名",
             "vendor_id": "ベンダー",

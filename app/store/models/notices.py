@@ -37,6 +37,7 @@ class Notice(Searchable, Record):
         "notice",
         "通知",
         search_block=9,
+        dated="issued_on",
         fields={
             "issuer": "発出元",
             "doc_number": "文書番号",

@@ -69,6 +69,7 @@ class WorkLogEntry(Searchable, Record):
         "worklog",
         "作業ログ",
         search_block=11,
+        dated="occurred_on",
         fields={
             "occurred_on": "作業日",
             "started_at": "開始時刻",
@@ -195,6 +196,7 @@ class Task(Searchable, Record):
         "task",
         "タスク",
         search_block=10,
+        dated="due_date",
         fields={
             "title": "件名",
             "body": "内容",

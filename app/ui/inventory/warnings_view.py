@@ -216,6 +216,14 @@ class WarningsView(View):
             ).format(total, len(chosen), LIMIT_PER_KIND)
         else:
             text = self.tr("{0:,} 件の警告があります。").format(total)
+        if kind is None and total:
+            # The list is grouped in this order: the most serious kinds first, and
+            # within a kind the most urgent first (the oldest overdue, the soonest due).
+            text += self.tr(" 重大な順: {0}").format(
+                "・".join(
+                    f"{label} {counts[k]:,}" for k, label in WARNING_KINDS.items() if counts.get(k)
+                )
+            )
         self.summary.setText(text)
 
     def _failed(self, exc: BaseException) -> None:
