@@ -4,6 +4,11 @@ columns are sized to their content within limits with the name column taking the
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QGuiApplication
@@ -98,3 +103,88 @@ def test_columns_fit_their_content_and_the_name_takes_the_rest(qtbot, ctx) -> No
     qtbot.waitUntil(lambda: v_header.length() >= vendors.viewport().width(), timeout=5_000)
     assert v_header.sectionSize(v_fitter.stretch) > v_fitter.limits[v_fitter.stretch]
     assert v_header.length() == vendors.viewport().width()  # and no scroll bar either
+
+
+def _forms_in(widget) -> list:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QScrollArea
+
+    return [w for w in widget.findChildren(QScrollArea) if w.isVisible()]
+
+
+# A 1920×1080 screen at 150% (high DPI): 1280×720 logical pixels, less the taskbar.
+HIGH_DPI = QSize(1280, 720 - 27)
+
+
+def test_no_form_needs_a_horizontal_scroll_bar_at_1366(qtbot, ctx) -> None:
+    """Every editor of the ledger area, with a record loaded, at 1366×728 (or, run with
+    QT_SCALE_FACTOR=1.5 by the test below, at 150% on a 1920×1080 screen): its form fits
+    the detail pane's width (only a vertical scroll bar where it is tall)."""
+    generate_demo(ctx.db.sessions, size="small")
+    win = make_window(qtbot, ctx)
+    high_dpi = os.environ.get("QT_SCALE_FACTOR") == "1.5"
+    if high_dpi:
+        assert win.devicePixelRatioF() == 1.5
+    size = HIGH_DPI if high_dpi else SMALL
+    hint = win.minimumSizeHint()
+    assert hint.width() <= size.width() and hint.height() <= size.height(), hint
+    win.resize(size)
+    win.show_view("assets")
+    for key in ("assets", "contracts", "vendors", "licenses", "systems"):
+        win.inventory.show_tab(key)
+        page = win.inventory.pages[key]
+        table = page.table
+        qtbot.waitUntil(lambda t=table: t.model().rowCount() > 0, timeout=10_000)
+        table.selectRow(0)
+        qtbot.wait(200)
+        forms = _forms_in(page)
+        assert forms, key
+        for form in forms:
+            bar = form.horizontalScrollBar()
+            assert bar.maximum() == 0, (key, type(form).__name__, bar.maximum())
+
+
+def test_forms_fit_at_150_percent_too() -> None:
+    """The same check in a process whose Qt scales by 150% (a scale factor is fixed for
+    the life of a QApplication)."""
+    env = {**os.environ, "QT_SCALE_FACTOR": "1.5", "QT_QPA_PLATFORM": "offscreen"}
+    test = f"{Path(__file__)}::test_no_form_needs_a_horizontal_scroll_bar_at_1366"
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
+         test],
+        env=env, capture_output=True, text=True, timeout=300, cwd=Path(__file__).parents[2],
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "1 passed" in run.stdout
+
+
+def test_link_pickers_show_whole_names_on_a_small_screen(qtbot, ctx) -> None:
+    generate_demo(ctx.db.sessions, size="small")
+    win = make_window(qtbot, ctx)
+    win.resize(SMALL)
+    win.show_view("assets")
+    win.inventory.show_tab("contracts")
+    page = win.inventory.pages["contracts"]
+    qtbot.waitUntil(lambda: page.table.model().rowCount() > 0, timeout=10_000)
+    page.table.selectRow(0)
+    editor = page.editor
+    panels = editor.links
+    qtbot.waitUntil(lambda: panels.tabs.count() == 2, timeout=5_000)
+    assert not panels.side_by_side()  # a narrow pane: one panel at a time, full width
+    assets = editor.assets_panel
+    placeholder = assets.text_input.placeholderText()
+    assert assets.text_input.width() >= assets.text_input.fontMetrics().horizontalAdvance(
+        placeholder
+    )
+    systems = editor.systems_panel
+    panels.tabs.setCurrentWidget(systems)
+    qtbot.waitUntil(lambda: systems.choice_input.count() > 0, timeout=10_000)
+    combo = systems.choice_input
+    widest = max(
+        combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count())
+    )
+    assert combo.view().minimumWidth() >= widest  # the list opened shows every name whole
+    assert combo.width() >= combo.fontMetrics().horizontalAdvance(combo.currentText())
+    assert combo.toolTip() == combo.currentText()
+    win.resize(1920, 1040)  # a large screen: side by side again, both panels shown
+    qtbot.waitUntil(panels.side_by_side, timeout=5_000)
+    assert assets.isVisible() and systems.isVisible() and assets.title() == "対象の資産"

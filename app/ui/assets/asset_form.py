@@ -31,6 +31,7 @@ from app.store.vocab import ASSET_STATUSES, CIA_FIELDS, CIA_LEVELS, DATE_FIELDS,
 from app.ui.assets.custom_section import CustomFieldsSection
 from app.ui.widgets.date_edit import JDateEdit
 from app.ui.widgets.field_errors import FieldErrors
+from app.ui.widgets.form_fit import narrow_combo
 from app.ui.widgets.input_value import input_value
 from app.ui.widgets.styles import ERROR_STYLE
 
@@ -181,7 +182,7 @@ class AssetForm(QScrollArea):
             notes.textChanged.connect(lambda: self._user_edit(name))
             return notes
         if name in CIA_FIELDS or name in LOOKUP_FIELDS or name in ("status", "segment"):
-            combo = QComboBox(self)
+            combo = narrow_combo(QComboBox(self))
             if name != "status":
                 combo.addItem("", None)
             items: dict[Any, str] = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from app.services.inventory import contracts as svc
@@ -18,6 +18,7 @@ from app.ui.inventory.link_panel import AddMode, LinkListPanel
 from app.ui.inventory.record_editor import RecordAccess, RecordEditor
 from app.ui.inventory.record_form import FieldSpec, RecordForm
 from app.ui.widgets.attachments_panel import AttachmentsPanel
+from app.ui.widgets.side_by_side import SideBySide
 
 L = svc.FIELD_LABELS
 SPECS = (
@@ -92,10 +93,10 @@ class ContractEditor(RecordEditor):
             modes=[AddMode("system", self.tr("業務システム"), choices=system_choices)],
             parent=self,
         )
-        links = QHBoxLayout()
-        links.addWidget(self.assets_panel)
-        links.addWidget(self.systems_panel)
-        self.body.addLayout(links, 1)
+        # Side by side on a wide pane; one above the other on a narrow one, so that
+        # each picker shows whole names.
+        self.links = SideBySide([self.assets_panel, self.systems_panel], parent=self)
+        self.body.addWidget(self.links, 1)
         self.attachments_panel = AttachmentsPanel(ctx, "contract", parent=self)
         self.body.addWidget(self.attachments_panel, 1)
         self.assets_panel.item_activated.connect(self.open_asset)

@@ -32,6 +32,7 @@ from app.errors import UserError
 from app.services.errors import ValidationError
 from app.services.field_input import Choice, LinkedItem
 from app.ui.context import AppContext
+from app.ui.widgets.form_fit import narrow_combo
 from app.ui.widgets.styles import ERROR_STYLE
 
 log = logging.getLogger("hitori.ui.inventory")
@@ -90,13 +91,17 @@ class LinkListPanel(QGroupBox):
         for mode in self._modes:
             self.mode_combo.addItem(mode.label, mode.key)
         self.mode_combo.setVisible(len(self._modes) > 1)
+        self.mode_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.text_input = QLineEdit(self)
-        self.choice_input = QComboBox(self)
+        # Whole names: the picker is at least 14 characters wide, its list as wide as
+        # its longest name, its tooltip the whole current one.
+        self.choice_input = narrow_combo(QComboBox(self), chars=14)
         self.add_button = QPushButton(self.tr("追加"), self)
         self.remove_button = QPushButton(self.tr("外す"), self)
         for button in (self.add_button, self.remove_button):
             button.setMaximumWidth(self.fontMetrics().horizontalAdvance("追加追加") + 16)
         self.list.setMinimumHeight(self.fontMetrics().height() * 4)
+        self.list.setWordWrap(True)  # long names wrap instead of running out of sight
         self.error_label = QLabel(self)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
@@ -209,6 +214,7 @@ class LinkListPanel(QGroupBox):
         for linked in items:
             text = f"{linked.label}　{linked.detail}" if linked.detail else linked.label
             item = QListWidgetItem(text)
+            item.setToolTip(text)
             item.setData(Qt.ItemDataRole.UserRole, linked.id)
             self.list.addItem(item)
         self._choices = choices
@@ -221,6 +227,9 @@ class LinkListPanel(QGroupBox):
         self.choice_input.clear()
         for choice in self._choices.get(mode.key, []):
             self.choice_input.addItem(choice.name, choice.id)
+            self.choice_input.setItemData(
+                self.choice_input.count() - 1, choice.name, Qt.ItemDataRole.ToolTipRole
+            )
 
     def _current_mode(self) -> AddMode:
         return self._modes[max(0, self.mode_combo.currentIndex())]
@@ -230,6 +239,8 @@ class LinkListPanel(QGroupBox):
         self.text_input.setVisible(mode.choices is None)
         self.choice_input.setVisible(mode.choices is not None)
         self.text_input.setPlaceholderText(mode.placeholder)
+        metrics = self.text_input.fontMetrics()
+        self.text_input.setMinimumWidth(metrics.horizontalAdvance(mode.placeholder) + 24)
         self._fill_choices()
 
     def _update_enabled(self) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.services.errors import FieldError
 from app.ui.widgets.date_edit import JDateEdit
 from app.ui.widgets.field_errors import FieldErrors
+from app.ui.widgets.form_fit import narrow_combo
 from app.ui.widgets.input_value import input_value
 from app.ui.widgets.styles import ERROR_STYLE
 
@@ -161,7 +162,7 @@ class RecordForm(QScrollArea):
             check.clicked.connect(lambda _on: self._user_edit(name))
             return check
         if spec.kind == "choice":
-            combo = QComboBox(self)
+            combo = narrow_combo(QComboBox(self))
             if spec.blank:
                 combo.addItem("", None)
             for value, label in spec.choices:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QWidget
 from sqlalchemy.orm import Session
 
 from app.services.inventory import systems as svc
@@ -18,6 +18,7 @@ from app.ui.inventory.link_panel import AddMode, LinkListPanel
 from app.ui.inventory.record_editor import RecordAccess, RecordEditor
 from app.ui.inventory.record_form import FieldSpec, RecordForm
 from app.ui.widgets.date_edit import JDateEdit
+from app.ui.widgets.side_by_side import SideBySide
 
 L = svc.FIELD_LABELS
 REASON_CHOICES = tuple((code, f"{code}: {label}") for code, label in TOKUTEI_REASONS.items())
@@ -106,10 +107,10 @@ class SystemEditor(RecordEditor):
             modes=[AddMode("contract", self.tr("契約"), choices=contract_choices)],
             parent=self,
         )
-        links = QHBoxLayout()
-        links.addWidget(self.servers_panel)
-        links.addWidget(self.contracts_panel)
-        self.body.addLayout(links, 1)
+        # Side by side on a wide pane; one above the other on a narrow one, so that
+        # each picker shows whole names.
+        self.links = SideBySide([self.servers_panel, self.contracts_panel], parent=self)
+        self.body.addWidget(self.links, 1)
         self.servers_panel.item_activated.connect(self.open_asset)
         self.contracts_panel.item_activated.connect(self.open_contract)
         flag = self.form.inputs["tokutei_iko"]
