@@ -75,8 +75,32 @@ def global_search(
         raise SearchQueryError(str(exc)) from exc
     results = _grouped(q, started, per_kind, labels, per_group, shown)
     for group in results.groups:
-        group.hits = _dated(session, group.kind, group.hits)
+        group.hits = _with_owner(session, group.kind, _dated(session, group.kind, group.hits))
     return results
+
+
+def _with_owner(session: Session, kind: str, hits: list[SearchHit]) -> list[SearchHit]:
+    """Hits of a kind that belongs to another record (an attachment: ``owner_kind``,
+    ``owner_id``) say whose they are where they have no 補足 of their own:
+    契約「住民記録システム保守」 — the same file name on two records is told apart."""
+    from app.store.kind_index import kind_by_code, model_by_code, title_of
+
+    model = model_by_code(kind)
+    if not hits or not hasattr(model, "owner_kind") or not hasattr(model, "owner_id"):
+        return hits
+    out = []
+    for hit in hits:
+        record = session.get(model, hit.ref_id)
+        context = hit.subtitle
+        if record is not None and not context:
+            try:
+                owner = session.get(model_by_code(record.owner_kind), record.owner_id)
+            except KeyError:  # an owner kind this version does not know
+                owner = None
+            if owner is not None:
+                context = f"{kind_by_code(record.owner_kind).label}「{title_of(owner)}」"
+        out.append(replace(hit, subtitle=context))
+    return out
 
 
 def _dated(session: Session, kind: str, hits: list[SearchHit]) -> list[SearchHit]:

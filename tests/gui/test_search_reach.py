@@ -103,3 +103,25 @@ def test_repeated_titles_are_told_apart_by_their_date(qtbot, ctx, db) -> None:
     shown = sorted(top.child(i).text(2) for i in range(top.childCount()))
     assert shown == [f"作業日 {date_style.shown(d)}" for d in days]
     assert len({top.child(i).text(0) for i in range(top.childCount())}) == 1  # same title
+
+
+def test_attachments_of_the_same_name_say_whose_they_are(db, tmp_path) -> None:
+    from app.services import attachments
+    from app.services.inventory import contracts
+    from app.store import attachments as store
+    from app.store.attachments import AttachmentFiles
+
+    store.install(db.sessions)
+    files = AttachmentFiles(db.data_dir.root)
+    pdf = tmp_path / "保守契約書.pdf"
+    pdf.write_bytes(b"%PDF-1.4 contract")
+    with db.sessions.begin() as s:
+        for title in ("住民記録システム保守", "複合機保守"):
+            contract = contracts.create_contract(s, {"title": title})
+            attachments.attach(s, files, "contract", contract.id, pdf)
+    with db.sessions() as s:
+        (group,) = [g for g in global_search(s, "保守契約書").groups if g.kind == "attachment"]
+    assert sorted(h.subtitle for h in group.hits) == [
+        "契約「住民記録システム保守」",
+        "契約「複合機保守」",
+    ]
