@@ -124,6 +124,8 @@ class SearchDialog(QDialog):
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for hit in group.hits:
                 child = QTreeWidgetItem([hit.title, hit.subtitle, _when(hit)])
+                child.setToolTip(0, hit.title)
+                child.setToolTip(1, hit.subtitle)
                 child.setData(0, HIT_ROLE, (hit.kind, hit.ref_id))
                 top.addChild(child)
                 if keep is not None and (hit.kind, hit.ref_id) == tuple(keep):
