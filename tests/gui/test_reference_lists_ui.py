@@ -66,7 +66,7 @@ def test_the_lists_show_each_entry_with_its_use(qtbot, ctx, ids) -> None:
     assert [dialog.tabs.tabText(i) for i in range(4)] == ["種別", "部署", "設置場所", "メーカー"]
     assert cells(dialog.pages["department"]) == [("総務課", "2", ""), ("総務課（旧）", "3", "")]
     maker = dialog.pages["manufacturer"]
-    assert maker.add_button.isHidden() and maker.retire_button.isHidden()
+    assert not maker.add_button.isHidden() and not maker.retire_button.isHidden()
     assert not dialog.pages["department"].fields_button.isVisibleTo(dialog)
     assert dialog.pages["asset_type"].fields_button.isVisibleTo(dialog)
 
@@ -163,3 +163,26 @@ def test_a_refused_bulk_value_is_said_in_the_dialog(qtbot, ctx, db, ids, monkeyp
 def count_history(db) -> int:
     with db.sessions() as s:
         return s.scalar(select(func.count(ChangeLogEntry.id))) or 0
+
+
+def test_the_maker_field_offers_the_listed_makers_but_not_retired_ones(qtbot, db) -> None:
+    from datetime import date
+
+    from app.services.inventory.assets import load_lookups
+    from app.services.inventory.reference_lists import add_entry, set_retired
+    from app.ui.assets.asset_form import AssetForm
+
+    with db.sessions.begin() as s:
+        add_entry(s, "manufacturer", "富士通")
+        add_entry(s, "manufacturer", "日立")
+        set_retired(s, "manufacturer", "日立", True, date(2026, 11, 1))
+    form = AssetForm()
+    qtbot.addWidget(form)
+    with db.sessions() as s:
+        form.set_lookups(load_lookups(s))
+    line = form.inputs["manufacturer"]
+    completer = line.completer()
+    offered = completer.model().stringList()
+    assert "富士通" in offered and "日立" not in offered
+    completer.setCompletionPrefix("富士")
+    assert completer.currentCompletion() == "富士通"

@@ -12,7 +12,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from app.paths import DataDir, migrations_dir
 from app.store import migrations
@@ -314,3 +314,29 @@ def test_0003_keeps_one_seat_per_licence_and_asset_or_user(tmp_path) -> None:
                 )
     finally:
         db.dispose()
+
+
+def test_0007_lists_every_maker_the_assets_already_name(tmp_path) -> None:
+    from app.services.inventory.reference_lists import entries
+    from app.store.database import open_database
+
+    data_dir, engine = _database_at(tmp_path, "0006")
+    with engine.begin() as conn:
+        for n, maker in enumerate(["NEC", "ＮＥＣ", "富士通", "NEC", ""], start=1):
+            conn.exec_driver_sql(
+                "INSERT INTO assets (asset_tag, name, status, user_name, hostname, ip_address,"
+                " mac_address, serial_number, manufacturer, model, os_name, notes, custom_fields,"
+                " created_at, updated_at) VALUES (?, '機器', 'in_use', '', '', '', '', '', ?, '',"
+                " '', '', '{}', '2026-01-01', '2026-01-01')",
+                (f"A-{n}", maker),
+            )
+    engine.dispose()
+    db = open_database(data_dir)
+    try:
+        with db.sessions() as s:
+            listed = {e.name: (e.used, e.retired_on) for e in entries(s, "manufacturer")}
+            rows = s.execute(text("SELECT name FROM manufacturers ORDER BY name")).all()
+    finally:
+        db.dispose()
+    assert listed == {"NEC": (2, None), "ＮＥＣ": (1, None), "富士通": (1, None)}
+    assert sorted(r[0] for r in rows) == sorted(["NEC", "ＮＥＣ", "富士通"])

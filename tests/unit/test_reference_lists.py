@@ -74,7 +74,8 @@ def test_entries_come_with_how_many_records_use_them(db, filled) -> None:
         ("asset_type", "ノートpc", "登録済みの「ノートPC」と同じ名前です"),
         ("asset_type", "  ", "種別の名前を入力してください"),
         ("location", "あ" * 101, "100文字以内"),
-        ("manufacturer", "富士通", "資産に入力すると一覧に加わります"),
+        ("manufacturer", "ｎｅｃ", "登録済みの「NEC」と同じ名前です"),
+        ("manufacturer", "富士通", None),
     ],
 )
 def test_adding_refuses_a_name_that_exists_in_another_width_or_case(
@@ -221,4 +222,57 @@ def test_bulk_edit_refuses_bad_values_with_nothing_written(db, filled, field, va
     before = fingerprint(db)
     with pytest.raises(BulkEditError, match=said), db.sessions.begin() as s:
         bulk_update(s, ids, field, value)
+    assert fingerprint(db) == before
+
+
+def test_makers_are_added_before_use_retired_and_brought_back(db, filled) -> None:
+    """メーカー: added in the list before any asset names it, retired (kept on the assets,
+    no longer offered while typing), brought back; each change has its history."""
+    from app.services.inventory.assets import load_lookups
+    from app.services.inventory.import_values import manufacturers
+    from app.store.models import Manufacturer
+
+    with db.sessions.begin() as s:
+        add_entry(s, "manufacturer", "富士通Japan")
+    with db.sessions() as s:
+        listed = {e.name: (e.used, e.retired_on) for e in entries(s, "manufacturer")}
+        assert listed["富士通Japan"] == (0, None)
+        assert "富士通Japan" in load_lookups(s).makers
+        assert manufacturers(s)["富士通japan"] == "富士通Japan"  # known to the import
+    with db.sessions.begin() as s:
+        set_retired(s, "manufacturer", "ＮＥＣ", True, date(2026, 11, 1))  # in use, not listed
+    with db.sessions() as s:
+        listed = {e.name: (e.used, e.retired_on) for e in entries(s, "manufacturer")}
+        assert listed["ＮＥＣ"] == (3, date(2026, 11, 1))  # its assets keep it
+        assert "ＮＥＣ" not in load_lookups(s).makers
+        assert s.scalar(select(Manufacturer.retired_on).where(Manufacturer.name == "ＮＥＣ"))
+    with db.sessions.begin() as s:
+        set_retired(s, "manufacturer", "ＮＥＣ", False, date(2026, 11, 2))
+        rename_entry(s, "manufacturer", "富士通Japan", "富士通")
+    with db.sessions() as s:
+        assert "ＮＥＣ" in load_lookups(s).makers
+        assert {e.name for e in entries(s, "manufacturer")} >= {"富士通", "ＮＥＣ", "NEC"}
+        assert "富士通Japan" not in {e.name for e in entries(s, "manufacturer")}
+    with db.sessions.begin() as s:  # merging a listed maker removes it from the list
+        assert merge_entries(s, "manufacturer", "ＮＥＣ", "NEC") == 3
+    with db.sessions() as s:
+        assert s.scalar(select(Manufacturer).where(Manufacturer.name == "ＮＥＣ")) is None
+        history = s.scalars(
+            select(ChangeLogEntry.table_name).where(ChangeLogEntry.table_name == "manufacturers")
+        ).all()
+    assert len(history) >= 4  # added, retired, brought back and renamed, merged away
+
+
+def test_a_maker_removed_meanwhile_is_refused_with_nothing_written(db, filled) -> None:
+    before = fingerprint(db)
+    for change in (
+        lambda s: rename_entry(s, "manufacturer", "日立", "日立製作所"),
+        lambda s: set_retired(s, "manufacturer", "日立", True, date(2026, 11, 1)),
+        lambda s: merge_entries(s, "manufacturer", "日立", "NEC"),
+    ):
+        with (
+            pytest.raises(ListError, match="メーカー「日立」は一覧にありません"),
+            db.sessions.begin() as s,
+        ):
+            change(s)
     assert fingerprint(db) == before

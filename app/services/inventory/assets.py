@@ -22,7 +22,7 @@ from app.services.inventory.custom_fields import fields_for_type
 from app.services.inventory.custom_values import clean_custom_values, merge_values
 from app.services.records import get_or_not_found
 from app.store.models import ASSET_FIELDS as FIELD_LABELS
-from app.store.models import Asset, AssetType, Department, Location
+from app.store.models import Asset, AssetType, Department, Location, Manufacturer
 from app.store.search_text import normalize
 
 
@@ -205,6 +205,8 @@ class Lookups:
     types: list[Choice]
     departments: list[Choice]
     locations: list[Choice]
+    # The makers offered while typing (listed or in use; not the retired ones).
+    makers: tuple[str, ...] = ()
 
 
 RETIRED_MARK = "（廃止）"  # after a retired entry's name where entries are chosen
@@ -220,10 +222,17 @@ def load_lookups(session: Session) -> Lookups:
         )
         return [Choice(i, n + RETIRED_MARK if r else n) for i, n, r in session.execute(stmt)]
 
+    retired = set(
+        session.scalars(select(Manufacturer.name).where(Manufacturer.retired_on.is_not(None)))
+    )
+    in_use = session.scalars(select(Asset.manufacturer).where(Asset.manufacturer != "").distinct())
+    listed = session.scalars(select(Manufacturer.name).where(Manufacturer.retired_on.is_(None)))
+    makers = tuple(sorted((set(in_use) | set(listed)) - retired))
     return Lookups(
         types=choices(AssetType, AssetType.sort_order),
         departments=choices(Department, Department.name),
         locations=choices(Location, Location.name),
+        makers=makers,
     )
 
 

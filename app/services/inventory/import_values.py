@@ -37,7 +37,7 @@ from app.interchange.table_reader import TableData
 from app.services.inventory.asset_import_rows import References, clean_cell, fold_width, name_key
 from app.services.inventory.reference_lists import NAME_LIMITS as LIST_NAME_LIMITS
 from app.store.models import ASSET_FIELDS as FIELD_LABELS
-from app.store.models import Asset
+from app.store.models import Asset, Manufacturer
 from app.store.vocab import ASSET_STATUSES, SEGMENTS
 
 LOOKUP_FIELDS = (
@@ -182,8 +182,11 @@ class Vocabulary:
 
 
 def manufacturers(session: Session) -> dict[str, str]:
-    """The makers the ledger already names: normalised → the spelling used most."""
+    """The makers the ledger knows — named by assets, or in the makers' list (一覧の管理):
+    normalised → the spelling used most."""
     counts: dict[str, tuple[int, str]] = {}
+    for name in session.scalars(select(Manufacturer.name)):
+        counts[name_key(name)] = (0, name)
     stmt = (
         select(Asset.manufacturer, func.count())
         .where(Asset.manufacturer != "")

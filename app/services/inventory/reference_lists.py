@@ -1,8 +1,9 @@
 """The lists assets choose from — 種別, 部署, 設置場所, メーカー — managed in the program:
 add, rename, merge, retire.
 
-種別, 部署 and 設置場所 are tables; メーカー is the text of the assets' own field, so its
-list is the names in use (it is added to by entering it on an asset). Names are compared
+種別, 部署 and 設置場所 are tables the assets point to. An asset names its メーカー by
+text; the list is the makers table (added here, or retired) and every name in use, keyed
+by name: entering a new maker on an asset adds it too. Names are compared
 as the import compares them (NFKC, case, spaces): 「ＮＯＴＥ」 and 「note」 are one name,
 and a second entry of it is refused. Merging moves every record that names the source
 (assets, business systems, stock-takes…, found from the foreign keys) to the target
@@ -24,7 +25,15 @@ from app.errors import UserError
 from app.services.inventory.asset_import_rows import name_key
 from app.services.inventory.assets import RETIRED_MARK
 from app.store.kind_index import model_by_table
-from app.store.models import Asset, AssetType, Base, CustomFieldDef, Department, Location
+from app.store.models import (
+    Asset,
+    AssetType,
+    Base,
+    CustomFieldDef,
+    Department,
+    Location,
+    Manufacturer,
+)
 
 TABLES: dict[str, type[Any]] = {
     "asset_type": AssetType, "department": Department, "location": Location,
@@ -71,9 +80,12 @@ def entries(session: Session, kind: str) -> list[ListEntry]:
     if kind == "manufacturer":
         stmt = (
             select(column, func.count()).where(column.is_not(None), column != "")
-            .group_by(column).order_by(column)
+            .group_by(column)
         )  # fmt: skip
-        return [ListEntry(name, name, n) for name, n in session.execute(stmt)]
+        used_by_name: dict[str, int] = {name: n for name, n in session.execute(stmt)}
+        listed = dict(session.execute(select(Manufacturer.name, Manufacturer.retired_on)).all())
+        names = sorted(set(used_by_name) | set(listed))
+        return [ListEntry(n, n, used_by_name.get(n, 0), listed.get(n)) for n in names]
     model = TABLES[kind]
     used: dict[int, int] = {
         i: n
@@ -116,14 +128,15 @@ def _refuse_duplicate(session: Session, kind: str, name: str, other_than: Any = 
 
 
 def add_entry(session: Session, kind: str, name: str) -> int:
-    """A new 種別 / 部署 / 設置場所; returns its id."""
+    """A new 種別 / 部署 / 設置場所 / メーカー; returns its id."""
     _check_kind(kind)
-    if kind == "manufacturer":
-        raise ListError(
-            "メーカーは資産に入力すると一覧に加わります（名前の変更と統合はここでできます）"
-        )
     name = _clean_name(kind, name)
     _refuse_duplicate(session, kind, name)
+    if kind == "manufacturer":
+        maker = Manufacturer(name=name)
+        session.add(maker)
+        session.flush()
+        return int(maker.id)
     if kind == "asset_type":
         (entry,) = create_asset_types(session, [name])
         return int(entry.id)
@@ -157,8 +170,13 @@ def rename_entry(session: Session, kind: str, key: int | str, new_name: str) -> 
     if kind == "manufacturer":
         if new_name == key:
             return
+        _known_maker(session, str(key))
         _refuse_duplicate(session, kind, new_name, other_than=key)
         _set_manufacturer(session, str(key), new_name)
+        listed = _listed_maker(session, str(key))
+        if listed is not None:
+            listed.name = new_name
+        session.flush()
         return
     entry = _get(session, kind, key)
     if entry.name == new_name:
@@ -177,13 +195,14 @@ def merge_entries(session: Session, kind: str, source: int | str, target: int | 
             f"{LABELS[kind]}を自分自身に統合することはできません。統合先を選んでください"
         )
     if kind == "manufacturer":
-        known = {e.name for e in entries(session, kind)}
         for name in (source, target):
-            if name not in known:
-                raise ListError(
-                    f"メーカー「{name}」は使われていません（一覧を読み込み直してください）"
-                )
-        return _set_manufacturer(session, str(source), str(target))
+            _known_maker(session, str(name))
+        moved = _set_manufacturer(session, str(source), str(target))
+        listed = _listed_maker(session, str(source))
+        if listed is not None:
+            session.delete(listed)
+            session.flush()
+        return moved
     src, dst = _get(session, kind, source), _get(session, kind, target)
     moved = 0
     table = TABLES[kind].__tablename__
@@ -204,11 +223,17 @@ def merge_entries(session: Session, kind: str, source: int | str, target: int | 
     return moved
 
 
-def set_retired(session: Session, kind: str, key: int, retired: bool, today: date) -> None:
+def set_retired(session: Session, kind: str, key: int | str, retired: bool, today: date) -> None:
+    """Retire (廃止) an entry or bring it back; its records keep naming it."""
     _check_kind(kind)
     if kind == "manufacturer":
-        raise ListError("メーカーは廃止できません（使われなくなると一覧から消えます）")
-    entry = _get(session, kind, key)
+        _known_maker(session, str(key))
+        entry = _listed_maker(session, str(key))
+        if entry is None:  # a name in use only: it gets its row in the list
+            entry = Manufacturer(name=str(key))
+            session.add(entry)
+    else:
+        entry = _get(session, kind, key)
     entry.retired_on = today if retired else None
     session.flush()
 
@@ -239,6 +264,21 @@ def _model_of(table: str) -> type[Any]:
         if getattr(mapper.class_, "__tablename__", None) == table:
             return mapper.class_
     raise LookupError(f"no model maps {table}")
+
+
+def _listed_maker(session: Session, name: str) -> Manufacturer | None:
+    return session.scalar(select(Manufacturer).where(Manufacturer.name == name))
+
+
+def _known_maker(session: Session, name: str) -> None:
+    """Refuse a maker that is neither listed nor used (removed meanwhile)."""
+    if _listed_maker(session, name) is None and not session.scalar(
+        select(func.count()).select_from(Asset).where(Asset.manufacturer == name)
+    ):
+        raise ListError(
+            f"メーカー「{name}」は一覧にありません。削除された可能性があります"
+            "（一覧を読み込み直してください）"
+        )
 
 
 def _set_manufacturer(session: Session, old: str, new: str) -> int:

@@ -26,7 +26,13 @@ from app.store.models.inventory import (
     contract_systems,
 )
 from app.store.models.notices import Notice, NoticeDeadline, notice_assets, notice_systems
-from app.store.models.reference import AssetType, Department, Location, StandardBusiness
+from app.store.models.reference import (
+    AssetType,
+    Department,
+    Location,
+    Manufacturer,
+    StandardBusiness,
+)
 from app.store.models.runbooks import (
     Runbook,
     RunbookStep,
@@ -73,6 +79,7 @@ __all__ = [
     "License",
     "LicenseAssignment",
     "Location",
+    "Manufacturer",
     "Notice",
     "NoticeDeadline",
     "Record",

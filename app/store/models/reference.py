@@ -1,4 +1,4 @@
-"""Reference data: departments, locations, asset types, the 20 標準化対象業務."""
+"""Reference data: departments, locations, makers, asset types, the 20 標準化対象業務."""
 
 from __future__ import annotations
 
@@ -60,6 +60,23 @@ class Location(Searchable, Record):
 
     def search_document(self) -> tuple[str, str, str]:
         return self.name, self.building or "", self.notes
+
+
+class Manufacturer(Record):
+    """A maker in the list assets choose from. An asset names its maker by text
+    (``Asset.manufacturer``); this list holds the makers added in the program (before
+    any asset names them) and their 廃止. The list shown is these and the names in use."""
+
+    __tablename__ = "manufacturers"
+    __kind__ = RecordKind(
+        "manufacturer",
+        "メーカー",
+        fields={"name": "名称", "notes": "備考", "retired_on": "廃止日"},
+    )
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    retired_on: Mapped[date | None] = mapped_column(Date)
 
 
 class AssetType(Record):

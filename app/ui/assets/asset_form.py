@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -57,6 +58,7 @@ class AssetForm(QScrollArea):
         self.error_labels: dict[str, QLabel] = {}
         self.errors = FieldErrors(self.inputs, self.error_labels)
         self._lookups: Lookups | None = None
+        self._makers = QStringListModel(self)  # the メーカー field's completion
         self._custom_specs: list[CustomFieldSpec] = []
         body = QWidget(self)
         self.form = QFormLayout(body)
@@ -93,7 +95,8 @@ class AssetForm(QScrollArea):
     # --- values ------------------------------------------------------------------------
 
     def set_lookups(self, lookups: Lookups) -> None:
-        """Fill the 種別・部署・設置場所 choices (keeps the current selections)."""
+        """Fill the 種別・部署・設置場所 choices (keeps the current selections) and the
+        makers offered while typing メーカー."""
         if lookups == self._lookups:
             return
         self._lookups = lookups
@@ -108,6 +111,7 @@ class AssetForm(QScrollArea):
                 combo.addItem(choice.name, choice.id)
             combo.blockSignals(False)
             self._set(name, current)
+        self._makers.setStringList(list(lookups.makers))
 
     def type_choices(self) -> list[Choice]:
         """The 種別 choices last passed to set_lookups."""
@@ -198,6 +202,12 @@ class AssetForm(QScrollArea):
             return combo
         line = QLineEdit(self)
         line.textEdited.connect(lambda _text: self._user_edit(name))
+        if name == "manufacturer":  # the makers' list (一覧の管理), offered while typing
+            completer = QCompleter(self._makers, line)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.activated.connect(lambda _text: self._user_edit(name))
+            line.setCompleter(completer)
         return line
 
     def _show_custom_fields(self) -> None:

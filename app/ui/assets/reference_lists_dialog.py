@@ -75,13 +75,13 @@ class ListPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
-        manufacturer = kind == "manufacturer"
-        self.add_button.setVisible(not manufacturer)
-        self.retire_button.setVisible(not manufacturer)
         self.fields_button.setVisible(kind == "asset_type")
-        if manufacturer:
+        if kind == "manufacturer":
             self.status.setText(
-                self.tr("メーカーは資産に入力すると一覧に加わり、使われなくなると消えます。")
+                self.tr(
+                    "資産に入力したメーカーも一覧に加わります。廃止したメーカーは"
+                    "資産のメーカー欄の入力候補に出ません（入力済みの資産はそのままです）。"
+                )
             )
         self.add_button.clicked.connect(self.add)
         self.rename_button.clicked.connect(self.rename)
