@@ -130,6 +130,7 @@ def search_plan(data_dir: DataDir, query: str, per_group: int = 8) -> dict:
     runs: the match expression and the statements from Hitori's own code, and the rowid
     range of each kind."""
     from app.store.search_index import DOCS_SQL, MATCH_SQL
+    from app.store.search_query import CANDIDATES
     from app.store.search_text import match_expression
 
     return {
@@ -138,6 +139,7 @@ def search_plan(data_dir: DataDir, query: str, per_group: int = 8) -> dict:
         "docs_sql": DOCS_SQL,
         "kinds": [[kind, kind, lo, hi] for kind, lo, hi in kind_ranges(data_dir)],
         "per_group": per_group,
+        "candidates": CANDIDATES,  # the newest matches read per kind (MATCH_SQL's LIMIT)
     }
 
 
@@ -207,6 +209,7 @@ def bench_search(data_dir: DataDir, repeat: int) -> dict:
     from app.services.search import global_search
     from app.store.database import open_database
     from app.store.search_index import DOCS_SQL, MATCH_SQL
+    from app.store.search_query import CANDIDATES
     from app.store.search_text import match_expression
 
     db = open_database(data_dir)
@@ -220,7 +223,7 @@ def bench_search(data_dir: DataDir, repeat: int) -> dict:
         """The same statements global_search runs, straight through sqlite3."""
         n = 0
         for lo, hi in ranges:
-            ids = [r[0] for r in conn.execute(MATCH_SQL, (expr, lo, hi))]
+            ids = [r[0] for r in conn.execute(MATCH_SQL, (expr, lo, hi, CANDIDATES))]
             if ids:
                 n += len(conn.execute(DOCS_SQL.format(marks=",".join(map(str, ids)))).fetchall())
         return n

@@ -5,7 +5,8 @@ that uses the standard library only.
 
 ``PLAN_JSON`` (made by tests/bench/run.py from Hitori's own code, so both run the same
 statements) holds the FTS5 match expression of the query, the per-kind statements
-(app.store.search_index.MATCH_SQL, DOCS_SQL) and each kind's rowid range and label.
+(app.store.search_index.MATCH_SQL, DOCS_SQL), how many of the newest matches each kind
+reads (CANDIDATES), and each kind's rowid range and label.
 Like ``hitori search`` it opens the database for reading (query_only), runs per kind
 the match over the kind's rowid range and reads the matching documents, orders each
 kind's hits (shorter title first, newer first), and prints them grouped by kind.
@@ -25,9 +26,11 @@ def main(argv: list[str]) -> int:
     conn.isolation_level = None
     conn.execute("PRAGMA query_only=1")
     per_group = int(plan.get("per_group", 8))
+    candidates = int(plan["candidates"])
     out = []
     for _kind, label, lo, hi in plan["kinds"]:
-        ids = [r[0] for r in conn.execute(plan["match_sql"], (plan["expression"], lo, hi))]
+        match = (plan["expression"], lo, hi, candidates)
+        ids = [r[0] for r in conn.execute(plan["match_sql"], match)]
         if not ids:
             continue
         docs = conn.execute(plan["docs_sql"].format(marks=",".join(map(str, ids)))).fetchall()
