@@ -35,6 +35,7 @@ from app.store.search_query import (
     SHIFT,
     EmptyQuery,
     SearchHit,
+    all_matching_ids,
     block_range,
     rank_key,
     search_blocks_of,
@@ -53,6 +54,7 @@ __all__ = [
     "install",
     "is_installed",
     "kind_range",
+    "matching_ids",
     "rank_key",
     "rebuild",
     "recreate",
@@ -215,6 +217,17 @@ def search(
     raw = session.connection().connection.driver_connection
     assert raw is not None
     return search_blocks_of(raw, query, search_blocks().items(), per_kind=per_kind, limits=limits)
+
+
+def matching_ids(session: Session, kind: str, query: str) -> list[int]:
+    """Every record of ``kind`` whose text matches ``query`` (a list's text filter: all of
+    them, unranked); [] for a query of only symbols."""
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    try:
+        return all_matching_ids(raw, query, search_blocks()[kind])
+    except EmptyQuery:
+        return []
 
 
 def sync_kinds(session: Session) -> bool:

@@ -129,6 +129,18 @@ def _exact_assets(conn: sqlite3.Connection, query: str, lo: int) -> set[int]:
     return {lo | int(r[0]) for r in rows}
 
 
+ALL_MATCHES_SQL = f"""
+    SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND rowid BETWEEN ? AND ?
+"""
+
+
+def all_matching_ids(conn: sqlite3.Connection, query: str, block: int) -> list[int]:
+    """The record ids of one kind's block matching every term of ``query`` — all of them,
+    unranked (a list's text filter). Raises EmptyQuery for a query of only symbols."""
+    lo, hi = block_range(block)
+    return [r[0] - lo for r in conn.execute(ALL_MATCHES_SQL, (match_expression(query), lo, hi))]
+
+
 def search_blocks_of(
     conn: sqlite3.Connection,
     query: str,

@@ -55,6 +55,8 @@ from app.store.models.worklog import (
     task_series_runbooks,
     task_series_systems,
     task_systems,
+    worklog_notices,
+    worklog_runbooks,
 )
 
 __all__ = [
@@ -114,4 +116,6 @@ __all__ = [
     "task_series_systems",
     "task_systems",
     "utcnow",
+    "worklog_notices",
+    "worklog_runbooks",
 ]

@@ -19,7 +19,9 @@ closure day: ``keep``, ``previous`` business day, ``next`` business day. Occurre
 start at ``starts_on`` and stop after ``ends_on`` when those are set.
 
 Tasks and rules link to assets, business systems, notices (tasks only) and runbooks
-through link tables; an occurrence is given its rule's links when it is generated.
+through link tables; an occurrence is given its rule's links when it is generated. A
+work-log entry names one asset, system and task in columns of its own, and links to
+notices and runbooks through link tables.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ task_series_systems = _link(
     "task_series_systems", "series", "business_system", left_table="task_series"
 )
 task_series_runbooks = _link("task_series_runbooks", "series", "runbook", left_table="task_series")
+worklog_notices = _link("worklog_notices", "worklog", "notice", left_table="worklog_entries")
+worklog_runbooks = _link("worklog_runbooks", "worklog", "runbook", left_table="worklog_entries")
 
 
 class WorkLogEntry(Searchable, Record):
@@ -87,6 +91,7 @@ class WorkLogEntry(Searchable, Record):
     __table_args__ = (
         CheckConstraint("minutes IS NULL OR minutes >= 0", "minutes"),
         Index("ix_worklog_entries_occurred_on", "occurred_on"),
+        Index("ix_worklog_entries_category", "category"),
     )
 
     occurred_on: Mapped[date] = mapped_column(Date)
