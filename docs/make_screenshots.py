@@ -102,6 +102,37 @@ def capture_views(window: MainWindow, suffix: str) -> None:
             settle(800)
         window.grab().save(str(OUT / f"{key}{suffix}.png"))
 
+    capture_worklog(window, suffix)
+
+
+def capture_worklog(window: MainWindow, suffix: str) -> None:
+    """作業ログ: the list, the 集計 tab, and (at 1366) the quick entry over it."""
+    window.show_view("worklog")
+    view = window._view(window.view_keys.index("worklog"))
+    settle(1500)
+    view.table.selectRow(0)
+    window.grab().save(str(OUT / f"worklog{suffix}.png"))
+    view.tabs.setCurrentWidget(view.summary)
+    settle(1500)
+    window.grab().save(str(OUT / f"worklog-summary{suffix}.png"))
+    view.tabs.setCurrentIndex(0)
+    if suffix:
+        return
+    dialog = window.record_work_action.trigger() or view.dialogs()[-1]
+    settle(800)
+    dialog.title_edit.setText("総務課 複合機のスキャン設定")
+    dialog.category.setEditText("問い合わせ対応")
+    dialog.minutes.setText("20")
+    dialog.body.setPlainText("スキャン送信先のフォルダを追加。共有フォルダの権限も確認した。")
+    dialog.links.kind.setCurrentIndex(0)
+    dialog.links.typed.setText("複合機")
+    dialog.links._look_up()
+    settle(800)
+    dialog.grab().save(str(OUT / "worklog-entry.png"))
+    dialog.links.completer.popup().hide()
+    dialog._baseline = dialog._state()  # left without asking
+    dialog.close()
+
 
 def capture_restore(ctx: AppContext, window: MainWindow) -> None:
     """File ▸ バックアップから復元…, a generation chosen and verified."""

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import QByteArray, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -41,8 +42,6 @@ from app.store.models import (
     NoticeDeadline,
     Runbook,
     RunbookStep,
-    Task,
-    WorkLogEntry,
 )
 from app.ui import date_style
 from app.ui.context import AppContext
@@ -56,6 +55,7 @@ if TYPE_CHECKING:
     from app.ui.inventory.area import InventoryArea
     from app.ui.search_panel import SearchDialog
     from app.ui.widgets.unsaved import UnsavedInput
+    from app.ui.worklog.view import WorklogView
 
 STYLE = """
 QLabel#viewHeading { font-size: 16pt; font-weight: bold; padding: 4px 0; }
@@ -65,6 +65,9 @@ QLabel#warning[alert="true"] { background: #fff3e0; border: 1px solid #f0a040; }
 QListWidget#nav { font-size: 11pt; }
 QListWidget#nav::item { padding: 8px 10px; }
 """
+
+
+QUICK_ENTRY_KEYS = [QKeySequence("Ctrl+N"), QKeySequence("Ctrl+Shift+N")]
 
 
 @dataclass
@@ -82,6 +85,12 @@ def _inventory_class() -> type[View]:
     from app.ui.inventory.area import InventoryArea
 
     return InventoryArea
+
+
+def _worklog_class() -> type[View]:
+    from app.ui.worklog.view import WorklogView
+
+    return WorklogView
 
 
 def _not_built_class() -> type[View]:
@@ -190,11 +199,7 @@ class MainWindow(QMainWindow):
             _Area("dashboard", self.tr("ダッシュボード"), lambda: DashboardView,
                   lambda: self.dashboard),
             _Area("assets", self.tr("資産台帳"), _inventory_class, inventory),
-            not_built(
-                "worklog", self.tr("作業ログ"),
-                self.tr("作業の記録、タスクと期限、年度ごとの定例作業を扱う画面です。"),
-                [(self.tr("作業ログ"), WorkLogEntry), (self.tr("タスク"), Task)],
-            ),
+            _Area("worklog", self.tr("作業ログ"), _worklog_class, lambda: _worklog_class()(ctx)),
             not_built(
                 "notices", self.tr("通知・法令"),
                 self.tr("総務省・デジタル庁などの通知、期限とその変更履歴、解釈メモを扱う画面です。"),
@@ -302,6 +307,12 @@ class MainWindow(QMainWindow):
             demo = file_menu.addAction(self.tr("デモ環境を開く…"))
         demo.triggered.connect(self.open_demo)
         file_menu.addSeparator()
+        # Ctrl+N from anywhere; on the ledger, Ctrl+N is its 新規登録 (_switch), and
+        # Ctrl+Shift+N still records work.
+        self.record_work_action = file_menu.addAction(self.tr("作業を記録…"))
+        self.record_work_action.setShortcuts(QUICK_ENTRY_KEYS)
+        self.record_work_action.triggered.connect(self.record_work)
+        file_menu.addSeparator()
         imports = file_menu.addAction(self.tr("台帳ファイルを取り込む（CSV / Excel）…"))
         imports.triggered.connect(lambda: self._on_ledger(lambda v: v.open_import()))
         exports = file_menu.addAction(self.tr("表示中の資産を書き出す（資産台帳）…"))
@@ -405,7 +416,20 @@ class MainWindow(QMainWindow):
                 settle(self, editors, lambda: self.nav.setCurrentRow(row))
                 return
         self.stack.setCurrentWidget(view)
+        self._quick_entry_keys(view)
         view.activate()
+
+    def _quick_entry_keys(self, view: View) -> None:
+        """Ctrl+N records work everywhere but where the page has a 新規登録 of its own."""
+        action = getattr(self, "record_work_action", None)
+        if action is not None:
+            own_new = self._areas[self.view_keys.index("assets")].view is view
+            action.setShortcuts(QUICK_ENTRY_KEYS[1:] if own_new else QUICK_ENTRY_KEYS)
+
+    def record_work(self) -> None:
+        """作業を記録: the work log's quick entry, over whatever view is shown."""
+        worklog = cast("WorklogView", self._view(self.view_keys.index("worklog")))
+        worklog.new_entry()
 
     def _follow_stack(self, _index: int) -> None:
         shown = self.stack.currentWidget()
@@ -419,7 +443,11 @@ class MainWindow(QMainWindow):
         """Every editor of the window with unsaved input (built views only)."""
         from app.ui.widgets.unsaved import unsaved_in
 
-        return [e for area in self._areas if area.view is not None for e in unsaved_in(area.view)]
+        found = [e for area in self._areas if area.view is not None for e in unsaved_in(area.view)]
+        # Dialogs of their own (作業を記録) that hold input.
+        for dialog in self.findChildren(QDialog):
+            found += [e for e in unsaved_in(dialog) if e not in found]
+        return found
 
     def show_view(self, key: str) -> None:
         if key not in self.view_keys:

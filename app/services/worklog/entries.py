@@ -178,3 +178,49 @@ def target_names(session: Session, kind: str, ids: Iterable[int]) -> list[Choice
         session.execute(select(model.id, label).where(model.id.in_(wanted))).all()
     )
     return [Choice(i, found[i]) for i in wanted if i in found]
+
+
+@dataclass(frozen=True)
+class EntryForEdit:
+    """What the entry editor shows: the values as text, the links and their names."""
+
+    values: dict[str, Any]
+    links: EntryLinks
+    names: dict[str, list[Choice]]  # kind → the linked records as the pickers show them
+
+
+def load_for_edit(session: Session, entry_id: int) -> EntryForEdit:
+    entry = get_entry(session, entry_id)
+    linked = entry_links(session, entry_id)
+    values = {name: getattr(entry, name) for name in ("occurred_on", "category", "title",
+                                                        "body", "minutes", "actor")}  # fmt: skip
+    return EntryForEdit(values, linked, _names(session, linked))
+
+
+def _names(session: Session, linked: EntryLinks) -> dict[str, list[Choice]]:
+    one = {"asset": linked.asset_id, "system": linked.system_id, "task": linked.task_id}
+    names = {k: target_names(session, k, [v] if v is not None else []) for k, v in one.items()}
+    names["notice"] = target_names(session, "notice", linked.notice_ids)
+    names["runbook"] = target_names(session, "runbook", linked.runbook_ids)
+    return names
+
+
+def save_entry(
+    session: Session, entry_id: int | None, data: Mapping[str, Any], linked: EntryLinks
+) -> int:
+    """Create (``entry_id`` None) or update an entry with exactly the links ``linked``;
+    one transaction (the caller's): all or nothing. Returns the entry's id."""
+    values = {
+        **data,
+        "asset_id": linked.asset_id,
+        "system_id": linked.system_id,
+        "task_id": linked.task_id,
+    }
+    if entry_id is None:
+        entry = create_entry(session, values, notices=linked.notice_ids,
+                             runbooks=linked.runbook_ids)  # fmt: skip
+        return int(entry.id)
+    update_entry(session, entry_id, values)
+    set_links(session, entry_id, "notice", linked.notice_ids)
+    set_links(session, entry_id, "runbook", linked.runbook_ids)
+    return entry_id
