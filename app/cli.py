@@ -29,6 +29,8 @@ COMMAND_MODULES: list[str] = [
     "app.commands.secrets",
     "app.commands.export_assets",
     "app.commands.import_assets",
+    "app.commands.notices",
+    "app.commands.calendar",
 ]
 
 # What the window needs from the layers below app/ui, imported before Qt (load_gui):
