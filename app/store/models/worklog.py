@@ -91,7 +91,7 @@ class WorkLogEntry(Searchable, Record):
     __table_args__ = (
         CheckConstraint("minutes IS NULL OR minutes >= 0", "minutes"),
         Index("ix_worklog_entries_occurred_on", "occurred_on"),
-        Index("ix_worklog_entries_category", "category"),
+        Index("ix_worklog_entries_category", "category", "occurred_on"),
     )
 
     occurred_on: Mapped[date] = mapped_column(Date)
