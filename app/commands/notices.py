@@ -35,7 +35,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     imp = what.add_parser(
         "import", parents=[common], help="RSS・Atom のフィードから通知を取り込む",
         description="総務省（news.rdf）・デジタル庁（news.xml）などのフィード（RSS 1.0（RDF）・"
-        "RSS 2.0・Atom）の新しい項目を、状態「未読」の通知として取り込みます。取り込み済みの"
+        "RSS 2.0・Atom）の新しい項目を、状態「未確認」の通知として取り込みます。取り込み済みの"
         "項目は追加しません。文字コードは UTF-8・Shift_JIS・EUC-JP に対応し、宣言が誤っていても"
         "読み取ります。URL を指定したときだけネットワークに接続します（インターネットに接続"
         "できないPCでは、接続できるPCでフィードをファイルに保存して指定してください）。",

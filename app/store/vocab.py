@@ -67,11 +67,11 @@ NOTICE_KINDS: dict[str, str] = {
 }
 
 NOTICE_STATUSES: dict[str, str] = {
-    "unread": "未読",
+    "unread": "未確認",
     "reading": "確認中",
     "acting": "対応中",
     "done": "対応済",
-    "na": "対象外",
+    "na": "対応不要",
 }
 
 # A notice can have one deadline of each kind, each with the history of its changes.

@@ -1,4 +1,4 @@
-"""New feed items become notices (状態「未読」); items seen before are left as they are.
+"""New feed items become notices (状態「未確認」); items seen before are left as they are.
 
     with db.sessions.begin() as session:        # one transaction: all or nothing
         result = import_feed(session, parse_feed(data, name=...), source=url_or_name)

@@ -7,7 +7,7 @@ what counts as a deadline is decided here once:
 - a task's due date, until the task is done (完了);
 - a notice's deadlines of each kind (回答期限 / 施行日 / 対応期限) by their *current*
   value (``NoticeDeadline.is_current``): a superseded value is history, a withdrawn one
-  has no date; notices marked 対応済 or 対象外 are left out, as on the dashboard;
+  has no date; notices marked 対応済 or 対応不要 are left out, as on the dashboard;
 - a contract's end (契約終了) and, when it has a notice period, its notice deadline
   (解約予告期限, app.services.inventory.contracts.notice_deadline);
 - a licence's expiry;
