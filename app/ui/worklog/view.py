@@ -1,6 +1,7 @@
 """The 作業ログ area: the list of what was done, filtered by period, category, system and
 text, read a page at a time (fast at 200,000 entries); quick entry (作業を記録, Ctrl+N
-from anywhere: the main window's action); and the 年度 summaries (集計 tab)."""
+from anywhere: the main window's action); tasks and the year's recurring work (タスク
+tab); and the 年度 summaries (集計 tab)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from app.ui.widgets.date_edit import JDateEdit
 from app.ui.worklog.entry_dialog import EntryDialog
 from app.ui.worklog.list_model import WorklogListModel
 from app.ui.worklog.summary_page import SummaryPage
+from app.ui.worklog.tasks_page import TasksPage
 
 PERIODS = {
     "this_fy": "今年度", "last_fy": "昨年度", "this_month": "今月", "last_month": "先月",
@@ -69,8 +71,8 @@ def _choices(session: Session) -> tuple[list[str], list[tuple[int, str]]]:
 class WorklogView(View):
     view_key = "worklog"
     title = "作業ログ"
-    opens: ClassVar[frozenset[str]] = frozenset({"worklog"})
-    shows = frozenset({"worklog", "system", "asset"})
+    opens: ClassVar[frozenset[str]] = frozenset({"worklog", "task"})
+    shows = frozenset({"worklog", "task", "task_series", "system", "asset"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -135,6 +137,8 @@ class WorklogView(View):
         list_layout.addWidget(self.table, 1)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(list_page, self.tr("一覧"))
+        self.tasks = TasksPage(ctx, self)
+        self.tabs.addTab(self.tasks, self.tr("タスク"))
         self.tabs.addTab(self.summary, self.tr("集計"))
         layout = QVBoxLayout(self)
         heading = QLabel(self.tr("作業ログ"), self)
@@ -174,6 +178,10 @@ class WorklogView(View):
             self.ready.emit()
 
     def open_record(self, kind: str, record_id: int) -> None:
+        if kind == "task":
+            self.tabs.setCurrentWidget(self.tasks)
+            self.tasks.edit(record_id)
+            return
         self.tabs.setCurrentIndex(0)
         self.edit_entry(record_id)
 
@@ -249,12 +257,16 @@ class WorklogView(View):
             self.activate()
             if self.tabs.currentWidget() is self.summary:
                 self.summary.reload()
+            elif self.tabs.currentWidget() is self.tasks:
+                self.tasks.reload()
         else:
             self._stale = True
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.summary:
             self.summary.reload()
+        elif self.tabs.widget(index) is self.tasks:
+            self.tasks.reload()
 
     def current_id(self) -> int | None:
         index = self.table.currentIndex()
