@@ -4,9 +4,7 @@ nothing written)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,25 +14,9 @@ from icalendar import Calendar, Event
 from app.paths import DataDir
 from app.store.database import open_database
 from app.store.models import Contract, Notice, NoticeDeadline, Task, Vendor
+from tests.integration.test_cli import hitori
 
 pytestmark = pytest.mark.integration
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 120
-
-
-def hitori(*args: str | Path, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.pop("PYTHONWARNINGS", None)
-    return subprocess.run(
-        [sys.executable, "-m", "app", *map(str, args), "--data-dir", str(data_dir)],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def assert_ok(proc: subprocess.CompletedProcess[str], line: str) -> None:
