@@ -31,6 +31,8 @@ COMMAND_MODULES: list[str] = [
     "app.commands.import_assets",
     "app.commands.notices",
     "app.commands.calendar",
+    "app.commands.tasks",
+    "app.commands.schedule",
 ]
 
 # What the window needs from the layers below app/ui, imported before Qt (load_gui):
