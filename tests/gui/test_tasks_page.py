@@ -70,7 +70,7 @@ def test_completing_writes_the_work_log_entry(qtbot, ctx, db, monkeypatch) -> No
     page.table.select_id(task_id)
     monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (45, True))
     page.complete_current()
-    qtbot.waitUntil(lambda: "完了にしました" in page.status.text(), timeout=T)
+    qtbot.waitUntil(lambda: "完了にしました" in page.note.text(), timeout=T)
     with db.sessions() as s:
         assert s.get(Task, task_id).status == "done"
         entry = s.scalars(select(WorkLogEntry)).one()
@@ -84,14 +84,14 @@ def test_the_starter_set_is_adopted_and_the_year_generated_once(
     page = tasks_tab(qtbot, ctx)
     monkeypatch.setattr(StarterDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     page.adopt()
-    qtbot.waitUntil(lambda: "定例作業" in page.status.text(), timeout=T)
+    qtbot.waitUntil(lambda: "定例作業" in page.note.text(), timeout=T)
     with db.sessions() as s:
         rules = s.scalars(select(TaskSeries)).all()
         made = len(s.scalars(select(Task)).all())
     assert len(rules) >= 10 and made > 0
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("令和8年度", True))
     page.generate_year()
-    qtbot.waitUntil(lambda: "0 件を作成しました" in page.status.text(), timeout=T)
+    qtbot.waitUntil(lambda: "0 件を作成しました" in page.note.text(), timeout=T)
     with db.sessions() as s:
         assert len(s.scalars(select(Task)).all()) == made
     assert tasks_page.load_starter()  # the bundled set reads

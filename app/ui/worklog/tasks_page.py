@@ -82,8 +82,9 @@ class TasksPage(QWidget):
         self.done_button = QPushButton(self.tr("完了にする…"), self)
         self.generate_button = QPushButton(self.tr("年度の定例タスクを作成…"), self)
         self.starter_button = QPushButton(self.tr("定例作業の雛形…"), self)
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
+        self.status = QLabel(self)  # how many, how many overdue (read with the list)
+        self.note = QLabel(self)  # what the last action did (kept across reloads)
+        self.note.setWordWrap(True)
         bar = QHBoxLayout()
         for widget in (self.new_button, self.done_button, self.shown):
             bar.addWidget(widget)
@@ -92,7 +93,10 @@ class TasksPage(QWidget):
         bar.addWidget(self.starter_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.status)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status)
+        status_row.addWidget(self.note, 1)
+        layout.addLayout(status_row)
         layout.addWidget(self.table, 1)
         self.shown.currentIndexChanged.connect(lambda _i: self.reload())
         self.new_button.clicked.connect(lambda: self.edit(None))
@@ -113,12 +117,15 @@ class TasksPage(QWidget):
         text = self.tr("{0:,} 件").format(len(rows))
         if overdue:
             text += self.tr("（期限切れ {0:,} 件）").format(overdue)
-        self.status.setStyleSheet("")
         self.status.setText(text)
 
+    def _say(self, text: str) -> None:
+        self.note.setStyleSheet("")
+        self.note.setText(text)
+
     def _failed(self, exc: BaseException) -> None:
-        self.status.setStyleSheet(ERROR_STYLE)
-        self.status.setText(str(exc))
+        self.note.setStyleSheet(ERROR_STYLE)
+        self.note.setText(str(exc))
 
     def current(self) -> TaskRow | None:
         row = self.model.row_for_id(self.table.selected_id())
@@ -128,7 +135,7 @@ class TasksPage(QWidget):
 
     def edit(self, task_id: int | None) -> None:
         dialog = TaskDialog(self.ctx, task_id, self)
-        dialog.saved.connect(lambda _id: self.status.setText(self.tr("保存しました。")))
+        dialog.saved.connect(lambda _id: self._say(self.tr("保存しました。")))
         dialog.open()
 
     def complete_current(self) -> None:
@@ -149,7 +156,7 @@ class TasksPage(QWidget):
 
         self.ctx.jobs.write(
             work, owner=self, name="task-complete", on_error=self._failed,
-            on_result=lambda _r: self.status.setText(
+            on_result=lambda _r: self._say(
                 self.tr("「{0}」を完了にしました{1}。").format(
                     row.title, self.tr("（作業ログに記録）") if minutes else "")),
         )  # fmt: skip
@@ -168,7 +175,7 @@ class TasksPage(QWidget):
         self.ctx.jobs.write(
             lambda session: generate_fiscal_year(session, None, fy), owner=self,
             name="tasks-generate", on_error=self._failed,
-            on_result=lambda r: self.status.setText(
+            on_result=lambda r: self._say(
                 self.tr("{0}: {1} 件を作成しました（既にあるもの {2} 件）").format(
                     chosen, len(r.created), r.existing)),
         )  # fmt: skip
@@ -181,7 +188,7 @@ class TasksPage(QWidget):
         self.ctx.jobs.write(
             lambda session: adopt_starter(session, fy, chosen=titles), owner=self,
             name="tasks-starter", on_error=self._failed,
-            on_result=lambda r: self.status.setText(
+            on_result=lambda r: self._say(
                 self.tr("定例作業 {0} 件を登録し、{1} のタスクを {2} 件作成しました"
                         "（登録済み {3} 件）").format(
                     len(r.created), jdate.fiscal_year_label(fy), len(r.generation.created),
