@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.services.backups import MAX_GENERATIONS, BackupPlan
 from app.store.backup import DEFAULT_GENERATIONS
 from app.store.backup_destination import destination_problem
+from app.ui.context import AppContext
 
 GENERATIONS = "backup/generations"
 DESTINATION = "backup/destination"
@@ -167,5 +169,22 @@ def edit_backup_settings(parent: QWidget, settings: QSettings, backups: Path) ->
     return text
 
 
-def warn_destination(parent: QWidget, problem: str) -> None:
-    QMessageBox.warning(parent, parent.tr("バックアップの保存先"), problem)
+def backup_now(window: QMainWindow, ctx: AppContext) -> None:
+    """今すぐバックアップ: in the data folder, and at the destination when one is set; the
+    outcome in the status bar, a destination's problem in a message box."""
+    from app.services.backups import BackupOutcome, make_backups
+
+    data_dir, plan = ctx.db.data_dir, load_plan(ctx.settings)
+
+    def shown(outcome: BackupOutcome) -> None:
+        window.statusBar().showMessage(outcome.summary(), 15000)
+        if outcome.destination_problem:
+            QMessageBox.warning(
+                window, window.tr("バックアップの保存先"), outcome.destination_problem
+            )
+
+    ctx.jobs.run(
+        lambda progress: make_backups(data_dir, plan, reason="manual"),
+        owner=window, name="backup-now", on_result=shown,
+        on_error=lambda exc: QMessageBox.warning(window, window.tr("バックアップ"), str(exc)),
+    )  # fmt: skip

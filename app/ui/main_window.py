@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -508,23 +507,9 @@ class MainWindow(QMainWindow):
 
     def backup_now(self) -> None:
         """A backup now in the data folder, and at the destination when one is set."""
-        from app.services.backups import make_backups
-        from app.ui.backup_settings import load_plan
+        from app.ui.backup_settings import backup_now
 
-        data_dir, plan = self.ctx.db.data_dir, load_plan(self.ctx.settings)
-
-        def shown(outcome) -> None:  # type: ignore[no-untyped-def]
-            self.statusBar().showMessage(outcome.summary(), 15000)
-            if outcome.destination_problem:
-                QMessageBox.warning(
-                    self, self.tr("バックアップの保存先"), outcome.destination_problem
-                )
-
-        self.ctx.jobs.run(
-            lambda progress: make_backups(data_dir, plan, reason="manual"),
-            owner=self, name="backup-now", on_result=shown,
-            on_error=lambda exc: QMessageBox.warning(self, self.tr("バックアップ"), str(exc)),
-        )  # fmt: skip
+        backup_now(self, self.ctx)
 
     def edit_backup_settings(self) -> None:
         from app.ui.backup_settings import edit_backup_settings
@@ -534,14 +519,13 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text, 8000)
 
     def choose_restore(self) -> None:
-        """Pick a backup (app.ui.restore_dialog); then close so that it is restored with
-        the database closed, and the window opens again on it (app.ui.app_main)."""
-        from app.ui.backup_settings import load_plan
-        from app.ui.restore_dialog import RestoreDialog
+        """Pick a backup; then close so that it is restored with the database closed, and
+        the window opens again on it (app.ui.app_main)."""
+        from app.ui.restore_dialog import choose_backup
 
-        dialog = RestoreDialog(self, self.ctx, load_plan(self.ctx.settings).destination)
-        if dialog.exec() == RestoreDialog.DialogCode.Accepted and dialog.chosen is not None:
-            self.request_restore(dialog.chosen)
+        chosen = choose_backup(self, self.ctx)
+        if chosen is not None:
+            self.request_restore(chosen)
 
     def request_restore(self, backup: Path) -> None:
         """Close (asking about unsaved input first) to restore ``backup`` and reopen;

@@ -247,3 +247,13 @@ class RestoreDialog(QDialog):
         if answer == QMessageBox.StandardButton.Yes:
             self.chosen = self._proved
             self.accept()
+
+
+def choose_backup(parent: QWidget, ctx: AppContext) -> Path | None:
+    """The dialog over ``parent``; the proved backup the user decided to restore."""
+    from app.ui.backup_settings import load_plan
+
+    dialog = RestoreDialog(parent, ctx, load_plan(ctx.settings).destination)
+    if dialog.exec() == RestoreDialog.DialogCode.Accepted:
+        return dialog.chosen
+    return None

@@ -14,6 +14,7 @@ from icalendar import Calendar, Event
 from app.paths import DataDir
 from app.store.database import open_database
 from app.store.models import Contract, Notice, NoticeDeadline, Task, Vendor
+from tests.integration import test_cli as cli
 from tests.integration.test_cli import hitori
 
 pytestmark = pytest.mark.integration
@@ -25,13 +26,8 @@ def assert_ok(proc: subprocess.CompletedProcess[str], line: str) -> None:
 
 
 def assert_refused(proc: subprocess.CompletedProcess[str], *words: str) -> None:
-    """Exit 1 with exactly one line 'hitori: …' (Japanese) on stderr."""
-    assert "Traceback" not in proc.stderr, proc.stderr
-    assert proc.returncode == 1, f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("hitori: "), lines
-    for word in words:
-        assert word in lines[0], lines[0]
+    """Refused as every command refuses (one 'hitori: …' line), with nothing on stdout."""
+    cli.assert_refused(proc, *words)
     assert proc.stdout == ""
 
 

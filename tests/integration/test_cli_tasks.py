@@ -5,10 +5,8 @@ exit 1, no traceback, nothing written and the database unchanged)."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -17,25 +15,10 @@ from pypdf import PdfReader
 
 from app.paths import DataDir
 from app.services.tasks.starter import load_starter
+from tests.integration import test_cli as cli
+from tests.integration.test_cli import hitori
 
 pytestmark = pytest.mark.integration
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 120
-
-
-def hitori(*args: str | Path, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.pop("PYTHONWARNINGS", None)
-    return subprocess.run(
-        [sys.executable, "-m", "app", *map(str, args), "--data-dir", str(data_dir)],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def assert_ok(proc: subprocess.CompletedProcess[str]) -> list[str]:
@@ -45,13 +28,8 @@ def assert_ok(proc: subprocess.CompletedProcess[str]) -> list[str]:
 
 
 def assert_refused(proc: subprocess.CompletedProcess[str], *words: str) -> None:
-    """Exit 1 with exactly one line 'hitori: …' on stderr, nothing on stdout."""
-    assert "Traceback" not in proc.stderr, proc.stderr
-    assert proc.returncode == 1, f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("hitori: "), lines
-    for word in words:
-        assert word in lines[0], lines[0]
+    """Refused as every command refuses (one 'hitori: …' line), with nothing on stdout."""
+    cli.assert_refused(proc, *words)
     assert proc.stdout == ""
 
 
