@@ -103,6 +103,12 @@ def capture_views(window: MainWindow, suffix: str) -> None:
         window.grab().save(str(OUT / f"{key}{suffix}.png"))
 
     capture_worklog(window, suffix)
+    window.show_view("notices")
+    notices = window._view(window.view_keys.index("notices"))
+    settle(1500)
+    notices.table.selectRow(0)
+    settle(1200)
+    window.grab().save(str(OUT / f"notices{suffix}.png"))
 
 
 def capture_worklog(window: MainWindow, suffix: str) -> None:

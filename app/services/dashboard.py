@@ -61,6 +61,10 @@ def _count_of(model: Any, *where: Any) -> Any:
     return select(func.count()).select_from(model).where(*where).scalar_subquery()
 
 
+# The warning kind of 期限切れタスク (the others are lifecycle warning kinds).
+OVERDUE_TASKS = "overdue_tasks"
+
+
 def _counts(session: Session, today: date) -> tuple[dict[str, int], int, int]:
     """The number of records of each area, of overdue tasks and of disposed assets
     (left out of 資産): one statement.
@@ -111,7 +115,7 @@ def dashboard_summary(
         s.warning_kinds[label] = kind
     overdue = "期限切れタスク"
     s.warnings[overdue] = overdue_tasks
-    s.warning_kinds[overdue] = None
+    s.warning_kinds[overdue] = OVERDUE_TASKS
     s.due = _due_items(session, today, soon, limit)
     return s
 

@@ -37,8 +37,6 @@ from app.gc_pause import gc_paused
 from app.store.models import (
     Checklist,
     ChecklistProgress,
-    Notice,
-    NoticeDeadline,
     Runbook,
     RunbookStep,
 )
@@ -90,6 +88,12 @@ def _worklog_class() -> type[View]:
     from app.ui.worklog.view import WorklogView
 
     return WorklogView
+
+
+def _notices_class() -> type[View]:
+    from app.ui.notices.view import NoticesView
+
+    return NoticesView
 
 
 def _not_built_class() -> type[View]:
@@ -199,11 +203,7 @@ class MainWindow(QMainWindow):
                   lambda: self.dashboard),
             _Area("assets", self.tr("資産台帳"), _inventory_class, inventory),
             _Area("worklog", self.tr("作業ログ"), _worklog_class, lambda: _worklog_class()(ctx)),
-            not_built(
-                "notices", self.tr("通知・法令"),
-                self.tr("総務省・デジタル庁などの通知、期限とその変更履歴、解釈メモを扱う画面です。"),
-                [(self.tr("通知"), Notice), (self.tr("期限の記録"), NoticeDeadline)],
-            ),
+            _Area("notices", self.tr("通知・法令"), _notices_class, lambda: _notices_class()(ctx)),
             not_built(
                 "runbooks", self.tr("手順書・引継ぎ"),
                 self.tr("手順書と、異動時の事務引継書（PDF）を作る画面です。"),
@@ -485,6 +485,9 @@ class MainWindow(QMainWindow):
         self.show_view(view)
         if tab and view == "assets":
             self.inventory.show_tab(tab)
+        elif tab == "tasks" and view == "worklog":
+            worklog = cast("WorklogView", self._view(self.view_keys.index("worklog")))
+            worklog.tabs.setCurrentWidget(worklog.tasks)
 
     def show_warnings(self, kind: str | None = None) -> None:
         self.show_view("assets")

@@ -63,7 +63,9 @@ def test_cards_open_their_lists_and_unbuilt_areas_say_so(qtbot, ctx, filled) -> 
     asset_card = next(c for k, c in cards.items() if ">資産<" in k)
     assert "href='assets:assets'" in asset_card.text() and "廃棄済 1 件を除く" in asset_card.text()
     worklog = next(c for k, c in cards.items() if ">作業ログ<" in k)
-    assert "href" not in worklog.text() and "準備中" in worklog.text()
+    assert "href='worklog'" in worklog.text()
+    runbooks = next(c for k, c in cards.items() if ">手順書<" in k)
+    assert "href" not in runbooks.text() and "準備中" in runbooks.text()
     contracts = next(c for k, c in cards.items() if ">契約<" in k)
     with qtbot.waitSignal(win.dashboard.open_area, timeout=5_000) as opened:
         contracts.linkActivated.emit("assets:contracts")
@@ -73,7 +75,11 @@ def test_cards_open_their_lists_and_unbuilt_areas_say_so(qtbot, ctx, filled) -> 
     overdue = next(
         c for c in win.dashboard.findChildren(QLabel, "warning") if "期限切れタスク" in c.text()
     )
-    assert "一覧は準備中" in overdue.text() and "href" not in overdue.text()
+    assert "準備中" not in overdue.text()  # a count of 0 is no link; any other opens the tasks
+    overdue.linkActivated.emit("overdue_tasks")
+    worklog_view = win._view(win.view_keys.index("worklog"))
+    assert win.view_keys[win.nav.currentRow()] == "worklog"
+    assert worklog_view.tabs.currentWidget() is worklog_view.tasks
 
 
 def test_the_ledger_explains_its_row_colours(qtbot, ctx, filled) -> None:

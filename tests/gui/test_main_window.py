@@ -66,11 +66,11 @@ def test_every_view_opens_and_becomes_ready(qtbot, window) -> None:
 
 def test_areas_not_built_say_so_and_show_real_counts(qtbot, window) -> None:
     with qtbot.waitSignal(window.view_ready, timeout=10_000):
-        window.show_view("notices")
+        window.show_view("runbooks")
     page = window.stack.currentWidget()
     texts = " ".join(label.text() for label in page.findChildren(QLabel))
     assert "まだ作られていません" in texts
-    assert "通知: 1 件" in page._counts.text()
+    assert "手順書: 0 件" in page._counts.text()
 
 
 def test_dashboard_counts_and_status_bar(window) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, true
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import Session
 
 from app import jdate
@@ -321,6 +321,15 @@ def _row(r: Any, today: date | None) -> NoticeRow:
         NOTICE_STATUSES.get(status, status), issued_on, deadline, dkind,
         NOTICE_DEADLINE_KINDS.get(dkind, "") if dkind else "", overdue,
     )  # fmt: skip
+
+
+def all_notices(session: Session, *, today: date | None = None) -> list[NoticeRow]:
+    """Every notice with its nearest current deadline: open ones first (未確認, 確認中,
+    対応中), then newest first."""
+    stmt, _ = _with_nearest()
+    closed = case((Notice.status.in_(CLOSED), 1), else_=0)
+    stmt = stmt.order_by(closed, *_NEWEST)
+    return [_row(r, today) for r in session.execute(stmt)]
 
 
 def inbox(session: Session, *, today: date | None = None) -> list[NoticeRow]:

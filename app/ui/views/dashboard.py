@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import jdate
-from app.services.dashboard import DashboardSummary, dashboard_summary
+from app.services.dashboard import OVERDUE_TASKS, DashboardSummary, dashboard_summary
 from app.store.changes import Changes
 from app.ui import date_style
 from app.ui.context import AppContext
@@ -111,7 +111,7 @@ class DashboardView(View):
             self._warnings, summary.warnings, "warning", summary.warning_kinds, columns=7
         )
         for card in cards:
-            card.linkActivated.connect(self.open_warnings.emit)
+            card.linkActivated.connect(self._open_warning)
         self._set_empty_visible(sum(summary.counts.values()) == 0)
         self._due.setRowCount(len(summary.due))
         for row, item in enumerate(summary.due):
@@ -133,6 +133,13 @@ class DashboardView(View):
         self._date.setText(self.tr("ダッシュボードを読み込めませんでした: {0}").format(exc))
         self.ready.emit()
 
+    def _open_warning(self, kind: str) -> None:
+        """A lifecycle warning opens the ledger's 期限・警告; 期限切れタスク the tasks."""
+        if kind == OVERDUE_TASKS:
+            self.open_area.emit("worklog", "tasks")
+        else:
+            self.open_warnings.emit(kind)
+
     def _open_card(self, target: str) -> None:
         view, _, tab = target.partition(":")
         self.open_area.emit(view, tab)
@@ -146,6 +153,7 @@ class DashboardView(View):
 # say 準備中 (not clickable).
 CARD_TARGETS: dict[str, str | None] = {
     "資産": "assets:assets", "業務システム": "assets:systems", "契約": "assets:contracts",
+    "作業ログ": "worklog", "未完了タスク": "worklog:tasks", "通知・法令": "notices",
 }  # fmt: skip
 NOT_BUILT = "準備中"
 

@@ -1,0 +1,157 @@
+"""The 通知・法令 area: every notice with its nearest deadline — the inbox of 未確認, those
+in progress by deadline (overdue in red), or all — with its 詳細 (fields, interpretation
+notes rendered, deadlines and their history, systems, the notice's PDF), feeds imported
+from a file (saved on an internet PC and carried over) or a URL the user gives."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from app.services.notices import tracker as svc
+from app.services.notices.tracker import NoticeRow
+from app.store.models import Notice
+from app.ui.context import AppContext
+from app.ui.inventory.record_view import RecordListView
+from app.ui.inventory.rows_model import RowColumn
+from app.ui.notices.editor import NoticeEditor
+from app.ui.translations import QT_TRANSLATE_NOOP
+from app.ui.widgets.styles import ERROR_STYLE
+
+CTX = "NoticesView"
+SHOWN = {"open": "対応が必要なもの", "unread": "未確認（受信箱）", "all": "すべて"}
+OPEN = frozenset({"unread", "reading", "acting"})
+
+
+def _import(session: Session, source: str) -> Any:
+    """Read, parse and import one feed (the whole of it, or nothing)."""
+    from app.services.notices.feed_import import import_feed
+    from app.services.notices.feed_source import read_feed_source
+    from app.services.notices.feeds import parse_feed
+
+    got = read_feed_source(source)
+    feed = parse_feed(got.data, name=got.name, base_url=got.url, charset=got.charset)
+    return import_feed(session, feed, source=got.source)
+
+
+class NoticesView(RecordListView):
+    view_key = "notices"
+    title = "通知・法令"
+    record_model = Notice
+    shows = frozenset({"notice", "notice_deadline", "system", "task"})
+    noun = "通知"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        def alert(row: NoticeRow) -> str | None:
+            if row.overdue:
+                return "error"
+            return "warn" if row.status == "unread" else None
+
+        columns = [
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "状態"), lambda r: r.status_label, alert=alert),
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "発出日"), lambda r: r.issued_on, "date"),
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "発出元"), lambda r: r.issuer),
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "件名"), lambda r: r.title,
+                      tooltip=lambda r: r.title),
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "種類"), lambda r: r.kind_label),
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "期限"), lambda r: r.deadline, "date",
+                      tooltip=lambda r: r.deadline_label),
+        ]  # fmt: skip
+        editor = NoticeEditor(ctx)
+        super().__init__(ctx, columns, editor, parent)
+        self.notice_editor = editor
+        self.table.fit_columns((80, 160, 200, 420, 90, 160), stretch=3)
+        self.shown = QComboBox(self)
+        for code, label in SHOWN.items():
+            self.shown.addItem(self.tr(label), code)
+        self.import_button = QPushButton(self.tr("フィードを取り込む…"), self)
+        self.import_button.setToolTip(
+            self.tr("総務省・デジタル庁などの RSS/Atom フィードのファイル（または URL）から"
+                    "新しい通知を取り込みます")
+        )  # fmt: skip
+        self.note = QLabel(self)  # what the last feed import did (kept across reloads)
+        self.note.setWordWrap(True)
+        self._insert_in_bar([self.shown, self.import_button, self.note])
+        self.shown.currentIndexChanged.connect(lambda _i: self._apply_shown())
+        self.import_button.clicked.connect(self.import_feed)
+        editor.open_system.connect(lambda i: self.record_requested.emit("system", i))
+        editor.task_made.connect(lambda i: self.record_requested.emit("task", i))
+
+    def _insert_in_bar(self, widgets: list[QWidget]) -> None:
+        """After 新規登録 / 再読み込み, before the filter box."""
+        layout = self.layout()
+        first = layout.itemAt(0) if layout is not None else None
+        bar = first.layout() if first is not None else None
+        if not isinstance(bar, QHBoxLayout):
+            return
+        at = bar.indexOf(self.filter_box)
+        for n, widget in enumerate(widgets):
+            bar.insertWidget(at + n, widget)
+
+    @staticmethod
+    def load_rows(session: Session, today: date) -> tuple[list[Any], Any]:
+        return svc.all_notices(session, today=today), None
+
+    def _populate(self, rows: list[Any], extra: Any) -> None:
+        self._all_rows = rows
+        super()._populate(self._chosen(rows), extra)
+
+    def _chosen(self, rows: list[NoticeRow]) -> list[NoticeRow]:
+        shown = self.shown.currentData() if hasattr(self, "shown") else "open"
+        if shown == "unread":
+            return [r for r in rows if r.status == "unread"]
+        if shown == "open":
+            chosen = [r for r in rows if r.status in OPEN]
+            return sorted(chosen, key=lambda r: (r.deadline is None, r.deadline or date.max))
+        return rows
+
+    def _apply_shown(self) -> None:
+        rows = getattr(self, "_all_rows", None)
+        if rows is not None:
+            super()._populate(self._chosen(rows), self.extra)
+
+    # --- feeds ----------------------------------------------------------------------------
+
+    def import_feed(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("フィードのファイル"), str(Path.home()),
+            self.tr("フィード (*.rdf *.xml *.rss *.atom);;すべてのファイル (*)"),
+        )  # fmt: skip
+        if path:
+            self.import_from(path)
+
+    def import_from_url(self) -> None:
+        url, ok = QInputDialog.getText(self, self.tr("フィードの URL"), self.tr("URL:"),
+                                       QLineEdit.EchoMode.Normal, "https://")  # fmt: skip
+        if ok and url.strip():
+            self.import_from(url.strip())
+
+    def import_from(self, source: str) -> None:
+        self.note.setStyleSheet("")
+        self.note.setText(self.tr("フィードを取り込んでいます…"))
+        self.import_button.setEnabled(False)
+
+        def done(result: Any) -> None:
+            self.import_button.setEnabled(True)
+            self.note.setText(result.summary())
+
+        def failed(exc: BaseException) -> None:
+            self.import_button.setEnabled(True)
+            self.note.setStyleSheet(ERROR_STYLE)
+            self.note.setText(str(exc))
+
+        self.ctx.jobs.write(_import, source, owner=self, on_result=done, on_error=failed,
+                            name="notices-import-feed")  # fmt: skip
