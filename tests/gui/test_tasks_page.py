@@ -95,3 +95,29 @@ def test_the_starter_set_is_adopted_and_the_year_generated_once(
     with db.sessions() as s:
         assert len(s.scalars(select(Task)).all()) == made
     assert tasks_page.load_starter()  # the bundled set reads
+
+
+def test_the_yearly_schedule_tab_lists_the_months_and_prints(qtbot, ctx, db, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    with db.sessions.begin() as s:
+        svc.create_task(s, {"title": "予算要求の資料作成", "due_date": date(2026, 10, 9)})
+        svc.create_task(s, {"title": "年度末のアカウント棚卸", "due_date": date(2027, 3, 19)})
+    window = open_main_window(qtbot, ctx)
+    with qtbot.waitSignal(window.view_ready, timeout=T):
+        window.show_view("worklog")
+    view = window._view(window.view_keys.index("worklog"))
+    page = view.schedule
+    view.tabs.setCurrentWidget(page)
+    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() == 12, timeout=T)
+    months = [page.tree.topLevelItem(i).text(0) for i in range(12)]
+    assert months[0].startswith("4月") and months[-1].startswith("3月（1件）")
+    october = page.tree.topLevelItem(6)
+    assert october.text(0) == "10月（1件）" and october.child(0).text(2) == "予算要求の資料作成"
+    with qtbot.waitSignal(page.record_requested, timeout=T) as opened:
+        page.tree.itemActivated.emit(october.child(0), 0)
+    assert opened.args[0] == "task"
+    page.export_to(tmp_path / "年間")
+    qtbot.waitUntil(lambda: "ページを書き出しました" in page.status.text(), timeout=T)
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "年間.pdf").pages)
+    assert "年間スケジュール" in text and "予算要求の資料作成" in text.replace("\n", "")

@@ -35,6 +35,7 @@ from app.ui.views.base import View
 from app.ui.widgets.date_edit import JDateEdit
 from app.ui.worklog.entry_dialog import EntryDialog
 from app.ui.worklog.list_model import WorklogListModel
+from app.ui.worklog.schedule_page import SchedulePage
 from app.ui.worklog.summary_page import SummaryPage
 from app.ui.worklog.tasks_page import TasksPage
 
@@ -72,7 +73,20 @@ class WorklogView(View):
     view_key = "worklog"
     title = "作業ログ"
     opens: ClassVar[frozenset[str]] = frozenset({"worklog", "task"})
-    shows = frozenset({"worklog", "task", "task_series", "system", "asset"})
+    shows = frozenset(
+        {
+            "worklog",
+            "task",
+            "task_series",
+            "system",
+            "asset",
+            "notice",
+            "notice_deadline",
+            "contract",
+            "license",
+            "checklist_progress",
+        }
+    )
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -139,6 +153,9 @@ class WorklogView(View):
         self.tabs.addTab(list_page, self.tr("一覧"))
         self.tasks = TasksPage(ctx, self)
         self.tabs.addTab(self.tasks, self.tr("タスク"))
+        self.schedule = SchedulePage(ctx, self)
+        self.tabs.addTab(self.schedule, self.tr("年間スケジュール"))
+        self.schedule.record_requested.connect(self.record_requested)
         self.tabs.addTab(self.summary, self.tr("集計"))
         layout = QVBoxLayout(self)
         heading = QLabel(self.tr("作業ログ"), self)
@@ -259,6 +276,8 @@ class WorklogView(View):
                 self.summary.reload()
             elif self.tabs.currentWidget() is self.tasks:
                 self.tasks.reload()
+            elif self.tabs.currentWidget() is self.schedule:
+                self.schedule.reload()
         else:
             self._stale = True
 
@@ -267,6 +286,8 @@ class WorklogView(View):
             self.summary.reload()
         elif self.tabs.widget(index) is self.tasks:
             self.tasks.reload()
+        elif self.tabs.widget(index) is self.schedule:
+            self.schedule.reload()
 
     def current_id(self) -> int | None:
         index = self.table.currentIndex()
