@@ -53,9 +53,8 @@ class SchedulePage(QWidget):
         self.tree.setHeaderLabels(
             [self.tr("日付"), self.tr("種類"), self.tr("件名"), self.tr("補足")]
         )
-        self.tree.setColumnWidth(
-            0, self.fontMetrics().horizontalAdvance("2026-12-31（R8.12.31）") + 40
-        )
+        widest_day = self.fontMetrics().horizontalAdvance("2026-12-31（R8.12.31）")
+        self.tree.setColumnWidth(0, widest_day + self.tree.indentation() + 24)
         self.tree.setColumnWidth(1, 110)
         self.tree.setColumnWidth(2, 420)
         self.tree.setToolTip(self.tr("ダブルクリックでその記録を開きます"))
