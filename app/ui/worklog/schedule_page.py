@@ -95,6 +95,7 @@ class SchedulePage(QWidget):
             total += len(month.items)
             self.tree.addTopLevelItem(head)
         self.tree.expandAll()
+        self.tree.resizeColumnToContents(0)  # the days under their months, whole
         self.status.setText(
             self.tr("{0}: {1:,} 件（資産の保守・リース終了は含みません）").format(
                 jdate.fiscal_year_label(schedule.fiscal_year), total)
