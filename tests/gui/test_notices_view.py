@@ -116,3 +116,24 @@ def test_a_feed_file_is_imported_from_the_view(qtbot, ctx, db) -> None:
     qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=T)  # 未確認: shown as open
     view.import_from(str(FEEDS / "no-such-feed.xml"))
     qtbot.waitUntil(lambda: "no-such-feed.xml" in view.note.text(), timeout=T)
+
+
+def test_by_issuer_groups_the_issuers_and_a_url_is_asked_for(
+    qtbot, ctx, db, notices, monkeypatch
+) -> None:
+    with db.sessions.begin() as s:
+        tracker.create_notice(
+            s, {"issuer": "デジタル庁", "title": "ガバクラ案内", "status": "done"}
+        )
+    _window, view = notices_view(qtbot, ctx)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=T)
+    view.shown.setCurrentIndex(view.shown.findData("issuer"))
+    issuers = [view.model.row_object(r).issuer for r in range(view.model.rowCount())]
+    assert issuers == ["総務省"] * 4 + ["デジタル庁"]
+    actions = [a.text() for a in view.import_button.menu().actions()]
+    assert actions[0].startswith("ファイルから") and actions[1].startswith("URL から")
+    asked: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", True))
+    monkeypatch.setattr(view, "import_from", asked.append)
+    view.import_from_url()  # an empty answer imports nothing
+    assert asked == []

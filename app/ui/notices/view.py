@@ -5,6 +5,7 @@ from a file (saved on an internet PC and carried over) or a URL the user gives."
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QWidget,
 )
@@ -32,7 +34,9 @@ from app.ui.translations import QT_TRANSLATE_NOOP
 from app.ui.widgets.styles import ERROR_STYLE
 
 CTX = "NoticesView"
-SHOWN = {"open": "対応が必要なもの", "unread": "未確認（受信箱）", "all": "すべて"}
+SHOWN = {
+    "open": "対応が必要なもの", "unread": "未確認（受信箱）", "issuer": "発出元別", "all": "すべて",
+}  # fmt: skip
 OPEN = frozenset({"unread", "reading", "acting"})
 
 
@@ -86,7 +90,10 @@ class NoticesView(RecordListView):
         self.note.setWordWrap(True)
         self._insert_in_bar([self.shown, self.import_button, self.note])
         self.shown.currentIndexChanged.connect(lambda _i: self._apply_shown())
-        self.import_button.clicked.connect(self.import_feed)
+        menu = QMenu(self.import_button)
+        menu.addAction(self.tr("ファイルから…"), self.import_feed)
+        menu.addAction(self.tr("URL から（インターネットに接続できるPCで）…"), self.import_from_url)
+        self.import_button.setMenu(menu)
         editor.open_system.connect(lambda i: self.record_requested.emit("system", i))
         editor.task_made.connect(lambda i: self.record_requested.emit("task", i))
 
@@ -116,6 +123,9 @@ class NoticesView(RecordListView):
         if shown == "open":
             chosen = [r for r in rows if r.status in OPEN]
             return sorted(chosen, key=lambda r: (r.deadline is None, r.deadline or date.max))
+        if shown == "issuer":  # the issuers with most notices first; in each as in すべて
+            count = Counter(r.issuer for r in rows)
+            return sorted(rows, key=lambda r: (-count[r.issuer], r.issuer))  # stable sort
         return rows
 
     def _apply_shown(self) -> None:
