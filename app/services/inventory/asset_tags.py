@@ -17,10 +17,6 @@ from app.store.models import Asset
 _TAIL_NUMBER = re.compile(r"^(.*?)(\d+)$")
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def next_asset_tag(session: Session, like: str | None = None) -> str:
     """The next free tag in the pattern of ``like`` (default: the most recently added
     asset's tag); "" when there is no pattern to follow (no assets, or a tag without a
@@ -34,7 +30,7 @@ def next_asset_tag(session: Session, like: str | None = None) -> str:
     pattern = re.compile(re.escape(prefix) + r"(\d+)")
     tags = session.scalars(
         select(Asset.asset_tag).where(
-            Asset.asset_tag.like(_escape_like(prefix) + "%", escape="\\"),
+            Asset.asset_tag.startswith(prefix, autoescape=True),
             func.length(Asset.asset_tag) <= len(prefix) + 18,
         )
     )

@@ -159,12 +159,10 @@ def find_targets(session: Session, kind: str, typed: str, limit: int = MAX_TARGE
     model, label = LINK_TARGETS[kind]
     words = unicodedata.normalize("NFKC", typed).split()
     stmt = select(model.id, label)
-    for word in words:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(label.like(f"%{escaped}%", escape="\\"))
-    stmt = stmt.order_by(
-        label.like(f"{words[0]}%").desc() if words else label, func.length(label), model.id.desc()
-    ).limit(limit)
+    for word in words:  # % and _ are matched as typed (autoescape)
+        stmt = stmt.where(label.contains(word, autoescape=True))
+    first = label.startswith(words[0], autoescape=True).desc() if words else label
+    stmt = stmt.order_by(first, func.length(label), model.id.desc()).limit(limit)
     return [Choice(i, name) for i, name in session.execute(stmt)]
 
 
