@@ -91,7 +91,8 @@ class RecordListView(View):
         self.splitter.setSizes([820, 560])
         self.splitter.setCollapsible(0, False)
         remember_splitter(self.splitter, ctx.settings, f"{self.view_key}/detail")
-        bar = QHBoxLayout()
+        # The toolbar; a subclass may add its own controls before the filter box.
+        self.bar = bar = QHBoxLayout()
         bar.addWidget(self.new_button)
         bar.addWidget(self.reload_button)
         bar.addWidget(self.filter_box)

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -88,7 +87,9 @@ class NoticesView(RecordListView):
         )  # fmt: skip
         self.note = QLabel(self)  # what the last feed import did (kept across reloads)
         self.note.setWordWrap(True)
-        self._insert_in_bar([self.shown, self.import_button, self.note])
+        at = self.bar.indexOf(self.filter_box)  # after 新規登録 / 再読み込み
+        for n, widget in enumerate((self.shown, self.import_button, self.note)):
+            self.bar.insertWidget(at + n, widget)
         self.shown.currentIndexChanged.connect(lambda _i: self._apply_shown())
         menu = QMenu(self.import_button)
         menu.addAction(self.tr("ファイルから…"), self.import_feed)
@@ -96,17 +97,6 @@ class NoticesView(RecordListView):
         self.import_button.setMenu(menu)
         editor.open_system.connect(lambda i: self.record_requested.emit("system", i))
         editor.task_made.connect(lambda i: self.record_requested.emit("task", i))
-
-    def _insert_in_bar(self, widgets: list[QWidget]) -> None:
-        """After 新規登録 / 再読み込み, before the filter box."""
-        layout = self.layout()
-        first = layout.itemAt(0) if layout is not None else None
-        bar = first.layout() if first is not None else None
-        if not isinstance(bar, QHBoxLayout):
-            return
-        at = bar.indexOf(self.filter_box)
-        for n, widget in enumerate(widgets):
-            bar.insertWidget(at + n, widget)
 
     @staticmethod
     def load_rows(session: Session, today: date) -> tuple[list[Any], Any]:
