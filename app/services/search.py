@@ -83,24 +83,34 @@ def _with_owner(session: Session, kind: str, hits: list[SearchHit]) -> list[Sear
     """Hits of a kind that belongs to another record (an attachment: ``owner_kind``,
     ``owner_id``) say whose they are where they have no 補足 of their own:
     契約「住民記録システム保守」 — the same file name on two records is told apart."""
+    from sqlalchemy import select
+
     from app.store.kind_index import kind_by_code, model_by_code, title_of
 
     model = model_by_code(kind)
     if not hits or not hasattr(model, "owner_kind") or not hasattr(model, "owner_id"):
         return hits
-    out = []
-    for hit in hits:
-        record = session.get(model, hit.ref_id)
-        context = hit.subtitle
-        if record is not None and not context:
-            try:
-                owner = session.get(model_by_code(record.owner_kind), record.owner_id)
-            except KeyError:  # an owner kind this version does not know
-                owner = None
-            if owner is not None:
-                context = f"{kind_by_code(record.owner_kind).label}「{title_of(owner)}」"
-        out.append(replace(hit, subtitle=context))
-    return out
+    # One query for the hits' owners, then one per kind of owner (not one per hit).
+    stmt = select(model.id, model.owner_kind, model.owner_id).where(
+        model.id.in_([h.ref_id for h in hits])
+    )
+    owner_of = {ref_id: (okind, oid) for ref_id, okind, oid in session.execute(stmt)}
+    contexts: dict[tuple[str, int], str] = {}
+    wanted: dict[str, set[int]] = {}
+    for okind, oid in owner_of.values():
+        wanted.setdefault(okind, set()).add(oid)
+    for okind, ids in wanted.items():
+        try:
+            owner_model = model_by_code(okind)
+        except KeyError:  # an owner kind this version does not know
+            continue
+        label = kind_by_code(okind).label
+        for owner in session.scalars(select(owner_model).where(owner_model.id.in_(ids))):
+            contexts[(okind, owner.id)] = f"{label}「{title_of(owner)}」"
+    return [
+        h if h.subtitle else replace(h, subtitle=contexts.get(owner_of.get(h.ref_id, ("", 0)), ""))
+        for h in hits
+    ]
 
 
 def _dated(session: Session, kind: str, hits: list[SearchHit]) -> list[SearchHit]:
