@@ -20,14 +20,13 @@ from app.services import links
 from app.services.errors import FieldError, ValidationError
 from app.services.field_input import MAX_NOTES
 from app.services.records import get_or_not_found
+from app.services.worklog.entries import MAX_MINUTES  # one entry is one day's work
 from app.store.models import Task, WorkLogEntry
 
 TASK_LABELS = Task.__kind__.fields
 LOG_LABELS = WorkLogEntry.__kind__.fields
 CATEGORY_TASK = "タスク"
 CATEGORY_RECURRING = "定例業務"
-# One entry is one day's work.
-MAX_MINUTES = 24 * 60
 MAX_CATEGORY = 40  # the column's length
 # The task's links an entry takes as links of its own.
 COPIED_LINKS = ("notice", "runbook")
