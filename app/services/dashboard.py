@@ -1,34 +1,48 @@
-"""What the dashboard shows: counts and what falls due soon, across the areas."""
+"""What the dashboard shows: counts, what is overdue and what falls due soon, and how
+many deadlines each of the coming twelve months holds, across the areas.
+
+What counts as a deadline is app.services.schedule.deadlines' rule, the one the calendar
+export and the yearly schedule use: the dashboard does not state it again."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.jdate import add_months
 from app.services.inventory.lifecycle import (
     LifecycleWindows,
     kind_label,
     lifecycle_counts,
     load_windows,
 )
+from app.services.schedule.deadlines import (
+    CHECK,
+    NOTICE,
+    TASK,
+    Deadline,
+    deadlines,
+    month_counts,
+)
 from app.store.models import (
     Asset,
     BusinessSystem,
     Checklist,
     Contract,
-    License,
     Notice,
-    NoticeDeadline,
     Runbook,
     Task,
-    Vendor,
     WorkLogEntry,
 )
-from app.store.vocab import NOTICE_DEADLINE_KINDS
+
+# What can be late: one's own work and what others asked of us. An asset's maintenance
+# end in the past is a lifecycle warning, not a missed deadline.
+OVERDUE_KINDS = (TASK, NOTICE, CHECK)
+MONTHS = 12  # the chart: this month and the eleven after it
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,18 @@ class DueItem:
     ref_kind: str
     ref_id: int
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class MonthLoad:
+    """The deadlines of one month: record kind code → count."""
+
+    year: int
+    month: int
+    counts: dict[str, int]
+
+    def total(self, *, without: tuple[str, ...] = ()) -> int:
+        return sum(n for kind, n in self.counts.items() if kind not in without)
 
 
 @dataclass
@@ -52,6 +78,11 @@ class DashboardSummary:
     warnings: dict[str, int] = field(default_factory=dict)
     warning_kinds: dict[str, str | None] = field(default_factory=dict)
     due: list[DueItem] = field(default_factory=list)
+    # Open tasks, notice deadlines and checklist items past their date, oldest first
+    # (at most ``limit``; ``overdue_total`` says how many there are in all).
+    overdue: list[DueItem] = field(default_factory=list)
+    overdue_total: int = 0
+    months: list[MonthLoad] = field(default_factory=list)
 
 
 def _count_of(model: Any, *where: Any) -> Any:
@@ -102,7 +133,8 @@ def dashboard_summary(
     limit: int = 40,
 ) -> DashboardSummary:
     """Counts per area, lifecycle warnings per kind (with the configured windows, or
-    ``windows``), and what falls due within ``due_days``."""
+    ``windows``), what is overdue, what falls due within ``due_days`` (the first
+    ``limit`` of each) and the deadlines of the coming months."""
     windows = windows or load_windows(session)
     soon = today + timedelta(days=due_days)
     s = DashboardSummary(today)
@@ -116,75 +148,30 @@ def dashboard_summary(
     overdue = "期限切れタスク"
     s.warnings[overdue] = overdue_tasks
     s.warning_kinds[overdue] = OVERDUE_TASKS
-    s.due = _due_items(session, today, soon, limit)
+    s.due = [_item(d, today) for d in deadlines(session, today, soon)[:limit]]
+    late = deadlines(session, date.min, today - timedelta(days=1), kinds=OVERDUE_KINDS)
+    s.overdue = [_item(d, today) for d in late[:limit]]
+    s.overdue_total = len(late)
+    s.months = _months(session, today)
     return s
 
 
-def _detail(item: DueItem, today: date) -> str:
-    """詳細: how soon, then what the item adds (the issuer, the vendor, the tag…)."""
-    days = (item.due - today).days
-    when = "今日" if days == 0 else f"あと{days}日"
-    return "・".join(part for part in (when, item.detail) if part)
+def _item(d: Deadline, today: date) -> DueItem:
+    """A deadline as a row of the list; 詳細 says how soon (or how late) first."""
+    days = (d.on - today).days
+    when = "今日" if days == 0 else (f"あと{days}日" if days > 0 else f"{-days}日超過")
+    detail = "・".join(part for part in (when, d.detail) if part)
+    return DueItem(d.what, d.title, d.on, d.ref_kind, d.ref_id, detail)
 
 
-def _due_items(session: Session, today: date, soon: date, limit: int) -> list[DueItem]:
-    items: list[DueItem] = []
-    r: Any  # rows of different shapes below
-    for r in session.execute(
-        select(Task.id, Task.title, Task.due_date)
-        .where(Task.status != "done", Task.due_date.between(today, soon))
-        .order_by(Task.due_date)
-        .limit(limit)
-    ):
-        items.append(DueItem("タスク", r.title, r.due_date, "task", r.id))
-    # A notice's current deadlines, each kind on its own line (回答期限, 施行日, 対応期限).
-    for r in session.execute(
-        select(Notice.id, Notice.title, Notice.issuer, NoticeDeadline.kind, NoticeDeadline.deadline)
-        .join(NoticeDeadline, NoticeDeadline.notice_id == Notice.id)
-        .where(
-            NoticeDeadline.is_current,
-            Notice.status.not_in(("done", "na")),
-            NoticeDeadline.deadline.between(today, soon),
+def _months(session: Session, today: date) -> list[MonthLoad]:
+    first = today.replace(day=1)
+    last = add_months(first, MONTHS) - timedelta(days=1)
+    counts = month_counts(session, first, last)
+    out = []
+    for n in range(MONTHS):
+        month = add_months(first, n)
+        out.append(
+            MonthLoad(month.year, month.month, dict(counts.get((month.year, month.month), {})))
         )
-        .order_by(NoticeDeadline.deadline)
-        .limit(limit)
-    ):
-        label = NOTICE_DEADLINE_KINDS.get(r.kind, "期限")
-        items.append(DueItem(f"通知の{label}", r.title, r.deadline, "notice", r.id, r.issuer))
-    for r in session.execute(
-        select(Contract.id, Contract.title, Contract.end_date, Vendor.name.label("vendor"))
-        .outerjoin(Vendor, Vendor.id == Contract.vendor_id)
-        .where(Contract.end_date.between(today, soon))
-        .order_by(Contract.end_date)
-        .limit(limit)
-    ):
-        items.append(DueItem("契約終了", r.title, r.end_date, "contract", r.id, r.vendor or ""))
-    # Notice deadlines (end date minus the notice period); contracts are few.
-    for r in session.execute(
-        select(Contract.id, Contract.title, Contract.end_date, Contract.notice_days).where(
-            Contract.notice_days > 0, Contract.end_date >= today
-        )
-    ):
-        notice_by = r.end_date - timedelta(days=r.notice_days)
-        if today <= notice_by <= soon:
-            detail = f"契約終了 {r.end_date.isoformat()}"
-            items.append(DueItem("解約予告期限", r.title, notice_by, "contract", r.id, detail))
-    for r in session.execute(
-        select(License.id, License.product, License.expiry_date)
-        .where(License.expiry_date.between(today, soon))
-        .order_by(License.expiry_date)
-        .limit(limit)
-    ):
-        items.append(DueItem("ライセンス期限", r.product, r.expiry_date, "license", r.id))
-    for r in session.execute(
-        select(Asset.id, Asset.asset_tag, Asset.name, Asset.maintenance_end)
-        .where(Asset.status != "disposed", Asset.maintenance_end.between(today, soon))
-        .order_by(Asset.maintenance_end)
-        .limit(limit)
-    ):
-        items.append(
-            DueItem("資産の保守終了", r.name, r.maintenance_end, "asset", r.id, r.asset_tag)
-        )
-    items.sort(key=lambda i: i.due)
-    items = [replace(item, detail=_detail(item, today)) for item in items]
-    return items[:limit]
+    return out

@@ -485,9 +485,15 @@ class MainWindow(QMainWindow):
         self.show_view(view)
         if tab and view == "assets":
             self.inventory.show_tab(tab)
-        elif tab == "tasks" and view == "worklog":
+        elif view == "worklog" and tab:
             worklog = cast("WorklogView", self._view(self.view_keys.index("worklog")))
-            worklog.tabs.setCurrentWidget(worklog.tasks)
+            page, _, fy = tab.partition(":")  # "schedule:2027": that 年度's schedule
+            if page == "tasks":
+                worklog.tabs.setCurrentWidget(worklog.tasks)
+            elif page == "schedule":
+                if fy and (at := worklog.schedule.year.findData(int(fy))) >= 0:
+                    worklog.schedule.year.setCurrentIndex(at)
+                worklog.tabs.setCurrentWidget(worklog.schedule)
 
     def show_warnings(self, kind: str | None = None) -> None:
         self.show_view("assets")

@@ -45,9 +45,10 @@ def test_counts_say_what_they_leave_out_and_details_say_how_soon(db, filled) -> 
         summary = dashboard_summary(s, TODAY)
     assert summary.counts["資産"] == 3 and summary.excluded == {"資産": "廃棄済 1 件を除く"}
     details = {(d.kind, d.title): d.detail for d in summary.due}
-    assert details[("タスク", "予算要求")] == "今日"
+    assert details[("タスク期限", "予算要求")].startswith("今日・")
     assert details[("契約終了", "現行リース")] == "あと29日・架空リース株式会社"
-    assert details[("資産の保守終了", "PC 0")] == "あと9日・PC-0"
+    assert details[("保守終了", "PC-0　PC 0")] == "あと9日"
+    assert ("保守終了", "PC-3　PC 3") not in details  # disposed
     assert all(d.detail for d in summary.due)  # no empty 詳細
 
 

@@ -553,7 +553,7 @@ def test_the_dashboard_lists_current_notice_deadlines_by_kind(db) -> None:
     with db.sessions() as s:
         due = dashboard_summary(s, date(2026, 11, 1)).due
     assert [(d.kind, d.due) for d in due if d.ref_kind == "notice"] == [
-        ("通知の回答期限", date(2026, 11, 20)), ("通知の施行日", date(2026, 12, 1))]  # fmt: skip
+        ("回答期限", date(2026, 11, 20)), ("施行日", date(2026, 12, 1))]  # fmt: skip
 
 
 def test_a_system_serving_a_runbook_is_not_deleted(db) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from sqlalchemy import event
 from app.errors import UserError
 from app.jdate import fiscal_year_range
 from app.services.schedule import ics
-from app.services.schedule.deadlines import LABELS, Deadline, deadlines
+from app.services.schedule.deadlines import LABELS, Deadline, deadlines, month_counts
 from app.services.schedule.ics_lines import LINE_OCTETS, escape, fold
 from app.store.kind_index import kind_by_code
 from app.store.models import (
@@ -218,6 +219,34 @@ def test_the_range_includes_both_ends(db) -> None:
         ("end", i["contract"]),
     }
     assert on(date(2026, 10, 31), date(2026, 10, 30)) == set()  # start after end
+
+
+def test_kinds_choose_the_sources(db) -> None:
+    fill(db)
+    with db.sessions() as s:
+        every = deadlines(s, *FY2026)
+        some = deadlines(s, *FY2026, kinds={"task", "notice"})
+    assert some == [d for d in every if d.ref_kind in ("task", "notice")] and some
+
+
+def test_month_counts_are_the_deadlines_counted_by_month(db) -> None:
+    """The chart's counts are the list's deadlines, month by month and kind by kind —
+    the assets counted by SQLite under the same rule (the disposed one left out, the
+    spare one in) — with the range's ends honoured inside a month."""
+    fill(db)
+    fill(db, again="（2）")
+    for start, end in (FY2026, (date(2026, 5, 20), date(2026, 10, 31)),
+                       (date(2026, 10, 31), date(2026, 10, 31))):  # fmt: skip
+        with db.sessions() as s:
+            expected: dict[tuple[int, int], Counter[str]] = {}
+            for d in deadlines(s, start, end):
+                expected.setdefault((d.on.year, d.on.month), Counter())[d.ref_kind] += 1
+            assert month_counts(s, start, end) == expected
+    with db.sessions() as s:
+        counts = month_counts(s, *FY2026)
+    assert counts[2026, 10] == Counter({"asset": 4})  # 2 × (in use + spare), not disposed
+    assert counts[2026, 5] == Counter({"notice": 2})
+    assert (2026, 11) not in counts  # only the disposed asset's lease ends then
 
 
 def test_one_query_per_source_whatever_the_number_of_rows(db) -> None:

@@ -26,11 +26,13 @@ loading, which added a quarter to the assets' read.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.jdate import format_date
@@ -78,6 +80,9 @@ _RANK = {label: n for n, label in enumerate(LABELS.values())}
 CLOSED_NOTICE_STATUSES = ("done", "na")
 # Checklist items that are finished with: 完了済み, 対象外.
 CLOSED_CHECK_STATUSES = ("done", "na")
+# An asset's dates stop mattering once it is disposed (as in the lifecycle warnings).
+_LIVE_ASSET = Asset.status != "disposed"
+_ASSET_ENDS = {"maintenance_end": Asset.maintenance_end, "lease_end": Asset.lease_end}
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +114,17 @@ def _deadline(kind: str, code: str, on: date, title: str, ref_id: int, detail: s
     return Deadline(LABELS[kind, code], on, title, kind, ref_id, code, detail)
 
 
-def deadlines(session: Session, start: date, end: date) -> list[Deadline]:
+def deadlines(
+    session: Session, start: date, end: date, *, kinds: Iterable[str] | None = None
+) -> list[Deadline]:
     """Every deadline on a day from ``start`` to ``end`` (both included; none when
-    ``start`` is after ``end``), by date, then in LABELS order, then by title."""
+    ``start`` is after ``end``), by date, then in LABELS order, then by title; with
+    ``kinds``, only those of these record kinds (codes: TASK, NOTICE…)."""
+    wanted = SOURCES.keys() if kinds is None else set(kinds)
     found: list[Deadline] = []
-    for source in (_notices, _contracts, _licenses, _tasks, _checklist_items, _assets):
-        found.extend(source(session, start, end))
+    for kind, source in SOURCES.items():
+        if kind in wanted:
+            found.extend(source(session, start, end))
     rank = _RANK
     found.sort(key=lambda d: (d.on, rank[d.what], d.title, d.ref_id))
     return found
@@ -253,10 +263,7 @@ def _assets(session: Session, start: date, end: date) -> list[Deadline]:
         Asset.os_name,
         Asset.model,
         Asset.status,
-    ).where(
-        Asset.status != "disposed",
-        or_(Asset.maintenance_end.between(start, end), Asset.lease_end.between(start, end)),
-    )
+    ).where(_LIVE_ASSET, or_(*(column.between(start, end) for column in _ASSET_ENDS.values())))
     # Thousands of assets share an OS, a model and a status: their 詳細 is made once.
     details: dict[tuple[Any, ...], str] = {}
     ended, returned = LABELS[ASSET, "maintenance_end"], LABELS[ASSET, "lease_end"]
@@ -275,3 +282,43 @@ def _assets(session: Session, start: date, end: date) -> list[Deadline]:
         if lease is not None and start <= lease <= end:
             out.append(Deadline(returned, lease, title, ASSET, aid, "lease_end", detail))
     return out
+
+
+# --- by source, and counts by month -----------------------------------------------------------
+
+SOURCES: dict[str, Callable[[Session, date, date], list[Deadline]]] = {
+    NOTICE: _notices,
+    CONTRACT: _contracts,
+    LICENSE: _licenses,
+    TASK: _tasks,
+    CHECK: _checklist_items,
+    ASSET: _assets,
+}
+
+
+def month_counts(session: Session, start: date, end: date) -> dict[tuple[int, int], Counter[str]]:
+    """How many deadlines fall in each month from ``start`` to ``end``, by record kind:
+    (year, month) → kind code → count, the same deadlines ``deadlines`` lists.
+
+    Everything but the assets is read through ``deadlines`` (hundreds or thousands of
+    rows); the assets' ends — tens of thousands in a large ledger — are counted by
+    SQLite by month (dates are stored as ISO text: the month is its first 7 characters),
+    under the same rule as ``_assets``."""
+    counts: dict[tuple[int, int], Counter[str]] = {}
+
+    def add(year: int, month: int, kind: str, n: int) -> None:
+        counts.setdefault((year, month), Counter())[kind] += n
+
+    for d in deadlines(session, start, end, kinds=set(SOURCES) - {ASSET}):
+        add(d.on.year, d.on.month, d.ref_kind, 1)
+    for column in _ASSET_ENDS.values():
+        month = func.substr(column, 1, 7)
+        stmt = (
+            select(month, func.count())
+            .where(_LIVE_ASSET, column.between(start, end))
+            .group_by(month)
+        )
+        for ym, n in session.connection().execute(stmt):
+            year, _, mon = str(ym).partition("-")
+            add(int(year), int(mon), ASSET, int(n))
+    return counts

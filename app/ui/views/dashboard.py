@@ -4,7 +4,10 @@ while it is on screen (it summarises every kind of record)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -22,7 +25,9 @@ from app.services.dashboard import OVERDUE_TASKS, DashboardSummary, dashboard_su
 from app.store.changes import Changes
 from app.ui import date_style
 from app.ui.context import AppContext
+from app.ui.inventory.rows_model import ALERT_COLORS
 from app.ui.views.base import View
+from app.ui.views.month_chart import MonthChart
 
 
 class DashboardView(View):
@@ -60,7 +65,13 @@ class DashboardView(View):
         empty_row.addWidget(self._demo_button)
         empty_row.addStretch(1)
         layout.addLayout(empty_row)
-        layout.addWidget(QLabel(self.tr("60日以内の期限")))
+        # What is late and what comes (the list), beside the coming months (the chart).
+        self._due_heading = QLabel(self.tr("60日以内の期限"))
+        chart_heading = QLabel(self.tr("今後12か月の期限（件数）"))
+        headings = QHBoxLayout()
+        headings.addWidget(self._due_heading, 3)
+        headings.addWidget(chart_heading, 1)
+        layout.addLayout(headings)
         self._due = QTableWidget(0, 4)
         self._due.setHorizontalHeaderLabels(
             [self.tr("期限"), self.tr("種類"), self.tr("件名"), self.tr("詳細")]
@@ -68,10 +79,17 @@ class DashboardView(View):
         self._due.verticalHeader().setVisible(False)
         self._due.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self._due.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self._due.setWordWrap(False)  # one line a row; the whole text in the tooltip
         header = self._due.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self._due.itemActivated.connect(self._activated)
-        layout.addWidget(self._due, 1)
+        self.chart = MonthChart(self)
+        self.chart.setToolTip(self.tr("クリックでその月の年間スケジュールを開きます"))
+        self.chart.month_activated.connect(self._open_month)
+        lists = QHBoxLayout()
+        lists.addWidget(self._due, 3)
+        lists.addWidget(self.chart, 1)
+        layout.addLayout(lists, 1)
         self._set_empty_visible(False)
         ctx.jobs.watch(self, None, self._data_changed)
 
@@ -113,21 +131,36 @@ class DashboardView(View):
         for card in cards:
             card.linkActivated.connect(self._open_warning)
         self._set_empty_visible(sum(summary.counts.values()) == 0)
-        self._due.setRowCount(len(summary.due))
-        for row, item in enumerate(summary.due):
-            cells = [
-                date_style.shown(item.due),
-                item.kind,
-                item.title,
-                item.detail,
-            ]
+        self._show_due(summary)
+        self.chart.set_months(summary.months)
+        self.ready.emit()
+
+    def _show_due(self, summary: DashboardSummary) -> None:
+        """Overdue first (in red, oldest first), then what falls due within 60 days."""
+        heading = self.tr("60日以内の期限")
+        if summary.overdue_total:
+            heading = self.tr("期限切れ {0:,} 件（赤）と60日以内の期限").format(
+                summary.overdue_total
+            )
+            if summary.overdue_total > len(summary.overdue):
+                heading += self.tr("　※期限切れは古い順に {0} 件まで").format(len(summary.overdue))
+        self._due_heading.setText(heading)
+        rows = [(item, True) for item in summary.overdue] + [(i, False) for i in summary.due]
+        self._due.setRowCount(len(rows))
+        tint, ink = (QBrush(c) for c in ALERT_COLORS["error"])
+        for row, (item, overdue) in enumerate(rows):
+            cells = [date_style.shown(item.due), item.kind, item.title, item.detail]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
                 cell.setData(Qt.ItemDataRole.UserRole, (item.ref_kind, item.ref_id))
+                if overdue:  # as overdue rows are in every list
+                    cell.setBackground(tint)
+                    cell.setForeground(ink)
                 self._due.setItem(row, col, cell)
         self._due.resizeColumnToContents(0)
         self._due.resizeColumnToContents(1)
-        self.ready.emit()
+        self._due.setColumnWidth(3, min(self._due.sizeHintForColumn(3) + 8, 220))
 
     def _failed(self, exc: BaseException) -> None:
         self._date.setText(self.tr("ダッシュボードを読み込めませんでした: {0}").format(exc))
@@ -143,6 +176,10 @@ class DashboardView(View):
     def _open_card(self, target: str) -> None:
         view, _, tab = target.partition(":")
         self.open_area.emit(view, tab)
+
+    def _open_month(self, year: int, month: int) -> None:
+        fy = jdate.fiscal_year(date(year, month, 1))
+        self.open_area.emit("worklog", f"schedule:{fy}")
 
     def _activated(self, item: QTableWidgetItem) -> None:
         kind, ref_id = item.data(Qt.ItemDataRole.UserRole)
