@@ -156,7 +156,9 @@ class _ContentMixin(_DemoBase):
     # -- tasks and work log ------------------------------------------------
     def _task(self, title: str, body: str, due: date, **extra: Any) -> dict[str, Any]:
         rng, today = self.rng, self.today
-        done = due < today and rng.random() < 0.95
+        # Most past work is done; what was left open is mostly recent (a demo with years
+        # of forgotten tasks would greet the visitor with a wall of red).
+        done = due < today and rng.random() < (0.8 if today - due < timedelta(90) else 0.995)
         status = "done" if done else ("doing" if due - today < timedelta(30) else "open")
         row = {"id": self.L.next_id(_table(Task)), "title": title, "body": body,
                "status": status, "priority": rng.choice((1, 2, 2, 2, 3)), "due_date": due,
