@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
 from app.store.models import Asset, License, Task
-from app.ui.inventory.rows_model import ALERT_COLORS
+from app.ui.alert_colors import ALERT_COLORS
 from tests.gui.windows import open_main_window
 
 pytestmark = pytest.mark.gui

@@ -17,7 +17,7 @@ from app.secrets import NO_KEYRING_MESSAGE, SecretStore
 from app.services.inventory import contracts, licenses, systems, vendors
 from app.services.inventory.assets import create_asset
 from app.store.models import Asset, BusinessSystem, Contact, Contract, License, Setting, Vendor
-from app.ui.inventory.rows_model import ALERT_COLORS
+from app.ui.alert_colors import ALERT_COLORS
 from tests.integration.keyring_test_backend import MemoryKeyring
 
 pytestmark = pytest.mark.gui
@@ -392,7 +392,7 @@ def test_dashboard_counts_warnings_per_kind(qtbot, ctx, world) -> None:
     assert "href='license_over'" in over.text() and ">1<" in over.text()
     assert any("解約予告期限" in c.text() and "120日以内" in c.text() for c in cards)
     due = {view._due.item(r, 1).text() for r in range(view._due.rowCount())}
-    assert {"解約予告期限", "資産の保守終了"} <= due
+    assert {"解約予告期限", "保守終了"} <= due
     with qtbot.waitSignal(view.open_warnings, timeout=T) as blocker:
         over.linkActivated.emit("license_over")
     assert blocker.args == ["license_over"]

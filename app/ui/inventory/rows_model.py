@@ -22,23 +22,17 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
 
 from app.ui import date_style
+from app.ui.alert_colors import ALERT_COLORS
 from app.ui.widgets.silent_selection import SilentSelection
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 3
-
-# (background, foreground) per alert level: dark text on a light tint.
-ALERT_COLORS: dict[str, tuple[QColor, QColor]] = {
-    "error": (QColor("#f8d7da"), QColor("#8b0000")),
-    "warn": (QColor("#fff0c2"), QColor("#5c4500")),
-    "muted": (QColor("#f0f0f0"), QColor("#666666")),
-}
 
 
 @dataclass(frozen=True)

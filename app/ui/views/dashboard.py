@@ -24,8 +24,8 @@ from app import jdate
 from app.services.dashboard import OVERDUE_TASKS, DashboardSummary, dashboard_summary
 from app.store.changes import Changes
 from app.ui import date_style
+from app.ui.alert_colors import ALERT_COLORS
 from app.ui.context import AppContext
-from app.ui.inventory.rows_model import ALERT_COLORS
 from app.ui.views.base import View
 from app.ui.views.month_chart import MonthChart
 
