@@ -318,6 +318,8 @@ class MainWindow(QMainWindow):
         exports.triggered.connect(
             lambda: self._on_ledger(lambda v: v.actions_button.export_ledger())
         )
+        calendar = file_menu.addAction(self.tr("期限を予定表に書き出す（.ics）…"))
+        calendar.triggered.connect(self.export_calendar)
         file_menu.addSeparator()
         backup = file_menu.addAction(self.tr("今すぐバックアップ"))
         backup.triggered.connect(self.backup_now)
@@ -429,6 +431,14 @@ class MainWindow(QMainWindow):
         """作業を記録: the work log's quick entry, over whatever view is shown."""
         worklog = cast("WorklogView", self._view(self.view_keys.index("worklog")))
         worklog.new_entry()
+
+    def export_calendar(self) -> None:
+        """期限を予定表に書き出す: from the 年間スケジュール tab, its 年度 the default."""
+        self.show_view("worklog")
+        worklog = cast("WorklogView", self._view(self.view_keys.index("worklog")))
+        if self.stack.currentWidget() is worklog:  # not while unsaved input is settled
+            worklog.tabs.setCurrentWidget(worklog.schedule)
+            worklog.schedule.export_calendar()
 
     def _follow_stack(self, _index: int) -> None:
         shown = self.stack.currentWidget()
