@@ -41,6 +41,7 @@ from app.ui.inventory.rows_model import RowColumn, RowsTableModel, RowsTableView
 from app.ui.translations import QT_TRANSLATE_NOOP
 from app.ui.widgets.date_edit import JDateEdit
 from app.ui.widgets.styles import ERROR_STYLE
+from app.ui.worklog.closures_dialog import ClosuresDialog
 
 CTX = "TasksPage"
 
@@ -82,6 +83,8 @@ class TasksPage(QWidget):
         self.done_button = QPushButton(self.tr("完了にする…"), self)
         self.generate_button = QPushButton(self.tr("年度の定例タスクを作成…"), self)
         self.starter_button = QPushButton(self.tr("定例作業の雛形…"), self)
+        self.closures_button = QPushButton(self.tr("休業日…"), self)
+        self.closures_button.setToolTip(self.tr("期限を開庁日に合わせるときに休む日。祝日は自動"))
         self.status = QLabel(self)  # how many, how many overdue (read with the list)
         self.note = QLabel(self)  # what the last action did (kept across reloads)
         self.note.setWordWrap(True)
@@ -91,6 +94,7 @@ class TasksPage(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.generate_button)
         bar.addWidget(self.starter_button)
+        bar.addWidget(self.closures_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         status_row = QHBoxLayout()
@@ -103,6 +107,7 @@ class TasksPage(QWidget):
         self.done_button.clicked.connect(self.complete_current)
         self.generate_button.clicked.connect(self.generate_year)
         self.starter_button.clicked.connect(self.adopt)
+        self.closures_button.clicked.connect(self.edit_closures)
         self.table.record_activated.connect(self.edit)
 
     def reload(self) -> None:
@@ -194,6 +199,16 @@ class TasksPage(QWidget):
                     len(r.created), jdate.fiscal_year_label(fy), len(r.generation.created),
                     len(r.already))),
         )  # fmt: skip
+
+    def edit_closures(self) -> ClosuresDialog:
+        dialog = ClosuresDialog(self.ctx, self)
+        dialog.saved.connect(
+            lambda closures: self._say(
+                self.tr("休業日を保存しました（{0}）").format(
+                    "、".join(str(r) for r in closures) or self.tr("土日・祝日のみ")))
+        )  # fmt: skip
+        dialog.open()
+        return dialog
 
 
 class StarterDialog(QDialog):
