@@ -5,4 +5,4 @@ Alembic (``hitori search``) can tell whether a database is current. Checked agai
 script directory by tests/unit/test_migrations.py.
 """
 
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"

@@ -136,3 +136,36 @@ CREDENTIAL_KINDS: dict[str, str] = {
 
 DATE_FIELDS = ("purchase_date", "lease_end", "maintenance_end", "eol_date", "last_audited_on")
 CIA_FIELDS = ("confidentiality", "integrity", "availability")
+
+# 法令・規程台帳 (app.store.models.regulations): what kind of rule, and whose.
+REGULATION_KINDS: dict[str, str] = {
+    "law": "法律",
+    "cabinet_order": "政令",
+    "ministerial_order": "省令・告示",
+    "guideline": "ガイドライン・基準",
+    "policy": "方針・計画",
+    "ordinance": "条例",
+    "rule": "規則",
+    "outline": "要綱・要領",
+    "regulation": "規程",
+    "other": "その他",
+}
+REGULATION_ORIGINS: dict[str, str] = {
+    "national": "国",
+    "prefecture": "都道府県",
+    "own": "自団体",
+}
+
+# How sure the officer is of a Q&A knowledge note's answer.
+CONFIDENCE_LEVELS: dict[str, str] = {
+    "high": "確か（一次情報で確認済み）",
+    "medium": "おそらく正しい",
+    "low": "未確認",
+}
+
+# What a digest (ダイジェスト) can hold: its sections, in their order.
+DIGEST_SECTIONS: dict[str, str] = {
+    "notice": "通知・事務連絡",
+    "regulation_version": "法令・規程の改定",
+    "knowledge_note": "Q&A・ナレッジ",
+}

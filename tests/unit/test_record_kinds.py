@@ -26,7 +26,8 @@ INFRASTRUCTURE = {ChangeLogEntry, SearchDoc, SearchKind}
 PINNED_BLOCKS = {
     "asset": 1, "department": 2, "location": 3, "vendor": 4, "contact": 5, "system": 6,
     "contract": 7, "license": 8, "notice": 9, "task": 10, "worklog": 11, "runbook": 12,
-    "runbook_step": 13, "checklist": 14, "credential": 15, "attachment": 16,
+    "runbook_step": 13, "checklist": 14, "credential": 15, "attachment": 16, "regulation": 17,
+    "regulation_version": 18, "knowledge_note": 19, "knowledge_answer": 20,
 }  # fmt: skip
 
 MODELS = [m.class_ for m in Base.registry.mappers if m.class_ not in INFRASTRUCTURE]

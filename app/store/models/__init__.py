@@ -10,6 +10,7 @@ from app.store.models.checklists import (
 )
 from app.store.models.credentials import CredentialRef, KnownHostKey, SshHost
 from app.store.models.custom_fields import CustomFieldDef
+from app.store.models.digests import Digest, DigestItem
 from app.store.models.history import ChangeLogEntry
 from app.store.models.import_profiles import ImportProfile
 from app.store.models.inventory import (
@@ -25,6 +26,14 @@ from app.store.models.inventory import (
     contract_assets,
     contract_systems,
 )
+from app.store.models.knowledge import (
+    KnowledgeAnswer,
+    KnowledgeNote,
+    knowledge_note_notices,
+    knowledge_note_regulations,
+    knowledge_note_runbooks,
+    knowledge_note_systems,
+)
 from app.store.models.notices import Notice, NoticeDeadline, notice_assets, notice_systems
 from app.store.models.reference import (
     AssetType,
@@ -32,6 +41,12 @@ from app.store.models.reference import (
     Location,
     Manufacturer,
     StandardBusiness,
+)
+from app.store.models.regulations import (
+    Regulation,
+    RegulationDependency,
+    RegulationVersion,
+    task_regulations,
 )
 from app.store.models.runbooks import (
     Runbook,
@@ -44,6 +59,7 @@ from app.store.models.runbooks import (
 from app.store.models.searchdoc import SearchDoc, SearchKind
 from app.store.models.settings import Setting
 from app.store.models.stocktake import StocktakeScan, StocktakeSession
+from app.store.models.tags import Tag, knowledge_note_tags, notice_tags
 from app.store.models.worklog import (
     Task,
     TaskSeries,
@@ -76,7 +92,11 @@ __all__ = [
     "CredentialRef",
     "CustomFieldDef",
     "Department",
+    "Digest",
+    "DigestItem",
     "ImportProfile",
+    "KnowledgeAnswer",
+    "KnowledgeNote",
     "KnownHostKey",
     "License",
     "LicenseAssignment",
@@ -85,6 +105,9 @@ __all__ = [
     "Notice",
     "NoticeDeadline",
     "Record",
+    "Regulation",
+    "RegulationDependency",
+    "RegulationVersion",
     "Runbook",
     "RunbookStep",
     "SearchDoc",
@@ -95,6 +118,7 @@ __all__ = [
     "StandardBusiness",
     "StocktakeScan",
     "StocktakeSession",
+    "Tag",
     "Task",
     "TaskSeries",
     "Vendor",
@@ -102,14 +126,21 @@ __all__ = [
     "asset_systems",
     "contract_assets",
     "contract_systems",
+    "knowledge_note_notices",
+    "knowledge_note_regulations",
+    "knowledge_note_runbooks",
+    "knowledge_note_systems",
+    "knowledge_note_tags",
     "notice_assets",
     "notice_systems",
+    "notice_tags",
     "runbook_assets",
     "runbook_contacts",
     "runbook_credentials",
     "runbook_systems",
     "task_assets",
     "task_notices",
+    "task_regulations",
     "task_runbooks",
     "task_series_assets",
     "task_series_runbooks",
