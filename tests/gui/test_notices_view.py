@@ -1,6 +1,7 @@
 """The 通知・法令 area in real widgets: what needs attention first (by deadline, overdue in
 red), the inbox, a deadline changed with its reason kept, the interpretation rendered, a
-task made from a notice, a feed imported from a file."""
+task made from a notice, a feed imported from a file, the notices of one business system,
+and the 発出元の一覧 dialog (the list offered, and 表記の統一)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 from sqlalchemy import select
 
 from app.services.notices import deadlines as dl
+from app.services.notices import issuers as issuer_list
 from app.services.notices import tracker
-from app.store.models import Notice, Task
+from app.store.models import BusinessSystem, Notice, Task
 from tests.gui.windows import open_main_window
 
 pytestmark = pytest.mark.gui
@@ -137,3 +140,111 @@ def test_by_issuer_groups_the_issuers_and_a_url_is_asked_for(
     monkeypatch.setattr(view, "import_from", asked.append)
     view.import_from_url()  # an empty answer imports nothing
     assert asked == []
+
+
+def test_by_system_shows_a_second_combo_and_the_chosen_systems_notices(
+    qtbot, ctx, db, notices
+) -> None:
+    with db.sessions.begin() as s:
+        jumin, zei = BusinessSystem(name="住民記録システム"), BusinessSystem(name="税務システム")
+        s.add_all([jumin, zei])
+        s.flush()
+        systems = {"住民記録": jumin.id, "税務": zei.id}
+        tracker.update_notice(s, notices["late"], {"system_ids": [jumin.id, zei.id]})
+        tracker.update_notice(s, notices["done"], {"system_ids": [jumin.id]})
+    _window, view = notices_view(qtbot, ctx)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=T)
+    assert view.system_box.isHidden()
+    header = [view.model.headerData(c, Qt.Orientation.Horizontal)
+              for c in range(view.model.columnCount())]  # fmt: skip
+    column = header.index("業務システム")
+    late = view.model.index(0, column)
+    assert late.data() == "住民記録システム、税務システム"
+    assert late.data(Qt.ItemDataRole.ToolTipRole) == "住民記録システム\n税務システム"
+    view.shown.setCurrentIndex(view.shown.findData("system"))
+    assert not view.system_box.isHidden()
+    entries = [view.system_box.itemText(i) for i in range(view.system_box.count())]
+    assert entries == ["住民記録システム（2件）", "税務システム（1件）", "システム未設定（2件）"]
+    assert titles(view) == ["標準化の進捗調査について", "昨年度の調査"]  # closed ones too
+    view.system_box.setCurrentIndex(view.system_box.findData(systems["税務"]))
+    assert titles(view) == ["標準化の進捗調査について"]
+    view.system_box.setCurrentIndex(view.system_box.count() - 1)
+    assert titles(view) == ["マイナンバーカードの事務連絡", "ガバメントクラウド利用料の照会"]
+    view.system_box.setCurrentIndex(view.system_box.findData(systems["税務"]))
+    view.show_record(notices["late"])  # the selection outlives a reload
+    view.reload()
+    qtbot.waitUntil(lambda: view.reload_button.isEnabled(), timeout=T)
+    assert view.system_box.currentData() == systems["税務"]
+    assert view.table.selected_id() == notices["late"]
+    view.shown.setCurrentIndex(view.shown.findData("all"))
+    assert view.system_box.isHidden() and len(titles(view)) == 4
+
+
+def open_issuers(qtbot, view):  # type: ignore[no-untyped-def]
+    view.issuers_button.click()
+    dialog = view.issuers_dialog
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=T)
+    return dialog
+
+
+def test_the_issuer_list_is_saved_and_a_bad_line_is_named(qtbot, ctx, db, notices) -> None:
+    _window, view = notices_view(qtbot, ctx)
+    dialog = open_issuers(qtbot, view)
+    assert dialog.names.toPlainText().splitlines() == list(issuer_list.STARTER_ISSUERS)
+    dialog.names.setPlainText("デジタル庁\n" + "省" * 101 + "\n")
+    dialog.save()
+    qtbot.waitUntil(lambda: "2行目" in dialog.message.text(), timeout=T)
+    assert "100文字以内" in dialog.message.text() and dialog.isVisible()
+    with db.sessions() as s:
+        assert issuer_list.load_issuer_list(s) == issuer_list.STARTER_ISSUERS
+    dialog.names.setPlainText("デジタル庁\n\n○○県　情報政策課\nデジタル庁")
+    with qtbot.waitSignal(dialog.finished, timeout=T):
+        dialog.save()
+    with db.sessions() as s:
+        assert issuer_list.load_issuer_list(s) == ("デジタル庁", "○○県 情報政策課")
+    names = view.notice_editor.issuer_names
+    qtbot.waitUntil(lambda: names.stringList() == ["総務省", "デジタル庁", "○○県 情報政策課"],
+                    timeout=T)  # fmt: skip
+
+
+def test_a_rename_in_the_dialog_unifies_the_issuer(qtbot, ctx, db, notices, monkeypatch) -> None:
+    _window, view = notices_view(qtbot, ctx)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=T)
+    editor = view.notice_editor
+    with qtbot.waitSignal(editor.loaded, timeout=T):
+        view.show_record(notices["late"])
+    assert editor.issuer_names.stringList()[0] == "総務省"  # in use: first
+    completer = editor.form.inputs["issuer"].completer()
+    assert completer is editor.issuer_completer
+    assert completer.filterMode() == Qt.MatchFlag.MatchContains
+    assert completer.caseSensitivity() == Qt.CaseSensitivity.CaseInsensitive
+    dialog = open_issuers(qtbot, view)
+    qtbot.waitUntil(lambda: dialog.old_name.count() == 1, timeout=T)
+    dialog.names.setPlainText("デジタル庁\n総務省\n内閣府")  # not saved yet
+    asked: list[str] = []
+
+    def answer(*args):  # type: ignore[no-untyped-def]
+        asked.append(args[2])
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    dialog.old_name.setCurrentText("総務省")
+    dialog.new_name.setText("総務省　自治行政局")
+    dialog.rename()
+    qtbot.waitUntil(lambda: "4 件の通知の発出元を置き換えました" in dialog.rename_message.text(),
+                    timeout=T)  # fmt: skip
+    assert "4 件の通知" in asked[0]
+    assert dialog.names.toPlainText() == "デジタル庁\n総務省 自治行政局\n内閣府"
+    qtbot.waitUntil(lambda: dialog.old_name.itemText(0) == "総務省 自治行政局", timeout=T)
+    with db.sessions() as s:
+        assert set(s.scalars(select(Notice.issuer))) == {"総務省 自治行政局"}
+    qtbot.waitUntil(lambda: view.model.row_object(0).issuer == "総務省 自治行政局", timeout=T)
+    qtbot.waitUntil(lambda: editor.issuer_names.stringList()[0] == "総務省 自治行政局",
+                    timeout=T)  # fmt: skip
+    dialog.old_name.setCurrentText("総務省 自治行政局")
+    dialog.new_name.setText("")
+    dialog.new_name.setFocus()
+    qtbot.keyClick(dialog.new_name, Qt.Key.Key_Return)  # replaces; does not save and close
+    qtbot.waitUntil(lambda: "新しい表記: " not in dialog.rename_message.text()
+                    and "必須です" in dialog.rename_message.text(), timeout=T)  # fmt: skip
+    assert dialog.isVisible()

@@ -135,17 +135,6 @@ def test_a_feed_notice_is_not_held_to_the_hand_entered_identity(db: Any) -> None
         tracker.update_notice(s, feed.id, {"title": "新着"})  # the feed_guid identifies it
 
 
-def test_issuers_in_use_come_first_then_the_starter_list(db: Any) -> None:
-    add(db, issuer="デジタル庁", title="a")
-    add(db, issuer="○○県 情報政策課", title="b")
-    add(db, issuer="○○県 情報政策課", title="c")
-    with db.sessions() as s:
-        offered = tracker.issuers(s)
-    assert offered[:2] == ["○○県 情報政策課", "デジタル庁"]
-    assert offered.count("デジタル庁") == 1
-    assert "地方公共団体情報システム機構（J-LIS）" in offered and "都道府県" in offered
-
-
 # --- deadlines -------------------------------------------------------------------------------
 
 
@@ -341,6 +330,54 @@ def test_for_system_and_notices_in_progress(db: Any, system_and_asset: tuple[int
     assert [r.id for r in rows] == [done, linked]
     assert [n.row.title for n in open_ones] == ["関係あり", "関係なし"]
     assert open_ones[0].interpretation == "住基に影響"
+
+
+def selects_of(db: Any, read: Any) -> tuple[Any, int]:
+    """What ``read(session)`` returns, and how many SELECT statements it ran."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with db.sessions() as s:
+            result = read(s)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return result, len([q for q in statements if q.lstrip().startswith("SELECT")])
+
+
+def test_all_notices_carry_their_systems_read_in_one_more_query(
+    db: Any, system_and_asset: tuple[int, int]
+) -> None:
+    jumin, _ = system_and_asset
+    with db.sessions.begin() as s:
+        zei = BusinessSystem(name="個人住民税システム")
+        s.add(zei)
+        s.flush()
+        zei_id = zei.id
+    both = add(db, title="両方", system_ids=[jumin, zei_id])
+    one = add(db, title="住基だけ", system_ids=[jumin], issued_on="2026-04-02")
+    none = add(db, title="なし", issued_on="2026-04-03")
+    rows, selects = selects_of(db, lambda s: tracker.all_notices(s, today=TODAY))
+    by_id = {r.id: r for r in rows}
+    assert by_id[both].systems == ("住民記録システム", "個人住民税システム")  # by name
+    assert by_id[both].system_ids == (jumin, zei_id)
+    assert (by_id[one].systems, by_id[one].system_ids) == (("住民記録システム",), (jumin,))
+    assert (by_id[none].systems, by_id[none].system_ids) == ((), ())
+    assert selects == 2  # the list, then every link at once
+    for n in range(5):
+        add(db, title=f"追加{n}", system_ids=[zei_id])
+    rows, selects = selects_of(db, lambda s: tracker.all_notices(s, today=TODAY))
+    assert len(rows) == 8 and selects == 2  # not one per row
+    rows, selects = selects_of(db, lambda s: tracker.for_system(s, jumin))
+    assert [(r.id, r.systems) for r in rows] == [
+        (one, ("住民記録システム",)), (both, ("住民記録システム", "個人住民税システム")),
+    ]  # fmt: skip
+    assert selects == 2
 
 
 def test_each_list_is_one_query(db: Any) -> None:

@@ -19,11 +19,11 @@ the caller's transaction and flushed, never committed: a refusal leaves nothing 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select, true
+from sqlalchemy import case, select, true
 from sqlalchemy.orm import Session
 
 from app import jdate
@@ -55,21 +55,6 @@ MOVES: dict[str, tuple[str, ...]] = {
     "done": ("reading",),
     "na": ("reading",),
 }
-# Offered after the issuers already in use. 地域情報化企画室 sits in 自治行政局's
-# 地域力創造グループ; デジタル基盤推進室 (標準化) in 住民制度課.
-STARTER_ISSUERS = (
-    "総務省 自治行政局 住民制度課",
-    "総務省 自治行政局 住民制度課 デジタル基盤推進室",
-    "総務省 自治行政局 地域力創造グループ 地域情報化企画室",
-    "総務省 自治財政局",
-    "デジタル庁",
-    "厚生労働省",
-    "文部科学省",
-    "内閣府",
-    "個人情報保護委員会",
-    "地方公共団体情報システム機構（J-LIS）",
-    "都道府県",
-)
 TASK_TITLE_LIMIT = 200  # Task.title
 
 
@@ -225,15 +210,6 @@ def delete_notice(session: Session, notice_id: int) -> None:
     session.flush()
 
 
-def issuers(session: Session) -> list[str]:
-    """Issuers to offer: those in use, most used first, then the starter list."""
-    stmt = (
-        select(Notice.issuer).group_by(Notice.issuer).order_by(func.count().desc(), Notice.issuer)
-    )
-    used = [issuer for issuer in session.scalars(stmt) if issuer]
-    return used + [name for name in STARTER_ISSUERS if name not in used]
-
-
 # --- status ------------------------------------------------------------------------------------
 
 
@@ -270,7 +246,11 @@ def set_status(session: Session, notice_id: int, status: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class NoticeRow:
     """One notice in a list, with one of its current deadlines: the nearest one, or in
-    ``by_deadline`` the deadline the row stands for. ``overdue``: past and not closed."""
+    ``by_deadline`` the deadline the row stands for. ``overdue``: past and not closed.
+
+    ``systems`` / ``system_ids``: the business systems the notice concerns, by name. Only
+    ``all_notices`` and ``for_system`` read them (one more query for the whole list); the
+    other lists are read in one query each and leave them empty."""
 
     id: int
     issuer: str
@@ -284,6 +264,8 @@ class NoticeRow:
     deadline_kind: str | None
     deadline_label: str
     overdue: bool
+    systems: tuple[str, ...] = ()
+    system_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,13 +305,34 @@ def _row(r: Any, today: date | None) -> NoticeRow:
     )  # fmt: skip
 
 
+def _with_systems(session: Session, rows: list[NoticeRow], among: Any = None) -> list[NoticeRow]:
+    """``rows`` with their business systems (by name), read in one query for all of them:
+    every link, or those of the notices ``among`` selects (a subquery of notice ids; a
+    list of ids could outgrow what one statement may bind)."""
+    stmt = (
+        select(notice_systems.c.notice_id, BusinessSystem.id, BusinessSystem.name)
+        .join(BusinessSystem, BusinessSystem.id == notice_systems.c.business_system_id)
+        .order_by(BusinessSystem.name, BusinessSystem.id)
+    )
+    if among is not None:
+        stmt = stmt.where(notice_systems.c.notice_id.in_(among))
+    linked: dict[int, list[tuple[int, str]]] = {}
+    for notice_id, system_id, name in session.execute(stmt):
+        linked.setdefault(notice_id, []).append((system_id, name))
+    return [
+        replace(row, systems=tuple(n for _i, n in found), system_ids=tuple(i for i, _n in found))
+        if (found := linked.get(row.id)) else row
+        for row in rows
+    ]  # fmt: skip
+
+
 def all_notices(session: Session, *, today: date | None = None) -> list[NoticeRow]:
-    """Every notice with its nearest current deadline: open ones first (未確認, 確認中,
-    対応中), then newest first."""
+    """Every notice with its nearest current deadline and its business systems: open ones
+    first (未確認, 確認中, 対応中), then newest first."""
     stmt, _ = _with_nearest()
     closed = case((Notice.status.in_(CLOSED), 1), else_=0)
     stmt = stmt.order_by(closed, *_NEWEST)
-    return [_row(r, today) for r in session.execute(stmt)]
+    return _with_systems(session, [_row(r, today) for r in session.execute(stmt)])
 
 
 def inbox(session: Session, *, today: date | None = None) -> list[NoticeRow]:
@@ -374,14 +377,18 @@ def by_issuer(session: Session, *, today: date | None = None) -> list[IssuerGrou
 
 
 def for_system(session: Session, system_id: int, *, today: date | None = None) -> list[NoticeRow]:
-    """The notices linked to a business system, newest first."""
+    """The notices linked to a business system, newest first, with all their systems."""
     stmt, _ = _with_nearest()
     stmt = (
         stmt.join(notice_systems, notice_systems.c.notice_id == Notice.id)
         .where(notice_systems.c.business_system_id == system_id)
         .order_by(*_NEWEST)
     )
-    return [_row(r, today) for r in session.execute(stmt)]
+    rows = [_row(r, today) for r in session.execute(stmt)]
+    among = select(notice_systems.c.notice_id).where(
+        notice_systems.c.business_system_id == system_id
+    )
+    return _with_systems(session, rows, among)
 
 
 def notices_in_progress(session: Session, *, today: date | None = None) -> list[NoticeInProgress]:

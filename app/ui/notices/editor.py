@@ -1,17 +1,20 @@
 """The 詳細 tab of a notice: its fields, the interpretation notes rendered from Markdown,
 its deadlines with every change kept (when and why), the systems it concerns, the PDF of
-the notice (attachments), and a task made from it."""
+the notice (attachments), and a task made from it. The issuer field completes what is
+typed from the issuers in use and the saved list (app.services.notices.issuers)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
+    QCompleter,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QTextBrowser,
@@ -25,6 +28,7 @@ from app.services import links
 from app.services.field_input import LinkedItem
 from app.services.inventory.systems import system_choices
 from app.services.notices import deadlines as dl
+from app.services.notices import issuers as issuer_list
 from app.services.notices import tracker as svc
 from app.store.models import BusinessSystem, Notice
 from app.store.vocab import NOTICE_DEADLINE_KINDS, NOTICE_KINDS, NOTICE_STATUSES
@@ -59,6 +63,11 @@ class NoticeAccess(RecordAccess):
         if notice is None:
             raise LookupError(f"notice {record_id}")
         return {name: getattr(notice, name) for name in EDITED}
+
+    def fetch_choices(self, session: Session) -> list[str]:
+        """The issuers the issuer field offers (read again with each record: a notice
+        saved with a new issuer adds it)."""
+        return issuer_list.offered_issuers(session)
 
     def create(self, session: Session, data: dict[str, Any]) -> int:
         return svc.create_notice(session, data).id
@@ -191,6 +200,14 @@ class NoticeEditor(RecordEditor):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, RecordForm(SPECS, context="NoticeEditor"), NoticeAccess(), parent)
+        self.issuer_names = QStringListModel(self)
+        self.issuer_completer = QCompleter(self.issuer_names, self)
+        self.issuer_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.issuer_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.issuer_completer.activated.connect(lambda _text: self.form.edited.emit())
+        issuer = self.form.inputs["issuer"]
+        assert isinstance(issuer, QLineEdit)
+        issuer.setCompleter(self.issuer_completer)
         self.preview = QTextBrowser(self)
         self.preview.setOpenExternalLinks(False)
         self.preview.setPlaceholderText(self.tr("解釈メモの表示"))
@@ -220,6 +237,15 @@ class NoticeEditor(RecordEditor):
 
     def heading_for(self, values: dict[str, Any]) -> str:
         return str(values.get("title") or "")
+
+    def apply_choices(self, choices: Any) -> None:
+        """What ``NoticeAccess.fetch_choices`` read: the issuers offered."""
+        self.issuer_names.setStringList(list(choices))
+
+    def reload_issuers(self) -> None:
+        """Read the issuers offered again (after the 発出元の一覧 changed)."""
+        self._ctx.jobs.read(issuer_list.offered_issuers, owner=self, key="issuers",
+                            on_result=self.apply_choices, name="notice-issuers")  # fmt: skip
 
     def record_changed(self, record_id: int | None) -> None:
         if hasattr(self, "deadlines"):

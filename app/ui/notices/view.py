@@ -1,7 +1,8 @@
 """The 通知・法令 area: every notice with its nearest deadline — the inbox of 未確認, those
-in progress by deadline (overdue in red), or all — with its 詳細 (fields, interpretation
-notes rendered, deadlines and their history, systems, the notice's PDF), feeds imported
-from a file (saved on an internet PC and carried over) or a URL the user gives."""
+in progress by deadline (overdue in red), by issuer, by business system, or all — with its
+詳細 (fields, interpretation notes rendered, deadlines and their history, systems, the
+notice's PDF), feeds imported from a file (saved on an internet PC and carried over) or a
+URL the user gives, and the list of issuers the editor offers (発出元の一覧)."""
 
 from __future__ import annotations
 
@@ -29,14 +30,32 @@ from app.ui.context import AppContext
 from app.ui.inventory.record_view import RecordListView
 from app.ui.inventory.rows_model import RowColumn
 from app.ui.notices.editor import NoticeEditor
+from app.ui.notices.issuers_dialog import IssuersDialog
 from app.ui.translations import QT_TRANSLATE_NOOP
 from app.ui.widgets.styles import ERROR_STYLE
 
 CTX = "NoticesView"
 SHOWN = {
-    "open": "対応が必要なもの", "unread": "未確認（受信箱）", "issuer": "発出元別", "all": "すべて",
+    "open": "対応が必要なもの", "unread": "未確認（受信箱）", "issuer": "発出元別",
+    "system": "システム別", "all": "すべて",
 }  # fmt: skip
 OPEN = frozenset({"unread", "reading", "acting"})
+NO_SYSTEM = "none"  # the システム別 entry of the notices linked to no system
+
+
+def system_entries(rows: list[NoticeRow]) -> list[tuple[Any, str, int]]:
+    """(system id or NO_SYSTEM, name, notices) for the システム別 combo: the systems the
+    rows name, in the order the rows list them (by name), then システム未設定."""
+    names: dict[int, str] = {}
+    count: Counter[Any] = Counter()
+    for row in rows:
+        names.update(zip(row.system_ids, row.systems, strict=True))
+        count.update(row.system_ids or (NO_SYSTEM,))
+    order = sorted(names, key=lambda i: (names[i], i))
+    entries: list[tuple[Any, str, int]] = [(i, names[i], count[i]) for i in order]
+    if count[NO_SYSTEM]:
+        entries.append((NO_SYSTEM, "システム未設定", count[NO_SYSTEM]))
+    return entries
 
 
 def _import(session: Session, source: str) -> Any:
@@ -69,6 +88,8 @@ class NoticesView(RecordListView):
             RowColumn(QT_TRANSLATE_NOOP(CTX, "発出元"), lambda r: r.issuer),
             RowColumn(QT_TRANSLATE_NOOP(CTX, "件名"), lambda r: r.title,
                       tooltip=lambda r: r.title),
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "業務システム"), lambda r: "、".join(r.systems),
+                      tooltip=lambda r: "\n".join(r.systems)),
             RowColumn(QT_TRANSLATE_NOOP(CTX, "種類"), lambda r: r.kind_label),
             RowColumn(QT_TRANSLATE_NOOP(CTX, "期限"), lambda r: r.deadline, "date",
                       tooltip=lambda r: r.deadline_label),
@@ -76,21 +97,33 @@ class NoticesView(RecordListView):
         editor = NoticeEditor(ctx)
         super().__init__(ctx, columns, editor, parent)
         self.notice_editor = editor
-        self.table.fit_columns((80, 160, 200, 420, 90, 160), stretch=3)
+        self.table.fit_columns((80, 160, 200, 420, 200, 90, 160), stretch=3)
         self.shown = QComboBox(self)
         for code, label in SHOWN.items():
             self.shown.addItem(self.tr(label), code)
+        self.system_box = QComboBox(self)  # システム別: which system; filled from the rows
+        self.system_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.system_box.setToolTip(self.tr("通知を表示する業務システム"))
+        self.system_box.setVisible(False)
         self.import_button = QPushButton(self.tr("フィードを取り込む…"), self)
         self.import_button.setToolTip(
             self.tr("総務省・デジタル庁などの RSS/Atom フィードのファイル（または URL）から"
                     "新しい通知を取り込みます")
         )  # fmt: skip
+        self.issuers_button = QPushButton(self.tr("発出元の一覧…"), self)
+        self.issuers_button.setToolTip(
+            self.tr("発出元の入力候補を編集し、発出元の表記ゆれを統一します")
+        )
+        self.issuers_dialog: IssuersDialog | None = None
         self.note = QLabel(self)  # what the last feed import did (kept across reloads)
         self.note.setWordWrap(True)
         at = self.bar.indexOf(self.filter_box)  # after 新規登録 / 再読み込み
-        for n, widget in enumerate((self.shown, self.import_button, self.note)):
+        shown = (self.shown, self.system_box, self.import_button, self.issuers_button, self.note)
+        for n, widget in enumerate(shown):
             self.bar.insertWidget(at + n, widget)
         self.shown.currentIndexChanged.connect(lambda _i: self._apply_shown())
+        self.system_box.currentIndexChanged.connect(lambda _i: self._apply_shown())
+        self.issuers_button.clicked.connect(self.edit_issuers)
         menu = QMenu(self.import_button)
         menu.addAction(self.tr("ファイルから…"), self.import_feed)
         menu.addAction(self.tr("URL から（インターネットに接続できるPCで）…"), self.import_from_url)
@@ -104,7 +137,21 @@ class NoticesView(RecordListView):
 
     def _populate(self, rows: list[Any], extra: Any) -> None:
         self._all_rows = rows
+        self._fill_systems(rows)
         super()._populate(self._chosen(rows), extra)
+
+    def _fill_systems(self, rows: list[NoticeRow]) -> None:
+        """The システム別 combo from the rows read; the system chosen stays chosen while
+        it has notices."""
+        box = self.system_box
+        chosen = box.currentData()
+        box.blockSignals(True)
+        box.clear()
+        for key, name, count in system_entries(rows):
+            box.addItem(self.tr("{0}（{1}件）").format(name, count), key)
+        at = box.findData(chosen) if chosen is not None else -1
+        box.setCurrentIndex(at if at >= 0 else min(0, box.count() - 1))
+        box.blockSignals(False)
 
     def _chosen(self, rows: list[NoticeRow]) -> list[NoticeRow]:
         shown = self.shown.currentData() if hasattr(self, "shown") else "open"
@@ -116,12 +163,29 @@ class NoticesView(RecordListView):
         if shown == "issuer":  # the issuers with most notices first; in each as in すべて
             count = Counter(r.issuer for r in rows)
             return sorted(rows, key=lambda r: (-count[r.issuer], r.issuer))  # stable sort
+        if shown == "system":  # the chosen system's notices, as in すべて
+            system = self.system_box.currentData()
+            if system == NO_SYSTEM:
+                return [r for r in rows if not r.system_ids]
+            return [r for r in rows if system in r.system_ids]
         return rows
 
     def _apply_shown(self) -> None:
+        self.system_box.setVisible(self.shown.currentData() == "system")
         rows = getattr(self, "_all_rows", None)
         if rows is not None:
             super()._populate(self._chosen(rows), self.extra)
+
+    # --- issuers ----------------------------------------------------------------------------
+
+    def edit_issuers(self) -> None:
+        """The 発出元の一覧 dialog; a rename it makes reloads the rows (a notice write)."""
+        if self.issuers_dialog is not None:  # one at a time: the last one is done with
+            self.issuers_dialog.deleteLater()
+        dialog = IssuersDialog(self.ctx, self)
+        dialog.saved.connect(self.notice_editor.reload_issuers)
+        self.issuers_dialog = dialog
+        dialog.open()
 
     # --- feeds ----------------------------------------------------------------------------
 
