@@ -45,6 +45,9 @@ def first_size(wanted: QSize, available: QRect) -> QSize:
     )
 
 
+FIT_ROWS = 100  # rows measured when columns are fitted to their content
+
+
 class ColumnFitter(QObject):
     """Columns of ``view`` sized to their content (header and the rows shown), each
     between MIN_COLUMN and its limit; the spare width goes to the ``stretch`` column.
@@ -61,6 +64,9 @@ class ColumnFitter(QObject):
         header = view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Content is measured on the rows shown and a sample around them, not Qt's
+        # default first 1,000 rows (7 columns of 1,000 rows: a 360 ms stall).
+        header.setResizeContentsPrecision(FIT_ROWS)
         for column, limit in enumerate(self.limits):
             header.resizeSection(column, limit)
         model = view.model()
