@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Table, event, insert, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import NO_VALUE
 
-from app.store import bulk
+from app.store import bulk, flush_deletes
 from app.store.models import Base, ChangeLogEntry, utcnow
 
 # Long texts are kept whole in history, but a bound stops a runaway field from
@@ -97,8 +97,12 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     for obj in session.new:
         if isinstance(obj, Base) and obj.__audited__:
             add(obj, "insert", None, None, _snapshot(obj))
+    gone = flush_deletes.deleted(session)
+    gone_ids = {id(obj) for obj in gone}  # an orphaned child is also "dirty"
     for obj in session.dirty:
         if not (isinstance(obj, Base) and obj.__audited__) or not session.is_modified(obj):
+            continue
+        if id(obj) in gone_ids:
             continue
         state = inspect(obj)
         for attr in state.mapper.column_attrs:
@@ -111,7 +115,7 @@ def _after_flush(session: Session, _ctx: Any) -> None:
             new = render(hist.added[0]) if hist.added else None
             if old != new:
                 add(obj, "update", attr.key, old, new)
-    for obj in session.deleted:
+    for obj in gone:
         if isinstance(obj, Base) and obj.__audited__:
             add(obj, "delete", None, _snapshot(obj), None)
     if rows:

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.store import flush_deletes
 from app.store.kind_index import kind_of, model_by_table
 
 _KEY = "hitori_changes"
@@ -72,7 +73,7 @@ def note_table(session: Session, table: str, record_ids: Iterable[int]) -> None:
 
 def _after_flush(session: Session, _ctx: Any) -> None:
     pending = _pending(session)
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    for obj in (*session.new, *session.dirty, *flush_deletes.deleted(session)):
         kind = vars(type(obj)).get("__kind__")
         if kind is None:
             continue

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from app.store import attachments, audit, changes, search_index
+from app.store import attachments, audit, changes, flush_deletes, search_index
 from app.store.health import refuse_writes_if_damaged
 from app.store.sqlite_files import connect_reader
 
@@ -136,6 +136,7 @@ def make_session_factory(
     factory: sessionmaker[Session] = sessionmaker(
         engine, class_=HitoriSession, expire_on_commit=False, info=info
     )
+    flush_deletes.install(factory)
     audit.install(factory)
     search_index.install(factory)
     changes.install(factory)

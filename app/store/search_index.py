@@ -24,7 +24,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import Connection, Table, bindparam, delete, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.store import bulk
+from app.store import bulk, flush_deletes
 from app.store.kind_index import declared_models, search_blocks
 from app.store.models import Searchable, SearchDoc, SearchKind
 from app.store.search_query import (
@@ -133,12 +133,16 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     changed: dict[str, list[tuple[int, Searchable]]] = {}
     removed: dict[str, list[int]] = {}
     new = set(session.new)  # session.new builds a new set on every access
-    for obj in [*new, *session.dirty]:
-        if isinstance(obj, Searchable) and (obj in new or session.is_modified(obj)):
-            changed.setdefault(obj.__kind__.code, []).append((obj.id, obj))  # type: ignore[attr-defined]
-    for obj in session.deleted:
+    gone = flush_deletes.deleted(session)
+    for obj in gone:
         if isinstance(obj, Searchable):
             removed.setdefault(obj.__kind__.code, []).append(obj.id)  # type: ignore[attr-defined]
+    gone_ids = {id(obj) for obj in gone}  # an orphaned child is also "dirty"
+    for obj in [*new, *session.dirty]:
+        if id(obj) in gone_ids:
+            continue
+        if isinstance(obj, Searchable) and (obj in new or session.is_modified(obj)):
+            changed.setdefault(obj.__kind__.code, []).append((obj.id, obj))  # type: ignore[attr-defined]
     if not changed and not removed:
         return
     conn = session.connection()
