@@ -136,6 +136,8 @@ def upgrade() -> None:
     )  # fmt: skip
     op.create_index(op.f("ix_regulation_dependencies_source_id"), "regulation_dependencies",
                     ["source_id"], unique=False)  # fmt: skip
+    op.create_index(op.f("ix_regulation_dependencies_followed_version_id"),
+                    "regulation_dependencies", ["followed_version_id"], unique=False)  # fmt: skip
     op.create_table(
         "knowledge_notes",
         sa.Column("question", sa.String(length=500), nullable=False),

@@ -159,6 +159,6 @@ class RegulationDependency(Record):
         ForeignKey("regulations.id", ondelete="CASCADE"), index=True
     )
     followed_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("regulation_versions.id", ondelete="SET NULL")
+        ForeignKey("regulation_versions.id", ondelete="SET NULL"), index=True
     )
     notes: Mapped[str] = mapped_column(Text, default="")
