@@ -33,6 +33,8 @@ COMMAND_MODULES: list[str] = [
     "app.commands.calendar",
     "app.commands.tasks",
     "app.commands.schedule",
+    "app.commands.regulations",
+    "app.commands.digest",
 ]
 
 # What the window needs from the layers below app/ui, imported before Qt (load_gui):
