@@ -30,8 +30,9 @@ def fill(db) -> None:
         template = ChecklistTemplate(code="t", name="移行手順")
         s.add_all([notice, closed, template])
         s.flush()
-        item = ChecklistTemplateItem(template_id=template.id, code="①-1", title="推進体制",
-                                     position=1)
+        item = ChecklistTemplateItem(
+            template_id=template.id, code="①-1", title="推進体制", position=1
+        )
         checklist = Checklist(template_id=template.id, name="住基 標準化")
         s.add_all([item, checklist])
         s.flush()
