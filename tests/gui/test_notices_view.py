@@ -248,3 +248,37 @@ def test_a_rename_in_the_dialog_unifies_the_issuer(qtbot, ctx, db, notices, monk
     qtbot.waitUntil(lambda: "新しい表記: " not in dialog.rename_message.text()
                     and "必須です" in dialog.rename_message.text(), timeout=T)  # fmt: skip
     assert dialog.isVisible()
+
+
+def test_tags_are_completed_saved_and_listed(qtbot, ctx, db, notices) -> None:
+    from app.services.tags import set_tags, tags_of
+    from tests.gui.user_input import type_text
+
+    with db.sessions.begin() as s:
+        set_tags(s, "notice", notices["late"], ["ガバメントクラウド", "標準化"])
+    _window, view = notices_view(qtbot, ctx)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=T)
+    editor = view.notice_editor
+    target = notices["soon"]
+    with qtbot.waitSignal(editor.loaded, timeout=T):
+        view.show_record(target)
+    field = editor.form.inputs["tags"]
+    field.setFocus()
+    field.clear()
+    type_text(qtbot, field, "セキュリティ、ガバ")
+    popup = editor.tag_completer.popup()
+    qtbot.waitUntil(lambda: popup.isVisible(), timeout=T)
+    assert editor.tag_completer.currentCompletion() == "ガバメントクラウド"
+    editor.tag_completer.activated.emit("ガバメントクラウド")
+    assert field.text() == "セキュリティ、ガバメントクラウド、"
+    with qtbot.waitSignal(editor.saved, timeout=T):
+        editor.save()
+    with db.sessions() as s:
+        assert tags_of(s, "notice", [target])[target] == ["ガバメントクラウド", "セキュリティ"]
+    qtbot.waitUntil(
+        lambda: any(view.model.row_object(r).id == target
+                    and view.model.row_object(r).tags == ("ガバメントクラウド", "セキュリティ")
+                    for r in range(view.model.rowCount())), timeout=T,
+    )  # fmt: skip
+    view.filter_box.setText("セキュリティ")  # the tag column is filtered on too
+    assert view.table.shown_count() == 1

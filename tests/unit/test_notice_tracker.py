@@ -368,11 +368,11 @@ def test_all_notices_carry_their_systems_read_in_one_more_query(
     assert by_id[both].system_ids == (jumin, zei_id)
     assert (by_id[one].systems, by_id[one].system_ids) == (("住民記録システム",), (jumin,))
     assert (by_id[none].systems, by_id[none].system_ids) == ((), ())
-    assert selects == 2  # the list, then every link at once
+    assert selects == 3  # the list, then every link to a system and every tag at once
     for n in range(5):
         add(db, title=f"追加{n}", system_ids=[zei_id])
     rows, selects = selects_of(db, lambda s: tracker.all_notices(s, today=TODAY))
-    assert len(rows) == 8 and selects == 2  # not one per row
+    assert len(rows) == 8 and selects == 3  # not one per row
     rows, selects = selects_of(db, lambda s: tracker.for_system(s, jumin))
     assert [(r.id, r.systems) for r in rows] == [
         (one, ("住民記録システム",)), (both, ("住民記録システム", "個人住民税システム")),
@@ -477,3 +477,31 @@ def test_deleting_a_notice_detaches_its_task_with_history(db: Any) -> None:
     with db.sessions() as s:
         assert s.execute(select(func.count()).select_from(NoticeDeadline)).scalar_one() == 0
     assert link_history(db, "tasks", task_id) == [("link", "notice"), ("unlink", "notice")]
+
+
+def test_tags_are_typed_listed_changed_and_detached_with_history(db: Any) -> None:
+    from app.services.tags import tags_of
+
+    nid = add(db, title="標準準拠システムの進捗調査", tags="標準化、ガバクラ、標準化")
+    with db.sessions() as s:
+        assert tags_of(s, "notice", [nid])[nid] == ["ガバクラ", "標準化"]
+        row = next(r for r in tracker.all_notices(s, today=TODAY) if r.id == nid)
+    assert row.tags == ("ガバクラ", "標準化")
+    with db.sessions.begin() as s:
+        tracker.update_notice(s, nid, {"tags": ["ガバクラ", "AWS"]})
+    with db.sessions() as s:
+        assert tags_of(s, "notice", [nid])[nid] == ["AWS", "ガバクラ"]
+    before = fingerprint(db)
+    with pytest.raises(ValidationError) as refused, db.sessions.begin() as s:
+        tracker.update_notice(s, nid, {"tags": "x" * 61, "title": "変えない"})
+    assert "60" in errors_of(refused)["tags"]
+    assert fingerprint(db) == before
+    with db.sessions.begin() as s:
+        tracker.delete_notice(s, nid)
+    with db.sessions() as s:
+        detached = s.scalars(
+            select(ChangeLogEntry.action).where(
+                ChangeLogEntry.table_name == "tags", ChangeLogEntry.action == "unlink"
+            )
+        ).all()
+    assert len(detached) == 3  # 標準化 at the update; AWS and ガバクラ at the delete

@@ -27,7 +27,7 @@ from sqlalchemy import case, select, true
 from sqlalchemy.orm import Session
 
 from app import jdate
-from app.services import links
+from app.services import links, tags
 from app.services.errors import FieldError, ValidationError
 from app.services.field_input import MAX_NOTES, FieldReader
 from app.services.notices.deadlines import (
@@ -45,6 +45,7 @@ _EDITABLE = ("issuer", "doc_number", "issued_on", "title", "kind", "status", "ur
 FIELD_LABELS = {name: Notice.__kind__.fields[name] for name in _EDITABLE} | {
     "system_ids": "業務システム",
     "asset_ids": "資産",
+    "tags": tags.LABEL,
 }
 _LINKED = {"system_ids": ("system", BusinessSystem), "asset_ids": ("asset", Asset)}
 CLOSED = ("done", "na")
@@ -162,6 +163,8 @@ def clean_notice_input(
     for name in _LINKED:
         if r.has(name):
             out[name] = _ids(r, session, name)
+    if r.has("tags"):
+        out["tags"] = _tags(r)
     _check_identity(r, session, notice, out)
     _check_deadlines_after_issue(r, session, notice, out)
     r.raise_if_failed()
@@ -177,15 +180,29 @@ def _sync_links(session: Session, notice_id: int, kind: str, wanted: Iterable[in
         links.link(session, "notice", notice_id, kind, other)
 
 
+def _tags(r: FieldReader) -> list[str]:
+    """The tags typed (「標準化、ガバクラ」) or given as a list."""
+    raw = r.raw("tags")
+    try:
+        if raw is None or isinstance(raw, str):
+            return tags.parse_tags(raw or "")
+        return tags.unique_tags(str(name) for name in raw)
+    except ValueError as exc:
+        r.error("tags", str(exc))
+        return []
+
+
 def _apply(session: Session, notice: Notice, values: dict[str, Any]) -> Notice:
     for key, value in values.items():
-        if key not in _LINKED:
+        if key not in _LINKED and key != "tags":
             setattr(notice, key, value)
     session.add(notice)
     session.flush()
     for key, (kind, _model) in _LINKED.items():
         if key in values:
             _sync_links(session, notice.id, kind, values[key])
+    if "tags" in values:
+        tags.set_tags(session, "notice", notice.id, values["tags"])
     return notice
 
 
@@ -203,7 +220,7 @@ def delete_notice(session: Session, notice_id: int) -> None:
     service first, so that the linked systems, assets, tasks and work-log entries keep
     in their history that the notice was detached (they are not deleted)."""
     notice = get_or_not_found(session, Notice, notice_id)
-    for kind in ("system", "asset", "task", "worklog"):
+    for kind in ("system", "asset", "task", "worklog", "tag", "knowledge_note"):
         for other in links.linked_ids(session, "notice", notice_id, kind):
             links.unlink(session, "notice", notice_id, kind, other)
     session.delete(notice)
@@ -266,6 +283,7 @@ class NoticeRow:
     overdue: bool
     systems: tuple[str, ...] = ()
     system_ids: tuple[int, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,7 +350,9 @@ def all_notices(session: Session, *, today: date | None = None) -> list[NoticeRo
     stmt, _ = _with_nearest()
     closed = case((Notice.status.in_(CLOSED), 1), else_=0)
     stmt = stmt.order_by(closed, *_NEWEST)
-    return _with_systems(session, [_row(r, today) for r in session.execute(stmt)])
+    rows = _with_systems(session, [_row(r, today) for r in session.execute(stmt)])
+    tagged = tags.tags_of(session, "notice")  # one query: the notices that have tags
+    return [replace(row, tags=tuple(tagged[row.id])) if row.id in tagged else row for row in rows]
 
 
 def inbox(session: Session, *, today: date | None = None) -> list[NoticeRow]:

@@ -1,4 +1,4 @@
-"""The 詳細 tab of a notice: its fields, the interpretation notes rendered from Markdown,
+"""The 詳細 tab of a notice: its fields and tags, the interpretation notes rendered from Markdown,
 its deadlines with every change kept (when and why), the systems it concerns, the PDF of
 the notice (attachments), and a task made from it. The issuer field completes what is
 typed from the issuers in use and the saved list (app.services.notices.issuers)."""
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app import jdate
-from app.services import links
+from app.services import links, tags
 from app.services.field_input import LinkedItem
 from app.services.inventory.systems import system_choices
 from app.services.notices import deadlines as dl
@@ -40,6 +40,7 @@ from app.ui.inventory.record_form import FieldSpec, RecordForm
 from app.ui.widgets.attachments_panel import AttachmentsPanel
 from app.ui.widgets.side_by_side import SideBySide
 from app.ui.widgets.styles import ERROR_STYLE
+from app.ui.widgets.tag_completer import TagCompleter
 
 L = Notice.__kind__.fields
 SPECS = (
@@ -50,11 +51,21 @@ SPECS = (
     FieldSpec("kind", L["kind"], "choice", choices=tuple(NOTICE_KINDS.items()), blank=False),
     FieldSpec("status", L["status"], "choice", choices=tuple(NOTICE_STATUSES.items()), blank=False),
     FieldSpec("url", L["url"], placeholder="https://…"),
+    FieldSpec("tags", "タグ", placeholder="例: 標準化、ガバクラ（「、」で区切る）"),
     FieldSpec("summary", L["summary"], "multiline"),
     FieldSpec("interpretation", L["interpretation"], "multiline",
               placeholder="自団体での解釈・対応方針（Markdown で書けます）"),
 )  # fmt: skip
-EDITED = tuple(spec.name for spec in SPECS)
+EDITED = tuple(spec.name for spec in SPECS if spec.name != "tags")
+
+
+def _offered(session: Session) -> dict[str, list[str]]:
+    """What the fields offer: the issuers (app.services.notices.issuers) and the tags in
+    use, most used first."""
+    return {
+        "issuers": issuer_list.offered_issuers(session),
+        "tags": [name for name, _uses in tags.all_tags(session)],
+    }
 
 
 class NoticeAccess(RecordAccess):
@@ -62,12 +73,14 @@ class NoticeAccess(RecordAccess):
         notice = session.get(Notice, record_id)
         if notice is None:
             raise LookupError(f"notice {record_id}")
-        return {name: getattr(notice, name) for name in EDITED}
+        values = {name: getattr(notice, name) for name in EDITED}
+        values["tags"] = "、".join(tags.tags_of(session, "notice", [record_id])[record_id])
+        return values
 
-    def fetch_choices(self, session: Session) -> list[str]:
-        """The issuers the issuer field offers (read again with each record: a notice
-        saved with a new issuer adds it)."""
-        return issuer_list.offered_issuers(session)
+    def fetch_choices(self, session: Session) -> dict[str, list[str]]:
+        """The issuers and tags the fields offer (read again with each record: a notice
+        saved with a new issuer or tag adds it)."""
+        return _offered(session)
 
     def create(self, session: Session, data: dict[str, Any]) -> int:
         return svc.create_notice(session, data).id
@@ -208,6 +221,10 @@ class NoticeEditor(RecordEditor):
         issuer = self.form.inputs["issuer"]
         assert isinstance(issuer, QLineEdit)
         issuer.setCompleter(self.issuer_completer)
+        tag_edit = self.form.inputs["tags"]
+        assert isinstance(tag_edit, QLineEdit)
+        self.tag_completer = TagCompleter(tag_edit)
+        self.tag_completer.activated.connect(lambda _text: self.form.edited.emit())
         self.preview = QTextBrowser(self)
         self.preview.setOpenExternalLinks(False)
         self.preview.setPlaceholderText(self.tr("解釈メモの表示"))
@@ -239,13 +256,14 @@ class NoticeEditor(RecordEditor):
         return str(values.get("title") or "")
 
     def apply_choices(self, choices: Any) -> None:
-        """What ``NoticeAccess.fetch_choices`` read: the issuers offered."""
-        self.issuer_names.setStringList(list(choices))
+        """What ``NoticeAccess.fetch_choices`` read: the issuers and tags offered."""
+        self.issuer_names.setStringList(list(choices["issuers"]))
+        self.tag_completer.set_names(choices["tags"])
 
     def reload_issuers(self) -> None:
         """Read the issuers offered again (after the 発出元の一覧 changed)."""
-        self._ctx.jobs.read(issuer_list.offered_issuers, owner=self, key="issuers",
-                            on_result=self.apply_choices, name="notice-issuers")  # fmt: skip
+        self._ctx.jobs.read(_offered, owner=self, key="issuers", on_result=self.apply_choices,
+                            name="notice-issuers")  # fmt: skip
 
     def record_changed(self, record_id: int | None) -> None:
         if hasattr(self, "deadlines"):

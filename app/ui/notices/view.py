@@ -93,11 +93,12 @@ class NoticesView(RecordListView):
             RowColumn(QT_TRANSLATE_NOOP(CTX, "種類"), lambda r: r.kind_label),
             RowColumn(QT_TRANSLATE_NOOP(CTX, "期限"), lambda r: r.deadline, "date",
                       tooltip=lambda r: r.deadline_label),
+            RowColumn(QT_TRANSLATE_NOOP(CTX, "タグ"), lambda r: "、".join(r.tags)),
         ]  # fmt: skip
         editor = NoticeEditor(ctx)
         super().__init__(ctx, columns, editor, parent)
         self.notice_editor = editor
-        self.table.fit_columns((80, 160, 200, 420, 200, 90, 160), stretch=3)
+        self.table.fit_columns((80, 160, 200, 420, 200, 90, 160, 160), stretch=3)
         self.shown = QComboBox(self)
         for code, label in SHOWN.items():
             self.shown.addItem(self.tr(label), code)
