@@ -92,8 +92,11 @@ def _count_of(model: Any, *where: Any) -> Any:
     return select(func.count()).select_from(model).where(*where).scalar_subquery()
 
 
-# The warning kind of 期限切れタスク (the others are lifecycle warning kinds).
+# Warning kinds that are not lifecycle warnings: 期限切れタスク, own rules lagging behind
+# the national ones they follow, Q&A notes due for review ("still true?").
 OVERDUE_TASKS = "overdue_tasks"
+LAGGING_RULES = "lagging_rules"
+NOTES_TO_REVIEW = "notes_to_review"
 
 
 def _counts(session: Session, today: date) -> tuple[dict[str, int], int, int]:
@@ -148,12 +151,29 @@ def dashboard_summary(
     overdue = "期限切れタスク"
     s.warnings[overdue] = overdue_tasks
     s.warning_kinds[overdue] = OVERDUE_TASKS
+    for label, kind, count in _rules_and_notes(session, today):
+        s.warnings[label] = count
+        s.warning_kinds[label] = kind
     s.due = [_item(d, today) for d in deadlines(session, today, soon)[:limit]]
     late = deadlines(session, date.min, today - timedelta(days=1), kinds=OVERDUE_KINDS)
     s.overdue = [_item(d, today) for d in late[:limit]]
     s.overdue_total = len(late)
     s.months = _months(session, today)
     return s
+
+
+def _rules_and_notes(session: Session, today: date) -> list[tuple[str, str, int]]:
+    """(label, warning kind, count): the own rules lagging (each rule once, whatever it
+    lags behind) and the Q&A notes due for review. Imported here: the first view's
+    start-up does not need these areas' modules."""
+    from app.services.knowledge.listing import due_for_review
+    from app.services.regulations.dependencies import lagging
+
+    lagging_rules = len({row.dependent_id for row in lagging(session, today)})
+    return [
+        ("追随遅れの規程", LAGGING_RULES, lagging_rules),
+        ("見直し時期のQ&A", NOTES_TO_REVIEW, len(due_for_review(session, today))),
+    ]
 
 
 def _item(d: Deadline, today: date) -> DueItem:

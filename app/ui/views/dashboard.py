@@ -21,7 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import jdate
-from app.services.dashboard import OVERDUE_TASKS, DashboardSummary, dashboard_summary
+from app.services.dashboard import (
+    LAGGING_RULES,
+    NOTES_TO_REVIEW,
+    OVERDUE_TASKS,
+    DashboardSummary,
+    dashboard_summary,
+)
 from app.store.changes import Changes
 from app.ui import date_style
 from app.ui.alert_colors import ALERT_COLORS
@@ -126,7 +132,7 @@ class DashboardView(View):
         for card in cards:
             card.linkActivated.connect(self._open_card)
         cards = _fill_grid(
-            self._warnings, summary.warnings, "warning", summary.warning_kinds, columns=7
+            self._warnings, summary.warnings, "warning", summary.warning_kinds, columns=8
         )
         for card in cards:
             card.linkActivated.connect(self._open_warning)
@@ -167,9 +173,14 @@ class DashboardView(View):
         self.ready.emit()
 
     def _open_warning(self, kind: str) -> None:
-        """A lifecycle warning opens the ledger's 期限・警告; 期限切れタスク the tasks."""
+        """A lifecycle warning opens the ledger's 期限・警告; 期限切れタスク the tasks; the
+        lagging rules and the notes to review their tabs, showing only those."""
         if kind == OVERDUE_TASKS:
             self.open_area.emit("worklog", "tasks")
+        elif kind == LAGGING_RULES:
+            self.open_area.emit("notices", "regulations:lagging")
+        elif kind == NOTES_TO_REVIEW:
+            self.open_area.emit("notices", "knowledge:review")
         else:
             self.open_warnings.emit(kind)
 
