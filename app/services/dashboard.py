@@ -1,6 +1,11 @@
 """What the dashboard shows: counts, what is overdue and what falls due soon, and how
 many deadlines each of the coming twelve months holds, across the areas.
 
+It is read in two parts: ``dashboard_summary`` (what the first view shows at start-up:
+counts, warnings, the due list) and ``dashboard_outlook`` (the twelve months' chart and
+the warnings of the regulations and Q&A areas), read right after it, so that start-up
+waits for neither the assets' month counts nor those areas' modules.
+
 What counts as a deadline is app.services.schedule.deadlines' rule, the one the calendar
 export and the yearly schedule use: the dashboard does not state it again."""
 
@@ -82,7 +87,16 @@ class DashboardSummary:
     # (at most ``limit``; ``overdue_total`` says how many there are in all).
     overdue: list[DueItem] = field(default_factory=list)
     overdue_total: int = 0
+
+
+@dataclass
+class DashboardOutlook:
+    """The chart's months, and warnings (label → count, label → kind) of the areas read
+    after the summary (OUTLOOK_WARNINGS)."""
+
     months: list[MonthLoad] = field(default_factory=list)
+    warnings: dict[str, int] = field(default_factory=dict)
+    warning_kinds: dict[str, str | None] = field(default_factory=dict)
 
 
 def _count_of(model: Any, *where: Any) -> Any:
@@ -97,6 +111,8 @@ def _count_of(model: Any, *where: Any) -> Any:
 OVERDUE_TASKS = "overdue_tasks"
 LAGGING_RULES = "lagging_rules"
 NOTES_TO_REVIEW = "notes_to_review"
+# The warnings the outlook brings: (label, kind), in their order on the dashboard.
+OUTLOOK_WARNINGS = (("追随遅れの規程", LAGGING_RULES), ("見直し時期のQ&A", NOTES_TO_REVIEW))
 
 
 def _counts(session: Session, today: date) -> tuple[dict[str, int], int, int]:
@@ -151,15 +167,20 @@ def dashboard_summary(
     overdue = "期限切れタスク"
     s.warnings[overdue] = overdue_tasks
     s.warning_kinds[overdue] = OVERDUE_TASKS
-    for label, kind, count in _rules_and_notes(session, today):
-        s.warnings[label] = count
-        s.warning_kinds[label] = kind
     s.due = [_item(d, today) for d in deadlines(session, today, soon)[:limit]]
     late = deadlines(session, date.min, today - timedelta(days=1), kinds=OVERDUE_KINDS)
     s.overdue = [_item(d, today) for d in late[:limit]]
     s.overdue_total = len(late)
-    s.months = _months(session, today)
     return s
+
+
+def dashboard_outlook(session: Session, today: date) -> DashboardOutlook:
+    """The coming twelve months and the warnings of the regulations and Q&A areas."""
+    out = DashboardOutlook(_months(session, today))
+    for label, kind, count in _rules_and_notes(session, today):
+        out.warnings[label] = count
+        out.warning_kinds[label] = kind
+    return out
 
 
 def _rules_and_notes(session: Session, today: date) -> list[tuple[str, str, int]]:
@@ -170,10 +191,8 @@ def _rules_and_notes(session: Session, today: date) -> list[tuple[str, str, int]
     from app.services.regulations.dependencies import lagging
 
     lagging_rules = len({row.dependent_id for row in lagging(session, today)})
-    return [
-        ("追随遅れの規程", LAGGING_RULES, lagging_rules),
-        ("見直し時期のQ&A", NOTES_TO_REVIEW, len(due_for_review(session, today))),
-    ]
+    counts = (lagging_rules, len(due_for_review(session, today)))
+    return [(label, kind, n) for (label, kind), n in zip(OUTLOOK_WARNINGS, counts, strict=True)]
 
 
 def _item(d: Deadline, today: date) -> DueItem:

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel
 
 from app.store.models import Asset, License, Task
 from app.ui.alert_colors import ALERT_COLORS
@@ -43,6 +44,9 @@ def test_late_work_comes_first_in_red(qtbot, ctx, filled) -> None:
 def test_the_chart_shows_twelve_months_and_opens_the_schedule(qtbot, ctx, filled) -> None:
     win = open_main_window(qtbot, ctx)
     chart = win.dashboard.chart
+    qtbot.waitUntil(lambda: bool(chart.months), timeout=5_000)  # read after the first view
+    cards = [c.text() for c in win.dashboard.findChildren(QLabel, "warning")]
+    assert any("追随遅れの規程" in t and "16pt'>0</b>" in t for t in cards)  # no longer 「…」
     assert (chart.months[0].year, chart.months[0].month) == (2026, 11)
     assert len(chart.months) == 12
     december = chart.tooltip(1)
@@ -68,6 +72,7 @@ def test_the_chart_shows_twelve_months_and_opens_the_schedule(qtbot, ctx, filled
 def test_the_keyboard_reaches_every_bar(qtbot, ctx, filled) -> None:
     win = open_main_window(qtbot, ctx)
     chart = win.dashboard.chart
+    qtbot.waitUntil(lambda: bool(chart.months), timeout=5_000)
     chart.setFocus()
     qtbot.waitUntil(chart.hasFocus)
     for _ in range(3):

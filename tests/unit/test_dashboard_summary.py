@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.services.dashboard import dashboard_summary
+from app.services.dashboard import dashboard_outlook, dashboard_summary
 from app.store.models import (
     Asset,
     Checklist,
@@ -82,7 +82,7 @@ def test_due_soon_takes_every_source_within_sixty_days(db) -> None:
 def test_the_chart_counts_twelve_months_from_this_one(db) -> None:
     fill(db)
     with db.sessions() as s:
-        months = dashboard_summary(s, TODAY).months
+        months = dashboard_outlook(s, TODAY).months
     assert [(m.year, m.month) for m in months][:3] == [(2026, 11), (2026, 12), (2027, 1)]
     assert (months[-1].year, months[-1].month) == (2027, 10)
     by_month = {(m.year, m.month): m.counts for m in months}
@@ -142,7 +142,7 @@ def test_lagging_rules_and_notes_to_review_are_counted(db) -> None:
             KnowledgeNote(question="まだ新しい", reviewed_on=date(2026, 10, 1), review_months=6),
         ])  # fmt: skip
     with db.sessions() as s:
-        summary = dashboard_summary(s, TODAY)
+        summary = dashboard_outlook(s, TODAY)
     assert summary.warnings["追随遅れの規程"] == 1
     assert summary.warning_kinds["追随遅れの規程"] == LAGGING_RULES
     assert summary.warnings["見直し時期のQ&A"] == 1

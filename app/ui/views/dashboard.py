@@ -24,8 +24,11 @@ from app import jdate
 from app.services.dashboard import (
     LAGGING_RULES,
     NOTES_TO_REVIEW,
+    OUTLOOK_WARNINGS,
     OVERDUE_TASKS,
+    DashboardOutlook,
     DashboardSummary,
+    dashboard_outlook,
     dashboard_summary,
 )
 from app.store.changes import Changes
@@ -45,6 +48,8 @@ class DashboardView(View):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self._summary: DashboardSummary | None = None
+        self._outlook: DashboardOutlook | None = None
         layout = QVBoxLayout(self)
         heading = QLabel(self.tr("ダッシュボード"))
         heading.setObjectName("viewHeading")
@@ -103,14 +108,14 @@ class DashboardView(View):
         self.reload()
 
     def reload(self) -> None:
-        self.ctx.jobs.read(
-            dashboard_summary,
-            self.ctx.today(),
-            owner=self,
-            key="summary",
-            on_result=self._show,
-            on_error=self._failed,
-        )
+        self.ctx.jobs.read(dashboard_summary, self.ctx.today(), owner=self, key="summary",
+                           on_result=self._show, on_error=self._failed)  # fmt: skip
+
+    def _read_outlook(self) -> None:
+        """The chart and the regulations' and Q&A's warnings, read once the summary is on
+        screen: not on the way to the first view (app.services.dashboard)."""
+        self.ctx.jobs.read(dashboard_outlook, self.ctx.today(), owner=self, key="outlook",
+                           on_result=self._show_outlook, on_error=self._failed)  # fmt: skip
 
     def _data_changed(self, _changes: Changes) -> None:
         if self.isVisible():  # a hidden dashboard is read again when shown (activate)
@@ -131,15 +136,32 @@ class DashboardView(View):
                            notes=summary.excluded)  # fmt: skip
         for card in cards:
             card.linkActivated.connect(self._open_card)
-        cards = _fill_grid(
-            self._warnings, summary.warnings, "warning", summary.warning_kinds, columns=8
-        )
-        for card in cards:
-            card.linkActivated.connect(self._open_warning)
+        self._summary = summary
+        self._show_warnings()
         self._set_empty_visible(sum(summary.counts.values()) == 0)
         self._show_due(summary)
-        self.chart.set_months(summary.months)
         self.ready.emit()
+        self._read_outlook()
+
+    def _show_outlook(self, outlook: DashboardOutlook) -> None:
+        self._outlook = outlook
+        self.chart.set_months(outlook.months)
+        self._show_warnings()
+
+    def _show_warnings(self) -> None:
+        """The summary's warnings, then the outlook's (「…」 until it is read)."""
+        summary, outlook = self._summary, self._outlook
+        if summary is None:
+            return
+        later: dict[str, int | None] = {label: None for label, _kind in OUTLOOK_WARNINGS}
+        kinds = dict(summary.warning_kinds)
+        if outlook is not None:
+            later.update(outlook.warnings)
+            kinds.update(outlook.warning_kinds)
+        cards = _fill_grid(self._warnings, {**summary.warnings, **later}, "warning", kinds,
+                           columns=8)  # fmt: skip
+        for card in cards:
+            card.linkActivated.connect(self._open_warning)
 
     def _show_due(self, summary: DashboardSummary) -> None:
         """Overdue first (in red, oldest first), then what falls due within 60 days."""
@@ -208,7 +230,7 @@ NOT_BUILT = "準備中"
 
 def _fill_grid(
     grid: QGridLayout,
-    values: dict[str, int],
+    values: dict[str, int] | dict[str, int | None],
     style: str,
     kinds: dict[str, str | None] | None = None,
     *,
@@ -222,8 +244,8 @@ def _fill_grid(
             widget.deleteLater()
     cards = []
     for i, (label, value) in enumerate(values.items()):
-        number = f"{value:,}"
-        kind = (kinds or {}).get(label)
+        number = "…" if value is None else f"{value:,}"  # None: still being read
+        kind = (kinds or {}).get(label) if value is not None else None
         if kind and (value or style == "card"):  # a link to its list (a card's even at 0)
             number = f"<a href='{kind}' style='color:inherit; text-decoration:none'>{number}</a>"
         if style == "card":
@@ -239,12 +261,12 @@ def _fill_grid(
             window = f"<br><span style='font-size:9pt'>（{window}</span>" if window else ""
             text = f"<span style='font-size:10pt'>{name}</span>{window}<br>"
             text += f"<b style='font-size:16pt'>{number}</b>"
-            if kinds is not None and not kinds.get(label):  # no list to open yet
+            if kinds is not None and not kinds.get(label) and value is not None:  # no list yet
                 text += f"<br><span style='font-size:8pt'>（一覧は{NOT_BUILT}）</span>"
         card = QLabel(text)
         card.setWordWrap(style != "card")
         card.setObjectName(style)
-        card.setProperty("alert", style == "warning" and value > 0)
+        card.setProperty("alert", style == "warning" and bool(value))
         card.setAlignment(Qt.AlignmentFlag.AlignCenter)
         card.setMinimumWidth(150 if style == "card" else 120)
         grid.addWidget(card, i // columns, i % columns)
