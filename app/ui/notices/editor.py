@@ -223,7 +223,8 @@ class NoticeEditor(RecordEditor):
         issuer.setCompleter(self.issuer_completer)
         tag_edit = self.form.inputs["tags"]
         assert isinstance(tag_edit, QLineEdit)
-        self.tag_completer = TagCompleter(tag_edit)
+        self.tag_completer = TagCompleter(self)
+        tag_edit.setCompleter(self.tag_completer)
         self.tag_completer.activated.connect(lambda _text: self.form.edited.emit())
         self.preview = QTextBrowser(self)
         self.preview.setOpenExternalLinks(False)
@@ -258,7 +259,7 @@ class NoticeEditor(RecordEditor):
     def apply_choices(self, choices: Any) -> None:
         """What ``NoticeAccess.fetch_choices`` read: the issuers and tags offered."""
         self.issuer_names.setStringList(list(choices["issuers"]))
-        self.tag_completer.set_names(choices["tags"])
+        self.tag_completer.set_tags(choices["tags"])
 
     def reload_issuers(self) -> None:
         """Read the issuers offered again (after the 発出元の一覧 changed)."""

@@ -1,61 +1,50 @@
-"""Completion of a tag list typed in one line (「標準化、ガバクラ」): the word being typed —
-after the last separator — is completed from the tags in use, and choosing one replaces
-only that word and adds 「、」 for the next. The separators are those of
-app.services.tags.parse_tags; names match anywhere, ignoring case."""
+"""Completion of a tag list typed in one line (「標準化、ガ」 offers 「ガバクラ」 and becomes
+「標準化、ガバクラ」): the completer completes the tag being typed — after the last
+separator, the separators of app.services.tags.parse_tags — from the tags in use,
+matching anywhere in a name and ignoring case, and keeps what was typed before it.
+Used by the notice and Q&A editors: ``line.setCompleter(TagCompleter(parent))``."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Sequence
 
-from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtWidgets import QCompleter, QLineEdit
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt
+from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
-SEPARATOR = "、"  # what a chosen tag is followed by
-_LAST_WORD = re.compile(r"[,、，;；]\s*")
+_SEPARATOR = re.compile(r"[,、，;；､\n]")
 
 
-def split_last(text: str) -> tuple[str, str]:
-    """``text`` as (what comes before the word being typed, that word)."""
-    matches = list(_LAST_WORD.finditer(text))
-    if not matches:
-        return "", text.lstrip()
-    cut = matches[-1].end()
-    return text[:cut], text[cut:]
+def word_start(text: str) -> int:
+    """Where the tag being typed starts: after the last separator and the spaces after it."""
+    last = max((m.end() for m in _SEPARATOR.finditer(text)), default=0)
+    return len(text) - len(text[last:].lstrip())
+
+
+def typed_word(text: str) -> str:
+    """The tag being typed (the text after the last separator), as tags are compared."""
+    word = unicodedata.normalize("NFKC", text[word_start(text) :]).strip()
+    return word.lstrip("#").strip()
 
 
 class TagCompleter(QCompleter):
-    """Completes the last tag of ``edit`` from ``set_names``."""
+    """Completes the last tag of the line edit it is set on (``set_tags``: the names)."""
 
-    def __init__(self, edit: QLineEdit) -> None:
-        super().__init__(edit)
-        self._edit = edit
-        self._names = QStringListModel(self)
-        self.setModel(self._names)
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.names = QStringListModel(parent)
+        super().__init__(self.names, parent)
         self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterMode(Qt.MatchFlag.MatchContains)
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.setWidget(edit)
-        edit.textEdited.connect(self._typed)
-        self.activated.connect(self._chosen)  # the text overload
 
-    def set_names(self, names: Iterable[str]) -> None:
-        self._names.setStringList(list(names))
+    def set_tags(self, names: Sequence[str]) -> None:
+        self.names.setStringList(list(names))
 
-    def _typed(self, text: str) -> None:
-        _before, word = split_last(text[: self._edit.cursorPosition()])
-        if not word.strip():
-            popup = self.popup()
-            if popup is not None:
-                popup.hide()
-            return
-        self.setCompletionPrefix(word.strip())
-        self.complete()
+    def splitPath(self, path: str) -> list[str]:
+        return [typed_word(path)]
 
-    def _chosen(self, name: str) -> None:
-        text, at = self._edit.text(), self._edit.cursorPosition()
-        before, _word = split_last(text[:at])
-        rest = text[at:]
-        chosen = before + name + SEPARATOR
-        self._edit.setText(chosen + rest)
-        self._edit.setCursorPosition(len(chosen))
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        line = self.widget()
+        text = line.text() if isinstance(line, QLineEdit) else ""
+        return text[: word_start(text)] + str(index.data())
