@@ -381,3 +381,16 @@ def test_the_question_offers_save_discard_cancel_in_japanese(
     assert seen["texts"] == {"保存(&S)", "破棄(&D)", "キャンセル"}
     assert (seen["default"], seen["escape"]) == ("保存(&S)", "キャンセル")
     assert seen["text"] == "資産「PC-0001」に保存していない変更があります。"
+
+
+def test_showing_the_record_being_edited_keeps_its_input(qtbot, ctx, db, world, questions) -> None:
+    """Opening, from a link or search, the record already in the editor selects it and
+    reads nothing again: what is being typed stays."""
+    view = open_record_view(qtbot, ctx, "vendor")
+    show(qtbot, view, world["vendor"])
+    field = view.editor.form.inputs["name"]
+    type_text(qtbot, field, "（入力中）")
+    view.show_record(world["vendor"])
+    qtbot.wait(200)
+    assert field.text().endswith("（入力中）") and view.editor.has_unsaved()
+    assert view.table.selected_id() == world["vendor"] and questions.asked == []

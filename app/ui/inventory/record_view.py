@@ -157,13 +157,13 @@ class RecordListView(View):
             if not self._activated:
                 self.reload()
             return
-        if record_id != self.editor.current_id and self._ask_first(
-            lambda: self.show_record(record_id)
-        ):
+        already_open = record_id == self.editor.current_id
+        if not already_open and self._ask_first(lambda: self.show_record(record_id)):
             return
         self.filter_box.clear()
         self.tabs.setCurrentWidget(self.editor)
-        self._open(record_id)
+        if not already_open:  # the record shown is not read again: its unsaved input stays
+            self._open(record_id)
         self.table.select_id(record_id)
 
     def open_record(self, kind: str, record_id: int) -> None:
