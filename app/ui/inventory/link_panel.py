@@ -8,6 +8,7 @@ The panel is disabled until the owner record has been saved.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -214,7 +215,8 @@ class LinkListPanel(QGroupBox):
         for linked in items:
             text = f"{linked.label}　{linked.detail}" if linked.detail else linked.label
             item = QListWidgetItem(text)
-            item.setToolTip(text)
+            # Marked up, so that a title holding tags is shown as typed, not rendered.
+            item.setToolTip(f"<span>{html.escape(text)}</span>")
             item.setData(Qt.ItemDataRole.UserRole, linked.id)
             self.list.addItem(item)
         self._choices = choices

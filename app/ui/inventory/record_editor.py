@@ -123,6 +123,7 @@ class RecordEditor(EditorResults, UnsavedInput, QWidget):
             font.setPointSizeF(font.pointSizeF() * 1.15)
         self.heading.setFont(font)
         self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)  # a title is shown as typed
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setVisible(False)
