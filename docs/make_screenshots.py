@@ -104,7 +104,7 @@ def capture_views(window: MainWindow, suffix: str) -> None:
 
     capture_worklog(window, suffix)
     window.show_view("notices")
-    notices = window._view(window.view_keys.index("notices"))
+    notices = window._view(window.view_keys.index("notices")).notices
     settle(1500)
     notices.table.selectRow(0)
     settle(1200)

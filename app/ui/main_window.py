@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from app.ui.assets.ledger_view import AssetLedgerView
     from app.ui.demo_environment import DemoOpener
     from app.ui.inventory.area import InventoryArea
+    from app.ui.notices.area import NoticesArea
     from app.ui.search_panel import SearchDialog
     from app.ui.widgets.unsaved import UnsavedInput
     from app.ui.worklog.view import WorklogView
@@ -91,9 +92,9 @@ def _worklog_class() -> type[View]:
 
 
 def _notices_class() -> type[View]:
-    from app.ui.notices.view import NoticesView
+    from app.ui.notices.area import NoticesArea
 
-    return NoticesView
+    return NoticesArea
 
 
 def _not_built_class() -> type[View]:
@@ -495,6 +496,13 @@ class MainWindow(QMainWindow):
         self.show_view(view)
         if tab and view == "assets":
             self.inventory.show_tab(tab)
+        elif view == "notices" and tab:
+            # "regulations:lagging": that tab, showing only what the dashboard counted.
+            area = cast("NoticesArea", self._view(self.view_keys.index("notices")))
+            page, _, subset = tab.partition(":")
+            area.show_tab(page)
+            if subset:
+                area.page(page).show_only(subset)
         elif view == "worklog" and tab:
             worklog = cast("WorklogView", self._view(self.view_keys.index("worklog")))
             page, _, fy = tab.partition(":")  # "schedule:2027": that 年度's schedule

@@ -47,7 +47,7 @@ def notices_view(qtbot, ctx):  # type: ignore[no-untyped-def]
     window = open_main_window(qtbot, ctx)
     with qtbot.waitSignal(window.view_ready, timeout=T):
         window.show_view("notices")
-    return window, window._view(window.view_keys.index("notices"))
+    return window, window._view(window.view_keys.index("notices")).notices
 
 
 def titles(view) -> list[str]:  # type: ignore[no-untyped-def]

@@ -114,6 +114,13 @@ class KnowledgeView(RecordListView):
         self._unhide(record_id)
         super().show_record(record_id)
 
+    def show_only(self, subset: str) -> None:
+        """Show one subset of the notes: "review" (the dashboard's 見直し時期のQ&A) shows
+        those due for review, of every tag."""
+        if subset == "review":
+            self.set_tag(None)
+            self.due_check.setChecked(True)
+
     def set_tag(self, name: str | None) -> None:
         """Show the notes carrying tag ``name`` (None: every note)."""
         at = self.tag_box.findData(name) if name is not None else 0

@@ -177,6 +177,13 @@ class RegulationsView(RecordListView):
             self.shown.setCurrentIndex(0)  # filtered out: すべて
         super().show_record(record_id)
 
+    def show_only(self, subset: str) -> None:
+        """Show one subset of the rules (a key of the combo: "lagging" from the
+        dashboard's 追随遅れの規程)."""
+        at = self.shown.findData(subset)
+        if at >= 0:
+            self.shown.setCurrentIndex(at)
+
     def ask_adopt_starter(self) -> None:
         answer = QMessageBox.question(
             self, self.tr("初期データの取り込み"),
