@@ -29,10 +29,17 @@ from app.store.models import (
     ChecklistTemplateItem,
     Contact,
     CredentialRef,
+    Digest,
+    DigestItem,
+    KnowledgeAnswer,
+    KnowledgeNote,
     License,
     LicenseAssignment,
     Notice,
     NoticeDeadline,
+    Regulation,
+    RegulationDependency,
+    RegulationVersion,
     Runbook,
     RunbookStep,
     SearchDoc,
@@ -41,12 +48,16 @@ from app.store.models import (
     TaskSeries,
     Vendor,
     WorkLogEntry,
+    knowledge_note_tags,
+    notice_tags,
     runbook_systems,
     task_notices,
     task_runbooks,
 )
 
 TODAY = DEFAULT_TODAY
+TAG_NAMES = ("標準化", "ガバメントクラウド", "情報セキュリティ", "マイナンバー", "LGWAN",
+             "文字の標準化", "予算", "研修")  # fmt: skip
 SECRET_LIKE = re.compile(r"(?i)(password|passwd|pwd|secret|パスワード|暗証番号)\s*[:：=]\s*\S")
 
 
@@ -68,7 +79,8 @@ def _count(session: Session, model: type) -> int:
     return int(session.execute(select(func.count()).select_from(model)).scalar_one())
 
 
-def _tags_and_names(path: Path, seed: int) -> list[tuple[str, str, str]]:
+def _generated(path: Path, seed: int) -> tuple[list[tuple[str, str, str]], list[tuple]]:
+    """The assets' tags and names, and the rows of the register, Q&A, tags and digest."""
     db = open_database(DataDir(path), actor="tester")
     try:
         generate_demo(db.sessions, size="small", seed=seed)
@@ -76,9 +88,20 @@ def _tags_and_names(path: Path, seed: int) -> list[tuple[str, str, str]]:
             rows = session.execute(
                 select(Asset.asset_tag, Asset.name, Asset.user_name).order_by(Asset.id)
             )
-            return [tuple(r) for r in rows]
+            return [tuple(r) for r in rows], _new_area_rows(session)
     finally:
         db.dispose()
+
+
+def _new_area_rows(session: Session) -> list[tuple]:
+    out: list[tuple] = []
+    for table in (Regulation, RegulationVersion, RegulationDependency, KnowledgeNote,
+                  KnowledgeAnswer, Digest, DigestItem, notice_tags,
+                  knowledge_note_tags):  # fmt: skip
+        t = table.__table__ if hasattr(table, "__table__") else table
+        columns = [c for c in t.c if c.name not in ("created_at", "updated_at")]
+        out += [(t.name, *r) for r in session.execute(select(*columns).order_by(*t.primary_key))]
+    return out
 
 
 # -- counts and relationships --------------------------------------------------------
@@ -94,6 +117,8 @@ def test_small_counts_match_the_size(small: tuple[Database, dict[str, int]], s: 
     assert counts["attachments"] == spec.attachments == _count(s, Attachment)
     assert counts["tasks"] == spec.tasks
     assert counts["task_series"] == 17  # the yearly work of the IT desk
+    assert counts["knowledge_notes"] == spec.knowledge == _count(s, KnowledgeNote) == 12
+    assert counts["tags"] == 8 and counts["digests"] == 1
     assert counts["search_docs"] == _count(s, SearchDoc) > 1_000
     for table, n in counts.items():  # every reported count is what the table holds
         assert s.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one() >= n
@@ -334,10 +359,13 @@ def test_same_seed_same_data_other_seed_other_data(
         tuple(r)
         for r in s.execute(select(Asset.asset_tag, Asset.name, Asset.user_name).order_by(Asset.id))
     ]
-    assert _tags_and_names(tmp_path / "again", 1) == first
-    other = _tags_and_names(tmp_path / "other", 2)
+    first_new = _new_area_rows(s)
+    assert len(first_new) > 100
+    assert _generated(tmp_path / "again", 1) == (first, first_new)
+    other, other_new = _generated(tmp_path / "other", 2)
     assert len(other) == len(first)
     assert [r[1:] for r in other] != [r[1:] for r in first]
+    assert other_new != first_new
 
 
 def test_refuses_a_ledger_that_has_assets(tmp_path: Path) -> None:
@@ -426,6 +454,12 @@ def test_another_today_moves_the_dates(tmp_path: Path) -> None:
             first = session.execute(select(func.min(WorkLogEntry.occurred_on))).scalar_one()
             assert last <= today and first >= date(2021, 4, 1)
             assert session.execute(select(func.max(Asset.purchase_date))).scalar_one() <= today
+            # Nothing revised, asked, answered or kept after today.
+            for column in (RegulationVersion.revised_on, KnowledgeNote.asked_on,
+                           KnowledgeNote.reviewed_on, KnowledgeAnswer.answered_on,
+                           Digest.period_end):  # fmt: skip
+                assert session.execute(select(func.max(column))).scalar_one() <= today
+            assert session.execute(select(func.max(Digest.period_end))).scalar_one() < today
     finally:
         db.dispose()
 
@@ -497,3 +531,120 @@ def test_the_demo_survives_its_own_export_and_reimport(small, tmp_path: Path) ->
         )
     assert [p.message for p in preview.problems()][:5] == []
     assert preview.count("unchanged") == len(table.rows) == 200
+
+
+# --- the register, Q&A notes, tags and the kept digest ---------------------------------
+
+
+def test_the_register_shows_the_security_policy_lagging(s: Session) -> None:
+    from app.services.regulations.register import register_rows
+
+    rows = {r.title: r for r in register_rows(s, TODAY)}
+    guideline = "地方公共団体における情報セキュリティポリシーに関するガイドライン"
+    march = s.execute(
+        select(RegulationVersion)
+        .join(Regulation, Regulation.id == RegulationVersion.regulation_id)
+        .where(Regulation.title == guideline, RegulationVersion.label == "令和7年3月改定")
+    ).scalar_one()
+    policy = rows["ひとり町情報セキュリティポリシー"]
+    assert policy.lagging and policy.origin == "own" and policy.current_label == "第5版"
+    assert policy.lagging_since == march.on == date(2025, 3, 1)
+    assert policy.lagging_behind == (guideline,)
+    assert not rows["ひとり町情報セキュリティ実施手順"].lagging  # follows the policy, in line
+    assert not rows["ひとり町事務引継規程"].lagging
+    assert {r.kind for r in rows.values() if r.origin == "own"} == {"regulation", "rule", "outline"}
+    assert [r.title for r in rows.values() if r.lagging] == ["ひとり町情報セキュリティポリシー"]
+    handover = rows["ひとり町事務引継規程"].id
+    assert not s.scalars(
+        select(RegulationDependency).where(
+            (RegulationDependency.dependent_id == handover)
+            | (RegulationDependency.source_id == handover)
+        )
+    ).all()
+    assert s.execute(select(func.max(RegulationVersion.revised_on))).scalar_one() <= TODAY
+    if march.notice_id is not None:  # the notice that announced it, when the demo has one
+        notice = s.get(Notice, march.notice_id)
+        assert notice is not None and "情報セキュリティポリシー" in notice.title
+
+
+def test_adopting_the_starter_set_afterwards_adds_nothing(s: Session) -> None:
+    from app.services.regulations.starter import adopt_starter, adopted_keys, load_starter
+
+    starter = load_starter()
+    keys_before = adopted_keys(s)
+    entries = s.scalars(select(Regulation.starter_key).where(Regulation.starter_key.is_not(None)))
+    assert set(entries) == {e.key for e in starter.entries}
+    try:
+        result = adopt_starter(s, starter)
+        assert result.added_entries == () and result.added_versions == ()
+        assert result.skipped_deleted == () and result.same_title == ()
+        assert len(result.already) == len(starter.entries)
+        assert adopted_keys(s) == keys_before and not s.new and not s.dirty  # nothing written
+    finally:
+        s.rollback()
+
+
+def test_notes_have_answers_tags_and_some_are_due_for_review(s: Session) -> None:
+    from app.services.knowledge.listing import due_for_review, note_rows
+
+    notes = note_rows(s, TODAY)
+    assert len(notes) == SIZES["small"].knowledge
+    assert all(1 <= n.answer_count <= 3 for n in notes)
+    assert all(n.tags and set(n.tags) <= set(TAG_NAMES) for n in notes)
+    communities = {"オンライン市役所", "デジタル改革共創プラットフォーム", "架空県ICT担当者会議"}
+    assert {n.community for n in notes} <= communities
+    assert all(n.asked_on and TODAY - timedelta(days=731) <= n.asked_on <= TODAY for n in notes)
+    due = due_for_review(s, TODAY)
+    assert 0 < len(due) < len(notes) / 2  # a few are due ("still true?")
+    assert all(d.review_due_on is not None and d.review_due_on <= TODAY for d in due)
+    answers = s.execute(
+        select(KnowledgeAnswer.answered_on, KnowledgeAnswer.answered_by, KnowledgeNote.asked_on)
+        .join(KnowledgeNote, KnowledgeNote.id == KnowledgeAnswer.note_id)
+    ).all()  # fmt: skip
+    assert all(a.asked_on <= a.answered_on <= TODAY and a.answered_by for a in answers)
+    linked = s.execute(text("SELECT count(*) FROM knowledge_note_notices")).scalar_one()
+    linked += s.execute(text("SELECT count(*) FROM knowledge_note_regulations")).scalar_one()
+    assert linked > 0
+
+
+def test_most_notices_carry_one_or_two_topic_tags(s: Session) -> None:
+    from app.services.tags import tags_of
+
+    tagged = tags_of(s, "notice")
+    assert len(tagged) > 0.8 * _count(s, Notice)
+    assert all(1 <= len(names) <= 2 and set(names) <= set(TAG_NAMES) for names in tagged.values())
+    security = s.scalars(select(Notice.id).where(Notice.title.like("%ランサムウェア%"))).all()
+    assert all("情報セキュリティ" in tagged[n] for n in security)
+
+
+def test_the_kept_digest_is_the_last_full_week(s: Session) -> None:
+    from app.services.digests.store import digest_content, list_digests, next_period
+    from app.services.tags import tags_of
+
+    (kept,) = list_digests(s)
+    assert kept.start.weekday() == 0 and kept.end - kept.start == timedelta(days=6)
+    assert TODAY - timedelta(days=7) <= kept.end < TODAY
+    assert next_period(s, TODAY)[0] == kept.end + timedelta(days=1)
+    digest = s.get(Digest, kept.id)
+    assert digest is not None and digest.sections == "notice,regulation_version,knowledge_note"
+    assert len(digest.intro.splitlines()) == 2
+    in_week = s.scalars(
+        select(Notice.id).where(Notice.issued_on.between(kept.start, kept.end))
+    ).all()
+    items = {(i.ref_kind, i.ref_id): i.topic for i in digest.items}
+    first_tags = tags_of(s, "notice", in_week)
+    for nid in in_week:  # every notice issued in the week, filed under its first tag
+        assert items[("notice", nid)] == (first_tags[nid] or ["通知・事務連絡"])[0]
+    assert kept.items == len(items) > 0
+    content = digest_content(s, kept.id)
+    assert all(not i.gone for t in content.topics for i in t.items)
+
+
+def test_the_search_finds_a_note_by_a_word_of_its_answer(s: Session) -> None:
+    from app.services.knowledge.listing import note_of_answer
+    from app.services.search import global_search
+
+    results = global_search(s, "突き合わせ")
+    (group,) = [g for g in results.groups if g.kind == "knowledge_answer"]
+    note = s.get(KnowledgeNote, note_of_answer(s, group.hits[0].ref_id))
+    assert note is not None and "文字の同定" in note.question

@@ -2,7 +2,9 @@
 
 ``generate_demo`` fills a freshly initialised database (reference data seeded,
 no assets yet) with departments, vendors, systems, assets, contracts, licences,
-notices, tasks, work logs, runbooks, checklists and attachment rows, then
+notices (with tags), tasks, work logs, runbooks, checklists, attachment rows, the
+regulations register (the starter set and the town's own rules, one lagging), Q&A notes
+and a kept digest, then
 rebuilds the search index. It uses Core bulk inserts with ids assigned here,
 all in one transaction: an error or a cancel leaves the database unchanged.
 The result depends only on (size, seed, today), never on the wall clock.
@@ -69,7 +71,9 @@ def _estimate(spec: DemoSize) -> tuple[int, int]:
     """Rough (rows to insert, rows to index) used as progress units."""
     rows = spec.assets * 4 + spec.worklog + spec.notices * 2 + spec.runbooks * 9
     rows += spec.tasks + spec.attachments + 2_000
-    return rows, spec.assets + spec.worklog + spec.notices + spec.runbooks * 7 + spec.tasks
+    rows += spec.notices * 2 + spec.knowledge * 6 + 100  # tags, register, Q&A, digest
+    index = spec.assets + spec.worklog + spec.notices + spec.runbooks * 7 + spec.tasks
+    return rows, index + spec.knowledge * 3 + 50
 
 
 def generate_demo(

@@ -7,11 +7,12 @@ from datetime import date
 
 from app.services.demo.content import _ContentMixin
 from app.services.demo.inventory import _InventoryMixin
+from app.services.demo.knowledge import _KnowledgeMixin
 from app.services.demo.loader import DemoSize, _fiscal_year, _Loader, _Sys
 from app.store.attachments import AttachmentFiles
 
 
-class _Demo(_InventoryMixin, _ContentMixin):
+class _Demo(_InventoryMixin, _ContentMixin, _KnowledgeMixin):
     def __init__(
         self,
         loader: _Loader,
@@ -41,5 +42,6 @@ class _Demo(_InventoryMixin, _ContentMixin):
     def run(self) -> None:
         for step in (self._org, self._vendors, self._systems, self._assets, self._licenses,
                      self._notices, self._tasks, self._worklog, self._runbooks,
-                     self._checklists, self._attachments):  # fmt: skip
+                     self._checklists, self._attachments,
+                     self._knowledge):  # fmt: skip
             step()

@@ -26,12 +26,13 @@ class DemoSize:
     runbooks: int
     attachments: int
     tasks: int
+    knowledge: int  # Q&A notes
 
 
 SIZES: dict[str, DemoSize] = {
-    "small": DemoSize(200, 1_000, 100, 20, 50, 300),
-    "medium": DemoSize(5_000, 20_000, 1_000, 100, 500, 1_500),
-    "large": DemoSize(50_000, 200_000, 5_000, 500, 2_000, 5_000),
+    "small": DemoSize(200, 1_000, 100, 20, 50, 300, 12),
+    "medium": DemoSize(5_000, 20_000, 1_000, 100, 500, 1_500, 40),
+    "large": DemoSize(50_000, 200_000, 5_000, 500, 2_000, 5_000, 200),
 }
 DEFAULT_TODAY = date(2026, 11, 1)
 BATCH = 5_000
