@@ -74,6 +74,8 @@ def test_each_kind_opens_in_its_tab(qtbot, ctx, world) -> None:
     qtbot.waitUntil(lambda: area.knowledge.note_editor.current_id == world["note"], timeout=T)
     assert [key for key, _t, _v in area.TABS] == ["notices", "regulations", "knowledge",
                                                    "digests"]  # fmt: skip
+    # 「Q&A」 as written: a single & would make the A a shortcut letter and hide the &.
+    assert area.tabs.tabText(2) == "Q&&A"
 
 
 def test_the_dashboard_warnings_open_what_they_count(qtbot, ctx, world) -> None:

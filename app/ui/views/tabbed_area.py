@@ -78,7 +78,8 @@ class TabbedArea(View):
             else:
                 tab = LazyTab(self._builder(view_class))
             self._tabs_by_key[key] = tab
-            self.tabs.addTab(tab, QCoreApplication.translate(context, title))
+            label = QCoreApplication.translate(context, title)
+            self.tabs.addTab(tab, label.replace("&", "&&"))  # 「Q&A」: no shortcut letter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
