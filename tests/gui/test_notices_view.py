@@ -285,3 +285,36 @@ def test_tags_are_completed_saved_and_listed(qtbot, ctx, db, notices) -> None:
     )  # fmt: skip
     view.filter_box.setText("セキュリティ")  # the tag column is filtered on too
     assert view.table.shown_count() == 1
+
+
+def test_assets_are_linked_by_their_tag_and_an_unknown_tag_is_named(
+    qtbot, ctx, db, notices
+) -> None:
+    from app.services import links
+    from app.store.models import Asset
+
+    with db.sessions.begin() as s:
+        asset = Asset(asset_tag="HT-SV-001", name="ファイルサーバ")
+        s.add(asset)
+        s.flush()
+        asset_id = asset.id
+    _window, view = notices_view(qtbot, ctx)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=T)
+    editor = view.notice_editor
+    with qtbot.waitSignal(editor.loaded, timeout=T):
+        view.show_record(notices["late"])
+    panel = editor.assets_panel
+    qtbot.waitUntil(panel.add_button.isEnabled, timeout=T)
+    panel.text_input.setText("HT-SV-999")
+    panel.add_button.click()
+    qtbot.waitUntil(lambda: "HT-SV-999" in panel.error_label.text(), timeout=T)
+    panel.text_input.setText("HT-SV-001")
+    with qtbot.waitSignal(panel.written, timeout=T):
+        panel.add_button.click()
+    qtbot.waitUntil(lambda: panel.list.count() == 1, timeout=T)
+    assert panel.list.item(0).text().startswith("HT-SV-001")
+    with db.sessions() as s:
+        assert links.linked_ids(s, "notice", notices["late"], "asset") == [asset_id]
+    with qtbot.waitSignal(view.record_requested, timeout=T) as opened:
+        panel.item_activated.emit(asset_id)
+    assert opened.args == ["asset", asset_id]

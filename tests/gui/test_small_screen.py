@@ -188,3 +188,21 @@ def test_link_pickers_show_whole_names_on_a_small_screen(qtbot, ctx) -> None:
     win.resize(1920, 1040)  # a large screen: side by side again, both panels shown
     qtbot.waitUntil(panels.side_by_side, timeout=5_000)
     assert assets.isVisible() and systems.isVisible() and assets.title() == "対象の資産"
+
+
+def test_the_notice_form_keeps_its_fields_on_a_small_screen(qtbot, ctx) -> None:
+    """The notice's panels (期限, 解釈メモ, 業務システム, 資産, 添付) are one row of tabs on
+    a 1366×768 screen, so the form above shows its fields, not a sliver."""
+    generate_demo(ctx.db.sessions, size="small")
+    win = make_window(qtbot, ctx)
+    win.resize(SMALL)
+    win.show_view("notices")
+    notices = win._view(win.view_keys.index("notices")).notices
+    qtbot.waitUntil(lambda: notices.model.rowCount() > 0, timeout=10_000)
+    notices.table.selectRow(0)
+    editor = notices.notice_editor
+    qtbot.waitUntil(lambda: editor.current_id is not None, timeout=10_000)
+    assert not editor.panels.side_by_side() and editor.panels.tabs.count() == 5
+    title = editor.form.inputs["title"]
+    assert editor.form.height() >= 240
+    assert title.visibleRegion().boundingRect().height() == title.height()  # not scrolled off

@@ -21,16 +21,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import jdate
 from app.services import links, tags
+from app.services.errors import FieldError, ValidationError
 from app.services.field_input import LinkedItem
 from app.services.inventory.systems import system_choices
 from app.services.notices import deadlines as dl
 from app.services.notices import issuers as issuer_list
 from app.services.notices import tracker as svc
-from app.store.models import BusinessSystem, Notice
+from app.store.models import Asset, BusinessSystem, Notice
 from app.store.vocab import NOTICE_DEADLINE_KINDS, NOTICE_KINDS, NOTICE_STATUSES
 from app.ui import date_style
 from app.ui.context import AppContext
@@ -100,6 +102,31 @@ def _systems(session: Session, notice_id: int) -> list[LinkedItem]:
         .all()
     )
     return [LinkedItem(i, names[i]) for i in ids if i in names]
+
+
+def _assets(session: Session, notice_id: int) -> list[LinkedItem]:
+    ids = links.linked_ids(session, "notice", notice_id, "asset")
+    rows = session.execute(
+        select(Asset.id, Asset.asset_tag, Asset.name).where(Asset.id.in_(ids))
+    ).all()
+    found = {r.id: r for r in rows}
+    return [LinkedItem(i, found[i].asset_tag, found[i].name) for i in ids if i in found]
+
+
+def _link_asset(session: Session, notice_id: int, tag: Any, _mode: str) -> None:
+    """The asset whose 資産管理番号 was typed (as printed on its label)."""
+    typed = str(tag).strip()
+    asset_id = session.scalars(select(Asset.id).where(Asset.asset_tag == typed)).first()
+    if asset_id is None:
+        label = Asset.__kind__.fields["asset_tag"]
+        raise ValidationError(
+            [FieldError("asset_tag", label, f"{label}「{typed}」の資産はありません")]
+        )
+    links.link(session, "notice", notice_id, "asset", asset_id)
+
+
+def _unlink_asset(session: Session, notice_id: int, asset_id: int) -> None:
+    links.unlink(session, "notice", notice_id, "asset", asset_id)
 
 
 def _link_system(session: Session, notice_id: int, system_id: Any, _mode: str) -> None:
@@ -209,6 +236,7 @@ class DeadlinesPanel(QGroupBox):
 class NoticeEditor(RecordEditor):
     noun = "通知"
     open_system = Signal(int)
+    open_asset = Signal(int)
     task_made = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -231,24 +259,33 @@ class NoticeEditor(RecordEditor):
         self.preview.setPlaceholderText(self.tr("解釈メモの表示"))
         self.deadlines = DeadlinesPanel(ctx, self)
         self.systems_panel = LinkListPanel(
-            ctx, self.tr("関係する業務システム"), list_fn=_systems, add_fn=_link_system,
+            ctx, self.tr("業務システム"), list_fn=_systems, add_fn=_link_system,
             remove_fn=_unlink_system,
             modes=[AddMode("system", self.tr("業務システム"), choices=system_choices)], parent=self,
+        )  # fmt: skip
+        self.assets_panel = LinkListPanel(
+            ctx, self.tr("資産"), list_fn=_assets, add_fn=_link_asset,
+            remove_fn=_unlink_asset,
+            modes=[AddMode("asset", self.tr("資産"), self.tr("資産管理番号"))], parent=self,
         )  # fmt: skip
         self.attachments_panel = AttachmentsPanel(ctx, "notice", parent=self)
         self.task_button = QPushButton(self.tr("この通知からタスクを作成"), self)
         self.task_button.setToolTip(
             self.tr("期限と関係する業務システムを引き継いだタスクを作ります")
         )
-        self.links = SideBySide([self.deadlines, self.systems_panel], parent=self)
         memo = QGroupBox(self.tr("解釈メモ（表示）"), self)
         memo_layout = QVBoxLayout(memo)
         memo_layout.addWidget(self.preview)
-        self.notes = SideBySide([memo, self.attachments_panel], parent=self)
-        self.body.addWidget(self.links, 1)
-        self.body.addWidget(self.notes, 1)
+        # One row of panels (tabs on a detail pane narrower than three of them): the form
+        # above keeps the height its fields need on a 1366×768 screen.
+        self.panels = SideBySide(
+            [self.deadlines, memo, self.systems_panel, self.assets_panel, self.attachments_panel],
+            min_panel_width=300, parent=self,
+        )  # fmt: skip
+        self.body.addWidget(self.panels, 2)
         self.body.addWidget(self.task_button)
         self.systems_panel.item_activated.connect(self.open_system)
+        self.assets_panel.item_activated.connect(self.open_asset)
         self.task_button.clicked.connect(self.make_task)
         self.form.edited.connect(self._render)
         self.loaded.connect(lambda _id: self._render())
@@ -270,6 +307,7 @@ class NoticeEditor(RecordEditor):
         if hasattr(self, "deadlines"):
             self.deadlines.set_notice(record_id)
             self.systems_panel.set_owner(record_id)
+            self.assets_panel.set_owner(record_id)
             self.attachments_panel.set_owner(record_id)
             self.task_button.setEnabled(record_id is not None)
 

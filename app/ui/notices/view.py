@@ -130,6 +130,7 @@ class NoticesView(RecordListView):
         menu.addAction(self.tr("URL から（インターネットに接続できるPCで）…"), self.import_from_url)
         self.import_button.setMenu(menu)
         editor.open_system.connect(lambda i: self.record_requested.emit("system", i))
+        editor.open_asset.connect(lambda i: self.record_requested.emit("asset", i))
         editor.task_made.connect(lambda i: self.record_requested.emit("task", i))
 
     @staticmethod
