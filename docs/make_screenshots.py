@@ -91,6 +91,7 @@ def capture_views(window: MainWindow, suffix: str) -> None:
     if not suffix:
         window.search_dialog.grab().save(str(OUT / "search.png"))
     window.search_dialog.close()
+    window.search_box.clear()
 
     window.show_view("assets")
     for key in ("contracts", "vendors", "licenses", "systems", "warnings", "stocktake"):
@@ -103,12 +104,38 @@ def capture_views(window: MainWindow, suffix: str) -> None:
         window.grab().save(str(OUT / f"{key}{suffix}.png"))
 
     capture_worklog(window, suffix)
+    capture_notices(window, suffix)
+
+
+def capture_notices(window: MainWindow, suffix: str) -> None:
+    """通知・法令: the notices, the regulations register (a lagging rule chosen), the Q&A
+    notes and a new digest."""
     window.show_view("notices")
-    notices = window._view(window.view_keys.index("notices")).notices
+    area = window._view(window.view_keys.index("notices"))
+    notices = area.notices
     settle(1500)
     notices.table.selectRow(0)
     settle(1200)
     window.grab().save(str(OUT / f"notices{suffix}.png"))
+    area.show_tab("regulations")
+    settle(1500)
+    regulations = area.regulations
+    lagging = next((r for r in range(regulations.model.rowCount())
+                    if regulations.model.row_object(r).lagging), 0)  # fmt: skip
+    regulations.show_record(regulations.model.row_object(lagging).id)
+    settle(800)
+    regulations.regulation_editor.sections.setCurrentIndex(2)  # 追随関係
+    settle(800)
+    window.grab().save(str(OUT / f"regulations{suffix}.png"))
+    area.show_tab("knowledge")
+    settle(1500)
+    area.knowledge.table.selectRow(0)
+    settle(1200)
+    window.grab().save(str(OUT / f"knowledge{suffix}.png"))
+    area.show_tab("digests")
+    settle(2500)
+    window.grab().save(str(OUT / f"digests{suffix}.png"))
+    area.show_tab("notices")
 
 
 def capture_worklog(window: MainWindow, suffix: str) -> None:
