@@ -191,5 +191,8 @@ def test_the_summary_tab_totals_the_year_and_writes_xlsx(qtbot, ctx, many, tmp_p
     out = tmp_path / "集計"
     page.export_to(out)
     qtbot.waitUntil(lambda: "行を書き出しました" in page.status.text(), timeout=T)
-    sheet = openpyxl.load_workbook(tmp_path / "集計.xlsx", read_only=True).active
-    assert next(sheet.iter_rows(values_only=True))[0] == "集計"
+    book = openpyxl.load_workbook(tmp_path / "集計.xlsx", read_only=True)
+    try:
+        assert next(book.active.iter_rows(values_only=True))[0] == "集計"
+    finally:
+        book.close()  # a read-only workbook keeps its file open until closed

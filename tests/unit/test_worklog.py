@@ -241,8 +241,11 @@ def test_the_summary_xlsx_reads_back(db, tmp_path) -> None:
     out = tmp_path / "作業集計.xlsx"
     with db.sessions() as s:
         written = summary.write_summary_xlsx(s, 2026, out)
-    sheet = openpyxl.load_workbook(out, read_only=True).active
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    book = openpyxl.load_workbook(out, read_only=True)  # keeps the file open until closed
+    try:
+        rows = [list(r) for r in book.active.iter_rows(values_only=True)]
+    finally:
+        book.close()
     assert written == len(rows) - 1
     assert rows[0][:4] == ["集計", "項目", "4月", "5月"] and rows[0][-1] == "合計"
     by_key = {(r[0], r[1]): r[2:] for r in rows[1:]}
