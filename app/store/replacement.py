@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import UserError
-from app.store import migrations
+from app.store import migrations, schema_signature
 from app.store.access import FolderAccess, FolderInUse
 from app.store.sqlite_files import (
     SQLITE_MAGIC,
@@ -146,6 +146,7 @@ def new_database(path: Path) -> ProvedFile:
         migrations.upgrade(engine)
     finally:
         engine.dispose()
+    schema_signature.remember_new(path)
     _refuse_unless_sound(verify_file(path, private=True), "")
     retire_wal(path)
     return ProvedFile(path, None)
