@@ -9,7 +9,7 @@ as tests/bench/run.py makes it. Times, median of ``--runs``:
   the same two statements run with the standard library's sqlite3;
 - each filter (a period, a category, a system, a text through the full-text index, all
   four together) — first page and count;
-- the dashboard's summary (app.services.dashboard);
+- the dashboard's summary and its outlook (app.services.dashboard);
 - in the real view (offscreen), the longest event-loop stall while it loads its first
   page, applies each filter and reads two more pages as the user scrolls: a 2 ms timer
   ticks on the main thread, the stall is the longest gap beyond it (the collector is
@@ -66,7 +66,7 @@ def timed(fn: Callable[[], Any], runs: int) -> list[float]:
 
 
 def bench_services(data_dir: DataDir, runs: int) -> dict[str, Any]:
-    from app.services.dashboard import dashboard_summary
+    from app.services.dashboard import dashboard_outlook, dashboard_summary
     from app.services.worklog import listing
     from app.services.worklog.listing import WorklogFilter
     from app.store.database import open_database
@@ -90,6 +90,8 @@ def bench_services(data_dir: DataDir, runs: int) -> dict[str, Any]:
                 for name, f in filters.items()
             },
             "dashboard_ms": timed(lambda: dashboard_summary(s, TODAY), runs),
+            # The chart and the regulations' and Q&A's warnings, read right after.
+            "dashboard_outlook_ms": timed(lambda: dashboard_outlook(s, TODAY), runs),
             "filter_matches": {name: listing.count(s, f) for name, f in filters.items()},
         }
     db.dispose()
@@ -193,6 +195,7 @@ def main() -> int:
         ("first page of the list with its count", med(result["first_page_ms"]), 300),
         *((f"filter: {name}", med(v), 150) for name, v in result["filters_ms"].items()),
         ("dashboard summary", med(result["dashboard_ms"]), 300),
+        ("dashboard outlook (chart, rules, Q&A)", med(result["dashboard_outlook_ms"]), 300),
         ("longest UI stall while the view loads and filters", result["view"]["stall_ms_max"], 50),
     ]
     missed = False
