@@ -43,6 +43,7 @@ from app.store.models import (
 from app.ui import date_style
 from app.ui.context import AppContext
 from app.ui.layout_memory import first_size, remember_splitter
+from app.ui.main_menu import QUICK_ENTRY_KEYS, build_menus
 from app.ui.views.base import View
 from app.ui.views.dashboard import DashboardView
 
@@ -63,9 +64,6 @@ QLabel#warning[alert="true"] { background: #fff3e0; border: 1px solid #f0a040; }
 QListWidget#nav { font-size: 11pt; }
 QListWidget#nav::item { padding: 8px 10px; }
 """
-
-
-QUICK_ENTRY_KEYS = [QKeySequence("Ctrl+N"), QKeySequence("Ctrl+Shift+N")]
 
 
 @dataclass
@@ -107,6 +105,10 @@ class MainWindow(QMainWindow):
     view_ready = Signal(str)
     # Every area's view is built (after the first view was shown, in idle turns).
     views_built = Signal()
+    # Made with the menus (app.ui.main_menu).
+    record_work_action: QAction
+    nav_action: QAction
+    date_actions: QActionGroup
 
     def __init__(self, ctx: AppContext, *, data_dir_text: str) -> None:
         super().__init__()
@@ -175,7 +177,7 @@ class MainWindow(QMainWindow):
         self.dashboard.open_area.connect(self.open_area)
         self.dashboard.load_demo_requested.connect(self.open_demo)
         self._build_toolbar()
-        self._build_menu()
+        build_menus(self)
         status = QLabel(self.tr("データ: {0}").format(data_dir_text))
         status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(status)
@@ -298,73 +300,6 @@ class MainWindow(QMainWindow):
         focus.setShortcut(QKeySequence("Ctrl+K"))
         focus.triggered.connect(self.focus_search)
         self.addAction(focus)
-
-    def _build_menu(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("ファイル(&F)"))
-        if self.ctx.db.data_dir.is_demo:
-            demo = file_menu.addAction(self.tr("デモデータを読み込む…"))
-        else:
-            demo = file_menu.addAction(self.tr("デモ環境を開く…"))
-        demo.triggered.connect(self.open_demo)
-        file_menu.addSeparator()
-        # Ctrl+N from anywhere; on the ledger, Ctrl+N is its 新規登録 (_switch), and
-        # Ctrl+Shift+N still records work.
-        self.record_work_action = file_menu.addAction(self.tr("作業を記録…"))
-        self.record_work_action.setShortcuts(QUICK_ENTRY_KEYS)
-        self.record_work_action.triggered.connect(self.record_work)
-        file_menu.addSeparator()
-        imports = file_menu.addAction(self.tr("台帳ファイルを取り込む（CSV / Excel）…"))
-        imports.triggered.connect(lambda: self._on_ledger(lambda v: v.open_import()))
-        exports = file_menu.addAction(self.tr("表示中の資産を書き出す（資産台帳）…"))
-        exports.triggered.connect(
-            lambda: self._on_ledger(lambda v: v.actions_button.export_ledger())
-        )
-        calendar = file_menu.addAction(self.tr("期限を予定表に書き出す（.ics）…"))
-        calendar.triggered.connect(self.export_calendar)
-        file_menu.addSeparator()
-        backup = file_menu.addAction(self.tr("今すぐバックアップ"))
-        backup.triggered.connect(self.backup_now)
-        restore = file_menu.addAction(self.tr("バックアップから復元…"))
-        restore.triggered.connect(self.choose_restore)
-        settings = file_menu.addAction(self.tr("バックアップの設定…"))
-        settings.triggered.connect(self.edit_backup_settings)
-        file_menu.addSeparator()
-        reset = file_menu.addAction(self.tr("データベースを空にする…"))
-        reset.triggered.connect(self.reset_database)
-        file_menu.addSeparator()
-        quit_action = file_menu.addAction(self.tr("終了(&X)"))
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        view_menu = self.menuBar().addMenu(self.tr("表示(&V)"))
-        self.nav_action = view_menu.addAction(self.tr("ナビゲーションを表示"))
-        self.nav_action.setCheckable(True)
-        self.nav_action.setChecked(self.splitter.sizes()[0] > 0)
-        self.nav_action.setShortcut(QKeySequence("Ctrl+B"))
-        self.nav_action.toggled.connect(self.show_navigation)
-        self.splitter.splitterMoved.connect(
-            lambda _pos, _i: self.nav_action.setChecked(self.splitter.sizes()[0] > 0)
-        )
-        dates = view_menu.addMenu(self.tr("日付の表示"))
-        self.date_actions = QActionGroup(self)
-        for style, label in date_style.STYLES.items():
-            action = dates.addAction(self.tr(label))
-            action.setCheckable(True)
-            action.setData(style)
-            action.setChecked(style == date_style.date_style())
-            self.date_actions.addAction(action)
-        self.date_actions.triggered.connect(lambda a: self.set_date_style(str(a.data())))
-        view_menu.addSeparator()
-        for i, area in enumerate(self._areas):
-            action = view_menu.addAction(area.title)
-            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
-            action.triggered.connect(lambda _=False, row=i: self.nav.setCurrentRow(row))
-
-        help_menu = self.menuBar().addMenu(self.tr("ヘルプ(&H)"))
-        manual = help_menu.addAction(self.tr("利用の手引き"))
-        manual.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
-        manual.triggered.connect(self.show_manual)
-        about = help_menu.addAction(self.tr("バージョン情報"))
-        about.triggered.connect(self.show_about)
 
     def set_date_style(self, style: str) -> None:
         """Show dates as 西暦, 和暦 or both, in every view from now on (kept)."""
