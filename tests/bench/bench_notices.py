@@ -28,7 +28,6 @@ import json
 import sqlite3
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -78,8 +77,9 @@ def bench_services(data_dir: DataDir, runs: int) -> dict[str, Any]:
 def bench_view(data_dir: DataDir) -> dict[str, Any]:
     """The longest stall of the real view's event loop while it loads, switches and
     filters."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
+    from stall_meter import StallMeter, wait_until
 
     from app.store.database import open_database
     from app.ui.context import AppContext
@@ -95,27 +95,8 @@ def bench_view(data_dir: DataDir) -> dict[str, Any]:
     view.resize(1366, 700)
     view.show()
     gc.freeze()  # as the application does once its window is up (app.gc_pause)
-    gaps: list[float] = []
-    clock = QElapsedTimer()
-    ticker = QTimer()
-    ticker.setInterval(2)
-
-    def tick() -> None:
-        if clock.isValid():
-            gaps.append(clock.nsecsElapsed() / 1e6)
-        clock.restart()
-
-    ticker.timeout.connect(tick)
-
-    def wait_until(done: Callable[[], bool], timeout_ms: int = 30_000) -> None:
-        loop = QEventLoop()
-        deadline = time.perf_counter() + timeout_ms / 1000
-        while not done() and time.perf_counter() < deadline:
-            QTimer.singleShot(5, loop.quit)
-            loop.exec()
-
-    ticker.start()
-    clock.start()
+    meter = StallMeter()
+    meter.start()
     view.activate()
     wait_until(lambda: view.model.rowCount() > 0)
     shown: dict[str, int] = {}
@@ -128,12 +109,11 @@ def bench_view(data_dir: DataDir) -> dict[str, Any]:
     shown["filtered 標準化"] = view.model.rowCount()
     view.filter_box.setText("")
     wait_until(lambda: False, 300)
-    ticker.stop()
+    stall_ms, ticks = meter.stop()
     app.processEvents()
     ctx.jobs.shutdown()
     db.dispose()
-    stalls = [max(0.0, g - 2) for g in gaps]
-    return {"ticks": len(gaps), "stall_ms_max": round(max(stalls or [0.0]), 1), "rows": shown}
+    return {"ticks": ticks, "stall_ms_max": stall_ms, "rows": shown}
 
 
 def main() -> int:

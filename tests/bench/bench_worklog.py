@@ -113,8 +113,9 @@ def bench_services(data_dir: DataDir, runs: int) -> dict[str, Any]:
 
 def bench_view(data_dir: DataDir) -> dict[str, Any]:
     """The longest stall of the real view's event loop while it loads and filters."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
+    from stall_meter import StallMeter, wait_until
 
     from app.store.database import open_database
     from app.ui.context import AppContext
@@ -132,27 +133,8 @@ def bench_view(data_dir: DataDir) -> dict[str, Any]:
     # As the application does once its window is up (app.gc_pause.end_start_up): what
     # was made so far lives on, out of the collector's reach.
     gc.freeze()
-    gaps: list[float] = []
-    clock = QElapsedTimer()
-    ticker = QTimer()
-    ticker.setInterval(2)
-
-    def tick() -> None:
-        if clock.isValid():
-            gaps.append(clock.nsecsElapsed() / 1e6)
-        clock.restart()
-
-    ticker.timeout.connect(tick)
-
-    def wait_until(done: Callable[[], bool], timeout_ms: int = 30_000) -> None:
-        loop = QEventLoop()
-        deadline = time.perf_counter() + timeout_ms / 1000
-        while not done() and time.perf_counter() < deadline:
-            QTimer.singleShot(5, loop.quit)
-            loop.exec()
-
-    ticker.start()
-    clock.start()
+    meter = StallMeter()
+    meter.start()
     view.activate()
     wait_until(lambda: view.model.rowCount() > 0)
     steps = [
@@ -172,13 +154,11 @@ def bench_view(data_dir: DataDir) -> dict[str, Any]:
         view.table.scrollToBottom()
         wait_until(lambda rows=rows: view.model.rowCount() > rows)
     wait_until(lambda: False, 300)
-    ticker.stop()
+    stall_ms, ticks = meter.stop()
     app.processEvents()
     ctx.jobs.shutdown()
     db.dispose()
-    stalls = [max(0.0, g - 2) for g in gaps]
-    return {"ticks": len(gaps), "stall_ms_max": round(max(stalls or [0.0]), 1),
-            "rows_loaded": view.model.rowCount()}  # fmt: skip
+    return {"ticks": ticks, "stall_ms_max": stall_ms, "rows_loaded": view.model.rowCount()}
 
 
 def main() -> int:
