@@ -165,7 +165,7 @@ def capture_worklog(window: MainWindow, suffix: str) -> None:
     dialog.body.setPlainText("スキャン送信先のフォルダを追加。共有フォルダの権限も確認した。")
     dialog.links.kind.setCurrentIndex(0)
     dialog.links.typed.setText("複合機")
-    dialog.links._look_up()
+    dialog.links.lookup.look_up()
     settle(800)
     dialog.grab().save(str(OUT / "worklog-entry.png"))
     dialog.links.completer.popup().hide()

@@ -101,12 +101,12 @@ def test_links_are_chosen_by_typing_and_saved(qtbot, ctx, db) -> None:
     picker = dialog.links
     picker.typed.setFocus()
     type_text(qtbot, picker.typed, "複合機")
-    qtbot.waitUntil(lambda: picker._names.stringList() == ["HT-PR-0003　総務課 複合機"], timeout=T)
+    qtbot.waitUntil(lambda: picker.lookup.candidates() == ["HT-PR-0003　総務課 複合機"], timeout=T)
     QTest.keyClick(picker.typed, Qt.Key.Key_Return)
     assert picker.chosen.count() == 1
     picker.kind.setCurrentIndex(picker.kind.findData("notice"))
     type_text(qtbot, picker.typed, "進捗調査")
-    qtbot.waitUntil(lambda: len(picker._names.stringList()) == 1, timeout=T)
+    qtbot.waitUntil(lambda: len(picker.lookup.candidates()) == 1, timeout=T)
     QTest.keyClick(picker.typed, Qt.Key.Key_Return)
     assert picker.chosen.count() == 2
     assert dialog.errors.messages == {}  # Enter chose a link; it did not save the entry

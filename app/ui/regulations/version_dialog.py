@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -32,6 +30,7 @@ from app.store.models import RegulationVersion
 from app.ui.context import AppContext
 from app.ui.inventory.record_form import FieldSpec, RecordForm
 from app.ui.widgets.styles import ERROR_STYLE
+from app.ui.widgets.typed_lookup import TypedLookup
 
 L = RegulationVersion.__kind__.fields
 SPECS = (
@@ -43,13 +42,13 @@ SPECS = (
 )
 
 
-def _find_notices(session: Session, typed: str) -> tuple[str, list[Choice]]:
-    return typed, find_targets(session, "notice", typed)
+def _find_notices(session: Session, typed: str) -> list[Choice]:
+    return find_targets(session, "notice", typed)
 
 
 class NoticePicker(QWidget):
-    """One notice, chosen by typing part of its title (the candidates read in the
-    background, the newest typing superseding the older), or none."""
+    """One notice, chosen by typing part of its title (app.ui.widgets.typed_lookup), or
+    none."""
 
     changed = Signal()
 
@@ -59,13 +58,9 @@ class NoticePicker(QWidget):
         self.notice_id: int | None = None
         self.typed = QLineEdit(self)
         self.typed.setPlaceholderText(self.tr("件名の一部を入力して選ぶ"))
-        self._found: dict[str, int] = {}
-        self._names = QStringListModel(self)
-        self.completer = QCompleter(self._names, self)
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.typed.setCompleter(self.completer)
+        self.lookup = TypedLookup(ctx, self.typed, _find_notices,
+                                  name="regulation-version-notices")  # fmt: skip
+        self.completer = self.lookup.completer
         self.chosen = QLabel(self)
         self.chosen.setWordWrap(True)
         self.clear_button = QPushButton(self.tr("外す"), self)
@@ -78,13 +73,7 @@ class NoticePicker(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.typed)
         layout.addLayout(row)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(200)
-        self._timer.timeout.connect(self.look_up)
-        self.typed.textEdited.connect(lambda _t: self._timer.start())
-        self.completer.activated.connect(self._picked)
-        self.typed.installEventFilter(self)  # Enter picks a notice, not the dialog's 保存
+        self.lookup.taken.connect(self.choose)
         self.clear_button.clicked.connect(lambda: self.choose(None, ""))
         self.choose(None, "", quiet=True)
 
@@ -97,56 +86,11 @@ class NoticePicker(QWidget):
         if not quiet:
             self.changed.emit()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.typed
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and self.typed.text().strip()
-        ):
-            self._enter()
-            return True
-        return super().eventFilter(watched, event)
-
     def candidates(self) -> list[str]:
-        return list(self._found)
+        return self.lookup.candidates()
 
     def look_up(self) -> None:
-        typed = self.typed.text().strip()
-        if typed:
-            self.ctx.jobs.read(_find_notices, typed, owner=self, key="find",
-                               on_result=lambda found: self._show(*found),
-                               name="regulation-version-notices")  # fmt: skip
-
-    def _show(self, typed: str, found: list[Choice]) -> None:
-        if typed != self.typed.text().strip():
-            return  # typed on meanwhile: a newer look-up follows
-        self._found = {c.name: c.id for c in found}
-        self._names.setStringList(list(self._found))
-        if found and self.typed.hasFocus():
-            self.completer.complete()
-
-    def _take(self, text: str) -> bool:
-        notice_id = self._found.get(text)
-        if notice_id is not None:
-            self.choose(notice_id, text)
-        return notice_id is not None
-
-    def _picked(self, text: str) -> None:
-        if self._take(text):  # the completer puts the text in the field after this
-            QTimer.singleShot(0, self.typed.clear)
-
-    def _enter(self) -> None:
-        """Enter takes the candidate typed whole, else the first one listed (with text
-        typed, Enter never reaches the dialog: it would save what is not chosen yet)."""
-        if self._found:
-            text = self.typed.text().strip()
-            if self._take(text if text in self._found else next(iter(self._found))):
-                self.typed.clear()
-                popup = self.completer.popup()
-                if popup is not None:
-                    popup.hide()
+        self.lookup.look_up()
 
 
 class VersionDialog(QDialog):

@@ -8,11 +8,12 @@ it) and any number of notices and runbooks. The candidates are read in the backg
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from functools import partial
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -26,14 +27,15 @@ from sqlalchemy.orm import Session
 from app.services.field_input import Choice
 from app.services.worklog.entries import EntryLinks, find_targets
 from app.ui.context import AppContext
+from app.ui.widgets.typed_lookup import Find, TypedLookup
 
 KINDS = {"asset": "資産", "system": "業務システム", "task": "タスク", "notice": "通知",
          "runbook": "手順書"}  # fmt: skip
 SINGLE = ("asset", "system", "task")  # one of each per entry
 
 
-def _find(session: Session, kind: str, typed: str) -> tuple[str, list[Choice]]:
-    return typed, find_targets(session, kind, typed)
+def find_targets_of(kind: str, session: Session, typed: str) -> list[Choice]:
+    return find_targets(session, kind, typed)
 
 
 class LinkPicker(QWidget):
@@ -48,13 +50,8 @@ class LinkPicker(QWidget):
         self.kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.typed = QLineEdit(self)
         self.typed.setPlaceholderText(self.tr("名前・番号の一部を入力して選ぶ"))
-        self._found: dict[str, int] = {}  # shown text → id, for the current kind
-        self._names = QStringListModel(self)
-        self.completer = QCompleter(self._names, self)
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.typed.setCompleter(self.completer)
+        self.lookup = TypedLookup(ctx, self.typed, self._finder(), name="worklog-link-targets")
+        self.completer = self.lookup.completer
         self.chosen = QListWidget(self)
         self.chosen.setMaximumHeight(self.fontMetrics().height() * 5)
         self.chosen.setWordWrap(True)
@@ -72,14 +69,9 @@ class LinkPicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addLayout(lower)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(200)
-        self._timer.timeout.connect(self._look_up)
-        self.typed.textEdited.connect(lambda _t: self._timer.start())
-        self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.completer.activated.connect(self._picked)
-        self.typed.returnPressed.connect(self._enter)
+        self.kind.currentIndexChanged.connect(lambda _i: self.lookup.set_find(self._finder()))
+        self.lookup.taken.connect(lambda ref_id, name: self.choose(self.kind.currentData(),
+                                                                   ref_id, name))  # fmt: skip
         self.chosen.currentRowChanged.connect(lambda r: self.remove.setEnabled(r >= 0))
         self.remove.clicked.connect(self.remove_current)
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.chosen)
@@ -132,47 +124,5 @@ class LinkPicker(QWidget):
         item.setToolTip(name)
         self.chosen.addItem(item)
 
-    def _kind_changed(self) -> None:
-        self._found = {}
-        self._names.setStringList([])
-        if self.typed.text().strip():
-            self._look_up()
-
-    def _look_up(self) -> None:
-        typed = self.typed.text().strip()
-        if not typed:
-            return
-        self.ctx.jobs.read(
-            _find, self.kind.currentData(), typed, owner=self, key="find",
-            on_result=lambda result: self._show(*result), name="worklog-link-targets",
-        )  # fmt: skip
-
-    def _show(self, typed: str, found: list[Choice]) -> None:
-        if typed != self.typed.text().strip():
-            return  # typed on meanwhile: a newer look-up follows
-        self._found = {c.name: c.id for c in found}
-        self._names.setStringList(list(self._found))
-        if found and self.typed.hasFocus():
-            self.completer.complete()
-
-    def _take(self, text: str) -> bool:
-        ref_id = self._found.get(text)
-        if ref_id is not None:
-            self.choose(self.kind.currentData(), ref_id, text)
-        return ref_id is not None
-
-    def _picked(self, text: str) -> None:
-        """Chosen from the list: the completer puts the text in the field after this
-        signal, so the field is emptied once it has."""
-        if self._take(text):
-            QTimer.singleShot(0, self.typed.clear)
-
-    def _enter(self) -> None:
-        """Enter takes the only (or the first) candidate shown."""
-        if self._found:
-            text = self.typed.text().strip()
-            if self._take(text if text in self._found else next(iter(self._found))):
-                self.typed.clear()
-                popup = self.completer.popup()
-                if popup is not None:
-                    popup.hide()
+    def _finder(self) -> Find:
+        return partial(find_targets_of, self.kind.currentData())
