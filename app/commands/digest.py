@@ -121,8 +121,10 @@ def cmd_digest(data_dir: DataDir, args: argparse.Namespace) -> int:
     identity = f"データ: {data_dir.root.name}　作成: {made_at:%Y-%m-%d %H:%M}"
     db = open_database(data_dir, read_only=not args.keep)  # only --keep writes
     try:
-        # With --keep one transaction: the digest is kept only if its file is written.
-        with db.sessions.begin() if args.keep else db.sessions() as session:
+        # With --keep the digest is committed after its file is written aside and before
+        # the file takes its name: a failed commit leaves no file, a failed write keeps
+        # nothing.
+        with db.sessions() as session:
             start, end = period(session, args.start, args.end)
             title = (args.title or "").strip() or default_title(start, end)
             if len(title) > TITLE_LIMIT:
@@ -136,7 +138,8 @@ def cmd_digest(data_dir: DataDir, args: argparse.Namespace) -> int:
             if args.keep:
                 create_digest(session, title, start, end, sections, content.intro,
                               items_of(content))  # fmt: skip
-            pages = write_digest(content, args.out, made_at=made_at, identity=identity)
+            pages = write_digest(content, args.out, made_at=made_at, identity=identity,
+                                 before_placing=session.commit if args.keep else None)  # fmt: skip
     finally:
         db.dispose()
     count = len(content.items)

@@ -406,3 +406,22 @@ def test_the_output_is_chosen_by_its_suffix(tmp_path: Path) -> None:
         write_digest(content, tmp_path / "d.docx", made_at=MADE)
     assert "d.docx" in str(refused.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+
+
+def test_a_kept_digest_s_file_takes_its_name_only_after_the_commit(tmp_path: Path) -> None:
+    """``before_placing`` (the --keep commit) runs with the file written aside: when it
+    fails the file is not there either; when it succeeds the file is."""
+    content = sample()
+    out = tmp_path / "d.txt"
+    seen: list[bool] = []
+
+    def commit_fails() -> None:
+        seen.append(out.exists())
+        raise RuntimeError("database is locked")
+
+    with pytest.raises(RuntimeError):
+        write_digest(content, out, made_at=MADE, before_placing=commit_fails)
+    assert seen == [False] and not out.exists()
+    assert list(tmp_path.iterdir()) == []  # nothing left aside either
+    write_digest(content, out, made_at=MADE, before_placing=lambda: seen.append(out.exists()))
+    assert seen == [False, False] and out.read_text(encoding="utf-8") == as_text(content)

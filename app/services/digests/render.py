@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -213,10 +214,19 @@ def _suffix(path: Path) -> str:
     return suffix
 
 
-def write_digest(content: Content, path: Path, *, made_at: datetime, identity: str = "") -> int:
+def write_digest(
+    content: Content,
+    path: Path,
+    *,
+    made_at: datetime,
+    identity: str = "",
+    before_placing: Callable[[], None] | None = None,
+) -> int:
     """Write ``content`` to ``path`` as text, HTML or PDF by its suffix, all or nothing;
     returns the PDF's page count (1 for text and HTML). UserError for another suffix
-    (naming the allowed ones) or a file that cannot be written."""
+    (naming the allowed ones) or a file that cannot be written. ``before_placing`` runs
+    once the file is written aside and before it takes ``path`` (a kept digest's commit:
+    when it fails, no file is left either)."""
     with replacing(path, locked_hint=LOCKED_HINT) as tmp:
         suffix = _suffix(path)
         if suffix == ".pdf":
@@ -229,4 +239,6 @@ def write_digest(content: Content, path: Path, *, made_at: datetime, identity: s
             text = as_text(content) if suffix == ".txt" else as_html(content)
             tmp.write_text(text, encoding="utf-8")
             pages = 1
+        if before_placing is not None:
+            before_placing()
     return pages
