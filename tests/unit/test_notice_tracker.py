@@ -505,3 +505,27 @@ def test_tags_are_typed_listed_changed_and_detached_with_history(db: Any) -> Non
             )
         ).all()
     assert len(detached) == 3  # 標準化 at the update; AWS and ガバクラ at the delete
+
+
+def test_a_regulation_version_keeps_in_its_history_that_its_notice_was_deleted(db: Any) -> None:
+    from app.services.regulations.register import add_version, create_regulation
+    from app.store.models import RegulationVersion
+
+    nid = add(db, title="ガイドラインの改定について（通知）", kind="guideline")
+    with db.sessions.begin() as s:
+        rule = create_regulation(s, {"title": "セキュリティポリシーガイドライン"})
+        data = {"label": "令和7年3月改定", "notice_id": nid, "revised_on": date(2025, 3, 1)}
+        version = add_version(s, rule.id, data, today=TODAY)
+        version_id = version.id
+    with db.sessions.begin() as s:
+        tracker.delete_notice(s, nid)
+    with db.sessions() as s:
+        assert s.get(RegulationVersion, version_id).notice_id is None  # type: ignore[union-attr]
+        changed = s.scalars(
+            select(ChangeLogEntry).where(
+                ChangeLogEntry.table_name == "regulation_versions",
+                ChangeLogEntry.action == "update",
+                ChangeLogEntry.field == "notice_id",
+            )
+        ).all()
+    assert len(changed) == 1 and changed[0].old_value == str(nid) and changed[0].new_value is None

@@ -37,7 +37,15 @@ from app.services.notices.deadlines import (
     nearest_current_deadlines,
 )
 from app.services.records import get_or_not_found
-from app.store.models import Asset, BusinessSystem, Notice, NoticeDeadline, Task, notice_systems
+from app.store.models import (
+    Asset,
+    BusinessSystem,
+    Notice,
+    NoticeDeadline,
+    RegulationVersion,
+    Task,
+    notice_systems,
+)
 from app.store.vocab import NOTICE_DEADLINE_KINDS, NOTICE_KINDS, NOTICE_STATUSES
 
 _EDITABLE = ("issuer", "doc_number", "issued_on", "title", "kind", "status", "url", "summary",
@@ -223,6 +231,12 @@ def delete_notice(session: Session, notice_id: int) -> None:
     for kind in ("system", "asset", "task", "worklog", "tag", "knowledge_note"):
         for other in links.linked_ids(session, "notice", notice_id, kind):
             links.unlink(session, "notice", notice_id, kind, other)
+    # A regulation version it announced keeps its history of that (the foreign key alone
+    # would clear the column without a word).
+    for version in session.scalars(
+        select(RegulationVersion).where(RegulationVersion.notice_id == notice_id)
+    ):
+        version.notice_id = None
     session.delete(notice)
     session.flush()
 
