@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
 
 from app.services import links
 from app.services.knowledge import listing, notes
+from app.services.tags import set_tags
 from app.store.models import Notice
 from app.ui.knowledge.view import KnowledgeView
 from tests.gui.user_input import type_keys, type_text
@@ -31,6 +32,7 @@ def world(db) -> dict[str, Any]:
         other = Notice(issuer="総務省", title="標準化の進捗調査について")
         s.add_all([notice, other])
         s.flush()
+        set_tags(s, "notice", other.id, ["通知だけのタグ"])
         gov = notes.create_note(s, {
             "question": "ガバクラ接続回線は冗長化していますか", "community": "オンライン市役所",
             "asked_on": date(2026, 9, 10), "reviewed_on": date(2026, 10, 1), "review_months": 12,
@@ -198,6 +200,7 @@ def test_the_tag_filter_and_the_review_checkbox_filter_the_list(qtbot, ctx, worl
     assert len(questions(view)) == 3
     names = [view.tag_box.itemText(i) for i in range(view.tag_box.count())]
     assert names[0] == "すべてのタグ" and {"ガバクラ", "標準化", "ネットワーク"} <= set(names)
+    assert "通知だけのタグ" not in names  # only the tags notes carry
     view.set_tag("ガバクラ")
     assert questions(view) == ["ガバクラ接続回線は冗長化していますか"]
     assert view.count_label.text() == "表示 1 件 / 全 1 件"

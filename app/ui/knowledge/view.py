@@ -5,13 +5,13 @@ filter and 「見直し時期のものだけ」 beside the text filter; the 詳�
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 from sqlalchemy.orm import Session
 
-from app.services import tags
 from app.services.knowledge import listing
 from app.services.knowledge.listing import NoteRow
 from app.store.models import KnowledgeNote
@@ -93,8 +93,12 @@ class KnowledgeView(RecordListView):
 
     @staticmethod
     def load_rows(session: Session, today: date) -> tuple[list[Any], Any]:
-        names = [name for name, _uses in tags.all_tags(session)]
-        return listing.note_rows(session, today), names
+        rows = listing.note_rows(session, today)
+        # The filter offers the tags the notes carry (a notice's alone would find none),
+        # most carried first.
+        carried = Counter(tag for row in rows for tag in row.tags)
+        names = sorted(carried, key=lambda tag: (-carried[tag], tag))
+        return rows, names
 
     # --- public ----------------------------------------------------------------------------
 
