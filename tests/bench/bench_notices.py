@@ -34,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_worklog import TODAY, ensure_data, timed
+from bench_worklog import TODAY, ensure_data, report_checks, timed
 
 from app.paths import DataDir
 
@@ -131,12 +131,7 @@ def main() -> int:
         ("longest UI stall while the view loads, switches and filters",
          result["view"]["stall_ms_max"], STALL_TARGET_MS),
     ]  # fmt: skip
-    missed = False
-    for label, value, target in checks:
-        ok = value <= target
-        missed |= not ok
-        print(f"{'PASS' if ok else 'MISS'}  {label}: {value:.1f} ms (target ≤ {target} ms; "
-              f"{result['notices']:,} notices)", file=sys.stderr)  # fmt: skip
+    missed = report_checks(checks, f"{result['notices']:,} notices")
     raw = med(result["raw_sqlite_rows_ms"])
     print(f"      raw sqlite3, the notices' columns in the view's order: {raw:.1f} ms",
           file=sys.stderr)  # fmt: skip
