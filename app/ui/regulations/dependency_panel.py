@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import UserError
 from app.services.field_input import Choice
 from app.services.regulations import dependencies as svc
 from app.services.regulations.dependencies import CURRENT, DependencyRow
@@ -36,17 +35,10 @@ from app.store.vocab import REGULATION_ORIGINS
 from app.ui import date_style
 from app.ui.alert_colors import ALERT_COLORS
 from app.ui.context import AppContext
+from app.ui.regulations.feedback import message_label, refusal_text, say
 from app.ui.widgets.form_fit import narrow_combo
-from app.ui.widgets.styles import ERROR_STYLE, OK_STYLE
 
 ROW_ROLE = int(Qt.ItemDataRole.UserRole)
-
-
-def _message(exc: BaseException) -> str:
-    errors = getattr(exc, "errors", None)
-    if errors:
-        return "\n".join(e.message for e in errors)
-    return str(exc) if isinstance(exc, UserError) else f"処理できませんでした: {exc}"
 
 
 def _rules(session: Session, own_id: int) -> list[Choice]:
@@ -80,9 +72,7 @@ class DependencyPanel(QWidget):
         self.followed_button.setToolTip(
             self.tr("追随する規程を、追随先の最新の版に合わせて改定したことを記録します")
         )
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
+        self.message = message_label(QLabel(self))
         self.hint = QLabel(self.tr("保存すると追随関係を登録できます。"), self)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.remove_button, self.followed_button):
@@ -170,7 +160,7 @@ class DependencyPanel(QWidget):
         self.ctx.jobs.write(
             svc.remove_dependency, row.id, owner=self, name="regulation-dependency-remove",
             on_result=lambda _r: self.say(self.tr("追随関係を削除しました。")),
-            on_error=lambda exc: self.say(_message(exc), error=True),
+            on_error=lambda exc: self.say(refusal_text(exc, "処理できませんでした"), error=True),
         )  # fmt: skip
 
     def mark_current_followed(self) -> None:
@@ -185,13 +175,11 @@ class DependencyPanel(QWidget):
         self.ctx.jobs.write(
             svc.mark_followed, row.id, owner=self, name="regulation-dependency-followed",
             on_result=lambda _r: self.say(done),
-            on_error=lambda exc: self.say(_message(exc), error=True),
+            on_error=lambda exc: self.say(refusal_text(exc, "処理できませんでした"), error=True),
         )  # fmt: skip
 
     def say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+        say(self.message, text, error=error)
 
     # --- internals ---------------------------------------------------------------------
 
@@ -287,10 +275,7 @@ class DependencyDialog(QDialog):
         form.addRow(self.tr("法令・規程"), self.rule)
         form.addRow(self.tr("対応状況"), self.followed)
         form.addRow(self.tr("備考"), self.notes)
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setVisible(False)
+        self.message = message_label(QLabel(self))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -305,7 +290,7 @@ class DependencyDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(560, 280)
         ctx.jobs.read(_rules, regulation_id, owner=self, on_result=self._fill,
-                      on_error=lambda exc: self._say(_message(exc)),
+                      on_error=lambda exc: self._say(refusal_text(exc, "処理できませんでした")),
                       name="regulation-choices")  # fmt: skip
 
     def choose(self, regulation_id: int) -> None:
@@ -344,8 +329,7 @@ class DependencyDialog(QDialog):
 
     def _refused(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
-        self._say(_message(exc))
+        self._say(refusal_text(exc, "処理できませんでした"))
 
     def _say(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+        say(self.message, text, error=True)

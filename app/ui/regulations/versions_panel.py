@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app.errors import UserError
 from app.services.regulations import register as svc
 from app.services.regulations.dependencies import dependency_rows
 from app.services.regulations.register import VersionRow
@@ -32,9 +31,9 @@ from app.services.regulations.versions import newer_than
 from app.ui import date_style
 from app.ui.alert_colors import ALERT_COLORS
 from app.ui.context import AppContext
+from app.ui.regulations.feedback import message_label, refusal_text, say
 from app.ui.regulations.task_proposals import TaskProposalsDialog
 from app.ui.regulations.version_dialog import VersionDialog
-from app.ui.widgets.styles import ERROR_STYLE, OK_STYLE
 
 ROW_ROLE = int(Qt.ItemDataRole.UserRole)
 
@@ -91,9 +90,7 @@ class VersionsPanel(QWidget):
         self.tasks_button.setToolTip(
             self.tr("選んだ改定に追随していない規程ごとに、改定のタスクを作成します")
         )
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
+        self.message = message_label(QLabel(self))
         self.hint = QLabel(self.tr("保存すると改定を登録できます。"), self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -196,9 +193,7 @@ class VersionsPanel(QWidget):
         return dialog
 
     def say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+        say(self.message, text, error=error)
 
     # --- internals ---------------------------------------------------------------------
 
@@ -212,11 +207,7 @@ class VersionsPanel(QWidget):
         self._pending = version_id  # selected when the list is read again
 
     def _refused(self, exc: BaseException) -> None:
-        errors = getattr(exc, "errors", None)
-        text = "\n".join(e.message for e in errors) if errors else str(exc)
-        if not isinstance(exc, UserError):
-            text = self.tr("削除できませんでした: {0}").format(exc)
-        self.say(text, error=True)
+        self.say(refusal_text(exc, self.tr("削除できませんでした")), error=True)
 
     def _show(self, history: History) -> None:
         chosen = self.current()
