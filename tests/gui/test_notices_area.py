@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from app.services.regulations.dependencies import add_dependency
-from app.services.regulations.register import add_version, create_regulation
+from app.services.regulations.register import create_regulation
 from app.store.models import KnowledgeAnswer, KnowledgeNote
 from tests.gui.windows import open_main_window
+from tests.regulation_data import lagging_policy
 
 pytestmark = pytest.mark.gui
 T = 10_000
@@ -22,30 +22,7 @@ TODAY = date(2026, 11, 1)  # the GUI context's today
 @pytest.fixture
 def world(db) -> dict[str, int]:
     with db.sessions.begin() as s:
-        guideline = create_regulation(
-            s,
-            {
-                "title": "セキュリティポリシーガイドライン",
-                "kind": "guideline",
-                "origin": "national",
-            },
-        )
-        add_version(
-            s,
-            guideline.id,
-            {"label": "令和6年10月改定", "revised_on": date(2024, 10, 1)},
-            today=TODAY,
-        )
-        policy = create_regulation(
-            s, {"title": "ひとり町情報セキュリティポリシー", "kind": "regulation", "origin": "own"}
-        )
-        add_dependency(s, policy.id, guideline.id, today=TODAY)
-        newer = add_version(
-            s,
-            guideline.id,
-            {"label": "令和7年3月改定", "revised_on": date(2025, 3, 1)},
-            today=TODAY,
-        )
+        register = lagging_policy(s, TODAY)
         in_line = create_regulation(
             s, {"title": "ひとり町事務引継規程", "kind": "regulation", "origin": "own"}
         )
@@ -58,8 +35,9 @@ def world(db) -> dict[str, int]:
         answer = KnowledgeAnswer(note_id=note.id, position=1, body="各団体で 2GB が多い")
         s.add(answer)
         s.flush()
-        return {"policy": policy.id, "in_line": in_line.id, "version": newer.id,
-                "note": note.id, "answer": answer.id, "fresh": fresh.id}  # fmt: skip
+        return {"policy": register.policy_id, "in_line": in_line.id,
+                "version": register.newer_version_id, "note": note.id, "answer": answer.id,
+                "fresh": fresh.id}  # fmt: skip
 
 
 def test_each_kind_opens_in_its_tab(qtbot, ctx, world) -> None:

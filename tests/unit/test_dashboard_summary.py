@@ -106,36 +106,11 @@ def test_the_overdue_list_is_capped_but_counted(db) -> None:
 
 def test_lagging_rules_and_notes_to_review_are_counted(db) -> None:
     from app.services.dashboard import LAGGING_RULES, NOTES_TO_REVIEW
-    from app.services.regulations.dependencies import add_dependency
-    from app.services.regulations.register import add_version, create_regulation
     from app.store.models import KnowledgeNote
+    from tests.regulation_data import lagging_policy
 
     with db.sessions.begin() as s:
-        guideline = create_regulation(
-            s,
-            {
-                "title": "セキュリティポリシーガイドライン",
-                "kind": "guideline",
-                "origin": "national",
-            },
-        )
-        add_version(
-            s,
-            guideline.id,
-            {"label": "令和6年10月改定", "revised_on": date(2024, 10, 1)},
-            today=TODAY,
-        )
-        policy = create_regulation(
-            s, {"title": "ひとり町情報セキュリティポリシー", "kind": "regulation", "origin": "own"}
-        )
-        add_version(s, policy.id, {"label": "第3版", "revised_on": date(2025, 1, 1)}, today=TODAY)
-        add_dependency(s, policy.id, guideline.id, today=TODAY)  # in line now
-        add_version(
-            s,
-            guideline.id,
-            {"label": "令和7年3月改定", "revised_on": date(2025, 3, 1)},
-            today=TODAY,
-        )
+        lagging_policy(s, TODAY)
         s.add_all([
             KnowledgeNote(question="LGWANメールの容量は?", reviewed_on=date(2025, 1, 10),
                           review_months=6),
